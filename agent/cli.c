@@ -1,0 +1,237 @@
+/* cli.c - the command line: proxmesh [--config PATH] [--node NAME] COMMAND */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addrplan.h"
+#include "daemon.h"
+#include "ifplan.h"
+#include "log.h"
+#include "reconcile.h"
+#include "render.h"
+#include "status.h"
+#include "util.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: proxmesh [--config PATH] [--node NAME] [--verbose] COMMAND\n"
+	      "\n"
+	      "commands:\n"
+	      "  run            the agent, in the foreground (what systemd starts)\n"
+	      "  check          validate the configuration\n"
+	      "  render         print this node's FRR configuration and interface plan\n"
+	      "  plan           print the changes apply would make; change nothing\n"
+	      "                 (exit 0 nothing to do, 2 changes pending, 1 error)\n"
+	      "  apply          one reconcile pass (exit 0 converged, 1 failed)\n"
+	      "  status [--json] show the agent's view of the mesh (exit 0 healthy)\n"
+	      "\n"
+	      "options:\n"
+	      "  -c, --config PATH  configuration file (default /etc/proxmesh/proxmesh.conf)\n"
+	      "  -n, --node NAME    this host's [node] section (default: short host name)\n"
+	      "  -v, --verbose      more messages\n"
+	      "  -h, --help         this help\n"
+	      "  -V, --version      the version\n",
+	      f);
+}
+
+void
+cli_node_name(const struct cli *cli, char buf[static 65])
+{
+	if (cli->node) {
+		snprintf(buf, 65, "%s", cli->node);
+		return;
+	}
+	if (gethostname(buf, 65) < 0)
+		buf[0] = '\0';
+	buf[64] = '\0';
+	buf[strcspn(buf, ".")] = '\0';
+}
+
+int
+cli_load(const struct cli *cli, struct config **c, const struct node_conf **n)
+{
+	char name[65];
+	char *err = NULL;
+	int r;
+
+	r = config_load(cli->paths.config, c, &err);
+	if (r < 0) {
+		fprintf(stderr, "proxmesh: %s\n", err);
+		free(err);
+		return r;
+	}
+	cli_node_name(cli, name);
+	*n = config_find_node(*c, name);
+	if (*n == NULL) {
+		fprintf(stderr, "proxmesh: %s: no [node %s] section for this host (use --node)\n",
+		        cli->paths.config, name);
+		config_free(*c);
+		*c = NULL;
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int
+cmd_check(struct cli *cli)
+{
+	_cleanup_free_ char *err = NULL;
+	struct config *c;
+
+	if (config_load(cli->paths.config, &c, &err) < 0) {
+		fprintf(stderr, "proxmesh: %s\n", err);
+		return 1;
+	}
+	if (cli->node && config_find_node(c, cli->node) == NULL) {
+		fprintf(stderr, "proxmesh: %s: no [node %s] section\n", cli->paths.config,
+		        cli->node);
+		config_free(c);
+		return 1;
+	}
+	config_free(c);
+	puts("configuration OK");
+	return 0;
+}
+
+static int
+cmd_render(struct cli *cli)
+{
+	_cleanup_free_ char *err = NULL, *frr = NULL, *plan = NULL;
+	_cleanup_free_ struct link_plan *links = NULL;
+	const struct node_conf *n;
+	struct config *c;
+	struct ifplan ifp;
+
+	if (cli_load(cli, &c, &n) < 0)
+		return 1;
+	if (addrplan_node(c, n, &links, &err) < 0) {
+		fprintf(stderr, "proxmesh: %s\n", err);
+		config_free(c);
+		return 1;
+	}
+	ifplan_build(c, n, links, &ifp);
+	/* The owned parts print the same on FRR 8.4 and 10.x. */
+	frr = render_frr_text(c, n, links, (struct frr_version){10, 3});
+	plan = ifplan_render_text(&ifp);
+	printf("# FRR configuration of %s (the parts proxmesh owns)\n%s\n"
+	       "# interface plan of %s\n%s",
+	       n->name, frr, n->name, plan);
+	ifplan_free(&ifp);
+	config_free(c);
+	return 0;
+}
+
+static int
+cmd_reconcile(struct cli *cli, bool apply)
+{
+	struct reconcile_ctx ctx = {.paths = &cli->paths, .out = stdout};
+	struct reconcile_result res;
+	const struct node_conf *n;
+	struct config *c;
+	int r, code;
+
+	if (cli_load(cli, &c, &n) < 0)
+		return 1;
+	vtysh_init(&ctx.vtysh);
+	r = reconcile_pass(&ctx, c, n, apply, &res);
+	if (r < 0) {
+		fprintf(stderr, "proxmesh: %s\n", res.error ? res.error : strerror(-r));
+		code = 1;
+	} else if (!apply) {
+		code = res.state == RECONCILE_PENDING ? 2 : 0;
+		if (code == 0)
+			puts("# nothing to do");
+	} else {
+		printf("# %s: %u FRR command%s, %u interface change%s\n",
+		       reconcile_state_str(res.state), res.frr_commands,
+		       res.frr_commands == 1 ? "" : "s", res.if_changes,
+		       res.if_changes == 1 ? "" : "s");
+		code = 0;
+	}
+	if (getenv("PROXMESH_COUNT_VTYSH"))
+		fprintf(stderr, "vtysh processes: %u\n", ctx.vtysh.calls);
+	reconcile_result_free(&res);
+	config_free(c);
+	return code;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"node", required_argument, NULL, 'n'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	struct cli cli = {0};
+	const char *cmd;
+	int o;
+
+	paths_init(&cli.paths);
+	while ((o = getopt_long(argc, argv, "+c:n:vhV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			cli.paths.config = optarg;
+			break;
+		case 'n':
+			cli.node = optarg;
+			break;
+		case 'v':
+			cli.verbose = true;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			puts("proxmesh " PROXMESH_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	cmd = argv[optind++];
+	/* "status --json": options after the command. */
+	for (; optind < argc; optind++) {
+		if (!strcmp(cmd, "status") && !strcmp(argv[optind], "--json")) {
+			cli.json = true;
+			continue;
+		}
+		fprintf(stderr, "proxmesh: %s: unexpected argument \"%s\"\n", cmd, argv[optind]);
+		return 1;
+	}
+	log_init(LOG_TO_STDERR, cli.verbose);
+
+	if (!strcmp(cmd, "check"))
+		return cmd_check(&cli);
+	if (!strcmp(cmd, "render"))
+		return cmd_render(&cli);
+	if (!strcmp(cmd, "plan"))
+		return cmd_reconcile(&cli, false);
+	if (!strcmp(cmd, "apply"))
+		return cmd_reconcile(&cli, true);
+	if (!strcmp(cmd, "status")) {
+		_cleanup_free_ char *path = xasprintf("%s/status.json", cli.paths.run_dir);
+		return status_command(path, cli.json, stdout, stderr);
+	}
+	if (!strcmp(cmd, "run"))
+		return daemon_main(&cli);
+	fprintf(stderr, "proxmesh: unknown command \"%s\" (see proxmesh --help)\n", cmd);
+	return 1;
+}

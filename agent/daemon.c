@@ -1,0 +1,602 @@
+/* daemon.c - `proxmesh run`: the agent's event loop
+ *
+ * One sd-event loop, no threads: reconcile passes (at start, every
+ * RECONCILE_INTERVAL, after link events, retried with back-off), health
+ * polls of FRR and the kernel, membership polls of the Proxmox API, signals
+ * and the watchdog. Stopping never touches the network. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+#include <systemd/sd-journal.h>
+
+#include "addrplan.h"
+#include "frrjson.h"
+#include "health.h"
+#include "ifdiff.h"
+#include "ifplan.h"
+#include "log.h"
+#include "membership.h"
+#include "netlink.h"
+#include "pveapi.h"
+#include "reconcile.h"
+#include "report.h"
+#include "status.h"
+#include "util.h"
+
+#define RECONCILE_INTERVAL_MS 30000
+#define RECONCILE_RETRY_MIN_MS 1000
+#define HEALTH_INTERVAL_MS 2000
+#define LINK_EVENT_DELAY_MS 50
+#define EXIT_NOTCONFIGURED 6
+
+struct daemon {
+	struct cli *cli;
+	sd_event *event;
+	sd_event_source *reconcile_timer, *health_timer, *api_timer, *watchdog_timer, *nl_source;
+	uint64_t watchdog_usec;
+
+	struct config *config; /* NULL: idle (the commented example) */
+	const struct node_conf *node;
+	struct link_plan *links;
+	struct ifplan ifplan;
+
+	struct reconcile_ctx rctx;
+	unsigned reconcile_failures;
+	const char *reconcile_state;
+	long long reconcile_last_run, reconcile_last_change;
+	char *reconcile_error;
+	bool ready;
+
+	struct vtysh health_vtysh;
+	struct health health;
+	struct reporter reporter;
+	bool frr_running;
+	char frr_version[16];
+
+	struct pveapi *api;
+	enum api_state api_state;
+	char *api_url;
+	unsigned api_failures;
+	struct membership membership;
+	bool have_membership;
+	struct strv member_warnings;
+
+	struct nl_monitor *monitor;
+};
+
+static void schedule(sd_event_source *s, uint64_t delay_ms);
+static void health_poll(struct daemon *d);
+
+static void
+journal_event(int prio, const char *mid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+journal_event(int prio, const char *mid, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio, "MESSAGE_ID=%s", mid,
+	                "SYSLOG_IDENTIFIER=proxmesh", NULL);
+}
+
+static char *
+state_path(struct daemon *d, const char *name)
+{
+	return xasprintf("%s/%s", d->cli->paths.state_dir, name);
+}
+
+/* Load the configuration; on success, swap it in with its derived plans. */
+static int
+load_config(struct daemon *d, bool startup)
+{
+	_cleanup_free_ char *err = NULL, *perr = NULL;
+	_cleanup_free_ struct link_plan *links = NULL;
+	const struct node_conf *n;
+	struct config *c = NULL;
+	char name[65];
+	int r;
+
+	r = config_load(d->cli->paths.config, &c, &err);
+	if (r == -ENODATA) {
+		log_notice("%s has no [mesh] section (still the installed example?); idle until "
+		           "it is configured and reloaded",
+		           d->cli->paths.config);
+		if (startup)
+			return 0;
+		return r;
+	}
+	if (r < 0) {
+		journal_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s%s", err,
+		              startup ? "" : "; keeping the previous configuration");
+		return r;
+	}
+	cli_node_name(d->cli, name);
+	n = config_find_node(c, name);
+	if (n == NULL) {
+		journal_event(LOG_ERR, PM_MID_CONFIG_ERROR,
+		              "%s: no [node %s] section for this host%s", d->cli->paths.config, name,
+		              startup ? "" : "; keeping the previous configuration");
+		config_free(c);
+		return -ENOENT;
+	}
+	if (addrplan_node(c, n, &links, &perr) < 0) {
+		journal_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s", perr);
+		config_free(c);
+		return -EINVAL;
+	}
+	if (d->config) {
+		ifplan_free(&d->ifplan);
+		free(d->links);
+		config_free(d->config);
+	}
+	d->config = c;
+	d->node = n;
+	d->links = TAKE_PTR(links);
+	ifplan_build(c, n, d->links, &d->ifplan);
+	journal_event(LOG_INFO, PM_MID_CONFIG_RELOADED, "configuration %s loaded: node %s, %zu link%s",
+	              d->cli->paths.config, n->name, n->n_links, n->n_links == 1 ? "" : "s");
+	return 0;
+}
+
+static void
+notify_status(struct daemon *d)
+{
+	if (d->config == NULL)
+		sd_notify(0, "STATUS=idle: no [mesh] section in the configuration");
+	else if (d->health.valid)
+		sd_notifyf(0, "STATUS=%s: %s", health_overall_str(d->health.overall),
+		           d->health.summary);
+	else
+		sd_notifyf(0, "STATUS=reconcile %s", d->reconcile_state);
+}
+
+static void
+reconcile(struct daemon *d)
+{
+	struct reconcile_result res;
+	long long t0 = now_mono_ms();
+	uint64_t next;
+	int r;
+
+	if (d->config == NULL)
+		return;
+	r = reconcile_pass(&d->rctx, d->config, d->node, true, &res);
+	d->reconcile_last_run = now_real_ms();
+	if (r < 0) {
+		bool first = d->reconcile_failures == 0 ||
+		             !d->reconcile_error || strcmp(d->reconcile_error, res.error) != 0;
+
+		d->reconcile_failures++;
+		if (first)
+			journal_event(LOG_ERR, PM_MID_RECONCILE_FAILED, "reconcile failed: %s",
+			              res.error ? res.error : strerror(-r));
+		free(d->reconcile_error);
+		d->reconcile_error = xstrdup(res.error ? res.error : strerror(-r));
+		d->reconcile_state = "failed";
+		next = RECONCILE_RETRY_MIN_MS << (d->reconcile_failures < 5 ? d->reconcile_failures : 5);
+		if (next > RECONCILE_INTERVAL_MS)
+			next = RECONCILE_INTERVAL_MS;
+	} else {
+		if (res.frr_commands || res.if_changes) {
+			d->reconcile_last_change = d->reconcile_last_run;
+			journal_event(LOG_NOTICE, PM_MID_RECONCILE_APPLIED,
+			              "reconcile: applied %u FRR command%s and %u interface change%s in %lld ms",
+			              res.frr_commands, res.frr_commands == 1 ? "" : "s", res.if_changes,
+			              res.if_changes == 1 ? "" : "s", now_mono_ms() - t0);
+		} else if (d->reconcile_failures) {
+			log_info("reconcile: converged again");
+		}
+		if (!d->ready)
+			log_info("reconcile: converged (%u FRR commands, %u interface changes)",
+			         res.frr_commands, res.if_changes);
+		d->reconcile_failures = 0;
+		free(d->reconcile_error);
+		d->reconcile_error = NULL;
+		d->reconcile_state = "converged";
+		next = RECONCILE_INTERVAL_MS;
+	}
+	d->frr_running = res.frr_running;
+	if (res.frr_running)
+		snprintf(d->frr_version, sizeof(d->frr_version), "%u.%u", res.version.major,
+		         res.version.minor);
+	reconcile_result_free(&res);
+	schedule(d->reconcile_timer, next);
+	if (!d->ready) {
+		d->ready = true;
+		sd_notify(0, "READY=1");
+	}
+	health_poll(d);
+}
+
+/* The four JSON documents of one vtysh call, one after the other. */
+static int
+split_json(const char *text, char *docs[4])
+{
+	const char *p = text;
+
+	for (int i = 0; i < 4; i++) {
+		json_error_t e;
+		json_t *j;
+
+		p += strspn(p, " \r\n\t");
+		if (*p == '\0')
+			return i;
+		j = json_loads(p, JSON_DISABLE_EOF_CHECK, &e);
+		if (j == NULL)
+			return i;
+		json_decref(j);
+		docs[i] = xstrndup(p, (size_t)e.position);
+		p += e.position;
+	}
+	return 4;
+}
+
+static bool
+read_frr_state(struct daemon *d, struct frr_state *st)
+{
+	static const char *const cmds[] = {
+		"show ip ospf neighbor json", "show ip ospf interface json",
+		"show ip route ospf json", "show bfd peers json",
+	};
+	struct vtysh_result vr;
+	char *docs[4] = {0};
+	int n;
+
+	*st = (struct frr_state){0};
+	if (vtysh_run(&d->health_vtysh, cmds, d->config->bfd ? 4 : 3, &vr) < 0)
+		return false;
+	n = split_json(vr.out, docs);
+	if (n >= 1 && frrjson_parse_neighbors(docs[0], &st->neighbors, &st->n_neighbors) == 0)
+		st->have_neighbors = true;
+	if (n >= 2 && frrjson_parse_interfaces(docs[1], &st->interfaces, &st->n_interfaces) == 0)
+		st->have_interfaces = true;
+	if (n >= 3 && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0)
+		st->have_routes = true;
+	if (n >= 4 && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0)
+		st->have_bfd = true;
+	for (int i = 0; i < 4; i++)
+		free(docs[i]);
+	vtysh_result_free(&vr);
+	return st->have_neighbors && st->have_interfaces && st->have_routes;
+}
+
+static void
+write_status(struct daemon *d)
+{
+	_cleanup_free_ char *path = xasprintf("%s/status.json", d->cli->paths.run_dir);
+	struct status_info s = {
+		.node = d->node ? d->node->name : "",
+		.now_real_ms = now_real_ms(),
+		.now_mono_ms = now_mono_ms(),
+		.health = d->health.valid ? &d->health : NULL,
+		.frr_running = d->frr_running,
+		.frr_version = d->frr_running ? d->frr_version : NULL,
+		.reconcile_state = d->config ? d->reconcile_state : "idle",
+		.reconcile_last_run_ms = d->reconcile_last_run,
+		.reconcile_last_change_ms = d->reconcile_last_change,
+		.reconcile_last_error = d->reconcile_error,
+		.api_state = api_state_str(d->api_state),
+		.api_url = d->api_url,
+		.api_last_ok_ms = d->have_membership ? d->membership.last_ok_ms : 0,
+		.api_quorate = d->have_membership ? (d->membership.quorate ? TRI_YES : TRI_NO)
+		                                  : TRI_UNKNOWN,
+	};
+	int r;
+
+	mkdir(d->cli->paths.run_dir, 0755);
+	r = status_write(path, &s);
+	if (r < 0)
+		log_warn(r, "%s", path);
+}
+
+static void
+health_poll(struct daemon *d)
+{
+	struct kernel_link *kernel = NULL;
+	struct peer_presence *members = NULL;
+	struct live_state live = {0};
+	struct health next = {0};
+	struct health_events ev = {0};
+	struct report_entries entries = {0};
+	struct frr_state st;
+	_cleanup_free_ char *err = NULL;
+	bool frr_ok;
+
+	if (d->config == NULL) {
+		write_status(d);
+		return;
+	}
+	frr_ok = read_frr_state(d, &st);
+	d->frr_running = frr_ok;
+
+	kernel = xcalloc(d->ifplan.n_links, sizeof(*kernel));
+	if (nl_read_state(&d->ifplan, NULL, &live, &err) == 0) {
+		for (size_t i = 0; i < d->ifplan.n_links; i++) {
+			const struct live_if *li = live_state_find(&live, d->ifplan.links[i].ifname);
+
+			snprintf(kernel[i].ifname, sizeof(kernel[i].ifname), "%s",
+			         d->ifplan.links[i].ifname);
+			if (li && li->exists) {
+				kernel[i].exists = true;
+				kernel[i].up = li->up;
+				kernel[i].carrier = li->carrier;
+				kernel[i].mtu = li->mtu;
+			}
+		}
+	}
+	if (d->have_membership) {
+		members = xcalloc(d->membership.n + 1, sizeof(*members));
+		for (size_t i = 0; i < d->membership.n; i++) {
+			snprintf(members[i].name, sizeof(members[i].name), "%s",
+			         d->membership.members[i].name);
+			members[i].online = d->membership.members[i].online ? TRI_YES : TRI_NO;
+		}
+	}
+	struct health_input in = {
+		.config = d->config,
+		.node = d->node,
+		.plans = d->links,
+		.kernel = kernel,
+		.n_kernel = d->ifplan.n_links,
+		.frr = frr_ok ? &st : NULL,
+		.members = members,
+		.n_members = d->have_membership ? d->membership.n : 0,
+		.now_ms = now_mono_ms(),
+	};
+	health_evaluate(&in, &d->health, &next, &ev);
+	health_free(&d->health);
+	d->health = next;
+
+	report_health(&d->reporter, &d->health, &ev, in.now_ms, &entries);
+	report_tick(&d->reporter, in.now_ms, &entries);
+	report_send(&entries);
+	report_entries_free(&entries);
+
+	write_status(d);
+	notify_status(d);
+
+	health_events_free(&ev);
+	frr_state_free(&st);
+	live_state_free(&live);
+	free(kernel);
+	free(members);
+	schedule(d->health_timer, HEALTH_INTERVAL_MS);
+}
+
+static void
+api_done(void *userdata, const struct api_result *r)
+{
+	struct daemon *d = userdata;
+	struct strv warnings = {0};
+	uint64_t next;
+
+	if (r->state != d->api_state || (r->url && (!d->api_url || strcmp(r->url, d->api_url)))) {
+		if (r->state == API_OK)
+			journal_event(LOG_INFO, PM_MID_API_STATE, "api: %s answers (was %s)", r->url,
+			              api_state_str(d->api_state));
+		else
+			journal_event(LOG_WARNING, PM_MID_API_STATE,
+			              "api: %s; keeping the last known membership: %s",
+			              api_state_str(r->state), r->error ? r->error : "no answer");
+	}
+	d->api_state = r->state;
+	free(d->api_url);
+	d->api_url = r->url ? xstrdup(r->url) : NULL;
+	if (r->state == API_OK) {
+		_cleanup_free_ char *path = state_path(d, "membership.json");
+
+		if (!d->have_membership || !membership_equal(&d->membership, &r->membership)) {
+			membership_free(&d->membership);
+			membership_copy(&d->membership, &r->membership);
+			d->have_membership = true;
+			if (membership_save(&d->membership, path) < 0)
+				log_warnx("cannot write %s", path);
+		}
+		membership_check_config(&d->membership, d->config, &warnings);
+		/* Warn once per change, not on every poll. */
+		for (size_t i = 0; i < warnings.n; i++)
+			if (!strv_contains(&d->member_warnings, warnings.v[i]))
+				log_warnx("%s", warnings.v[i]);
+		strv_free(&d->member_warnings);
+		d->member_warnings = warnings;
+		d->api_failures = 0;
+		next = d->config->api.poll_interval * 1000ULL;
+	} else {
+		d->api_failures++;
+		next = pveapi_backoff(d->config->api.poll_interval, d->api_failures) * 1000ULL;
+	}
+	schedule(d->api_timer, next);
+	health_poll(d);
+}
+
+static void
+api_poll(struct daemon *d)
+{
+	int r;
+
+	if (d->config == NULL || !d->config->api.enabled || pveapi_busy(d->api))
+		return;
+	r = pveapi_start(d->api, &d->config->api, NULL, api_done, d);
+	if (r < 0) {
+		log_warn(r, "api: cannot start a request");
+		schedule(d->api_timer, d->config->api.poll_interval * 1000ULL);
+	}
+}
+
+static int
+on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (s == d->reconcile_timer)
+		reconcile(d);
+	else if (s == d->health_timer)
+		health_poll(d);
+	else if (s == d->api_timer)
+		api_poll(d);
+	else if (s == d->watchdog_timer) {
+		sd_notify(0, "WATCHDOG=1");
+		schedule(s, d->watchdog_usec / 2000);
+	}
+	return 0;
+}
+
+static void
+schedule(sd_event_source *s, uint64_t delay_ms)
+{
+	uint64_t now;
+
+	sd_event_now(sd_event_source_get_event(s), CLOCK_MONOTONIC, &now);
+	sd_event_source_set_time(s, now + delay_ms * 1000);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+static int
+on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (d->config && nl_monitor_drain(d->monitor, &d->ifplan)) {
+		/* A planned interface appeared or changed, or an address vanished:
+		 * reconcile at once (a few ms later, to batch a burst). */
+		schedule(d->reconcile_timer, LINK_EVENT_DELAY_MS);
+	}
+	return 0;
+}
+
+static int
+on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct daemon *d = userdata;
+	uint64_t now;
+
+	sd_event_now(d->event, CLOCK_MONOTONIC, &now);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)now);
+	if (load_config(d, false) == 0) {
+		d->reconcile_failures = 0;
+		schedule(d->reconcile_timer, 0);
+		if (d->config && d->config->api.enabled)
+			schedule(d->api_timer, 0);
+	}
+	sd_notify(0, "READY=1");
+	notify_status(d);
+	return 0;
+}
+
+static int
+on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	/* Leave the mesh as it is: routes and adjacencies stay. */
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping; the mesh stays as it is");
+	return sd_event_exit(d->event, 0);
+}
+
+static void
+daemon_free(struct daemon *d)
+{
+	sd_event_source_unref(d->reconcile_timer);
+	sd_event_source_unref(d->health_timer);
+	sd_event_source_unref(d->api_timer);
+	sd_event_source_unref(d->watchdog_timer);
+	sd_event_source_unref(d->nl_source);
+	pveapi_free(d->api);
+	nl_monitor_free(d->monitor);
+	sd_event_unref(d->event);
+	if (d->config) {
+		ifplan_free(&d->ifplan);
+		free(d->links);
+		config_free(d->config);
+	}
+	health_free(&d->health);
+	reporter_free(&d->reporter);
+	membership_free(&d->membership);
+	strv_free(&d->member_warnings);
+	free(d->reconcile_error);
+	free(d->api_url);
+}
+
+int
+daemon_main(struct cli *cli)
+{
+	struct daemon d = {.cli = cli, .reconcile_state = "starting", .api_state = API_DISABLED};
+	_cleanup_free_ char *mpath = NULL;
+	sigset_t mask;
+	int r;
+
+	log_init(getenv("JOURNAL_STREAM") || getenv("INVOCATION_ID") ? LOG_TO_JOURNAL
+	                                                             : LOG_TO_STDERR,
+	         cli->verbose);
+	log_info("proxmesh %s starting", PROXMESH_VERSION);
+	if (load_config(&d, true) < 0) {
+		fprintf(stderr, "proxmesh: invalid configuration; not starting\n");
+		daemon_free(&d);
+		return EXIT_NOTCONFIGURED;
+	}
+	d.rctx.paths = &cli->paths;
+	vtysh_init(&d.rctx.vtysh);
+	vtysh_init(&d.health_vtysh);
+	d.health_vtysh.timeout_ms = 5000;
+	mkdir(cli->paths.state_dir, 0755);
+
+	/* The last known membership survives a restart during an API outage. */
+	mpath = state_path(&d, "membership.json");
+	if (membership_load(mpath, &d.membership) == 0)
+		d.have_membership = true;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	r = sd_event_default(&d.event);
+	if (r < 0)
+		fatal(r, "sd-event");
+	sd_event_add_signal(d.event, NULL, SIGHUP, on_sighup, &d);
+	sd_event_add_signal(d.event, NULL, SIGTERM, on_sigterm, &d);
+	sd_event_add_signal(d.event, NULL, SIGINT, on_sigterm, &d);
+	sd_event_add_time(d.event, &d.reconcile_timer, CLOCK_MONOTONIC, 0, 10000, on_timer, &d);
+	sd_event_add_time(d.event, &d.health_timer, CLOCK_MONOTONIC, UINT64_MAX, 100000, on_timer,
+	                  &d);
+	sd_event_add_time(d.event, &d.api_timer, CLOCK_MONOTONIC, 0, 100000, on_timer, &d);
+	sd_event_source_set_enabled(d.reconcile_timer, SD_EVENT_ONESHOT);
+	sd_event_source_set_enabled(d.api_timer, SD_EVENT_ONESHOT);
+	if (sd_watchdog_enabled(0, &d.watchdog_usec) > 0) {
+		sd_event_add_time(d.event, &d.watchdog_timer, CLOCK_MONOTONIC, 0, 0, on_timer, &d);
+		sd_event_source_set_enabled(d.watchdog_timer, SD_EVENT_ONESHOT);
+	}
+	r = pveapi_new(d.event, &d.api);
+	if (r < 0)
+		fatal(r, "api client");
+	if (nl_monitor_open(&d.monitor) == 0)
+		sd_event_add_io(d.event, &d.nl_source, nl_monitor_fd(d.monitor), EPOLLIN, on_netlink,
+		                &d);
+	else
+		log_warnx("netlink: cannot watch link events; relying on periodic passes");
+	if (d.config == NULL) {
+		sd_notify(0, "READY=1");
+		d.ready = true;
+		notify_status(&d);
+		write_status(&d);
+	}
+
+	r = sd_event_loop(d.event);
+	daemon_free(&d);
+	return r < 0 ? 1 : 0;
+}

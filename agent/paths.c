@@ -1,0 +1,24 @@
+/* paths.c - where the agent reads and writes; every path can be overridden */
+#include "paths.h"
+
+#include <stdlib.h>
+
+static const char *
+env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+void
+paths_init(struct paths *p)
+{
+	p->config = env_or("PROXMESH_CONFIG", "/etc/proxmesh/proxmesh.conf");
+	p->state_dir = env_or("PROXMESH_STATE_DIR", "/var/lib/proxmesh");
+	p->run_dir = env_or("PROXMESH_RUN_DIR", "/run/proxmesh");
+	p->frr_dir = env_or("PROXMESH_FRR_DIR", "/etc/frr");
+	p->ifupdown_file = env_or("PROXMESH_IFUPDOWN_FILE", "/etc/network/interfaces.d/proxmesh");
+	p->ifupdown_main = env_or("PROXMESH_IFUPDOWN_MAIN", "/etc/network/interfaces");
+	p->sdn_marker = env_or("PROXMESH_SDN_MARKER", "/etc/pve/sdn/.running-config");
+}

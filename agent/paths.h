@@ -1,0 +1,17 @@
+/* paths.h - where the agent reads and writes; every path can be overridden */
+#pragma once
+
+struct paths {
+	const char *config;        /* /etc/proxmesh/proxmesh.conf */
+	const char *state_dir;     /* /var/lib/proxmesh */
+	const char *run_dir;       /* /run/proxmesh */
+	const char *frr_dir;       /* /etc/frr */
+	const char *ifupdown_file; /* /etc/network/interfaces.d/proxmesh */
+	const char *ifupdown_main; /* /etc/network/interfaces */
+	const char *sdn_marker;    /* /etc/pve/sdn/.running-config */
+};
+
+/* The package defaults, overridden by PROXMESH_CONFIG, PROXMESH_STATE_DIR,
+ * PROXMESH_RUN_DIR, PROXMESH_FRR_DIR, PROXMESH_IFUPDOWN_FILE,
+ * PROXMESH_IFUPDOWN_MAIN and PROXMESH_SDN_MARKER. */
+void paths_init(struct paths *p);

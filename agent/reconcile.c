@@ -1,0 +1,420 @@
+/* reconcile.c - one pass: desired state from the configuration, live state
+ * from the host, and only the difference applied */
+#include "reconcile.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addrplan.h"
+#include "frrconf.h"
+#include "frrdaemons.h"
+#include "frrdiff.h"
+#include "ifdiff.h"
+#include "ifplan.h"
+#include "ifupdown.h"
+#include "log.h"
+#include "netlink.h"
+#include "util.h"
+
+#define LOCK_RETRIES 4
+#define FRR_START_WAIT_MS 60000
+#define LOCAL_BEGIN "! proxmesh begin: managed by proxmesh, do not edit"
+#define LOCAL_END "! proxmesh end"
+
+struct pass {
+	struct reconcile_ctx *ctx;
+	const struct config *c;
+	const struct node_conf *n;
+	struct link_plan *links;
+	struct ifplan ifplan;
+	struct strv ifnames; /* the interfaces whose ip ospf lines we own */
+	bool apply;
+	struct reconcile_result *res;
+};
+
+const char *
+reconcile_state_str(enum reconcile_state s)
+{
+	switch (s) {
+	case RECONCILE_CONVERGED:
+		return "converged";
+	case RECONCILE_PENDING:
+		return "pending";
+	case RECONCILE_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}
+
+/* What the pass does, for the operator: printed by plan/apply, logged by
+ * the daemon. */
+static void __attribute__((format(printf, 2, 3)))
+say(struct pass *p, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (p->ctx->out)
+		fprintf(p->ctx->out, "%s\n", msg);
+	else
+		log_info("%s", msg);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+warn(struct pass *p, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (p->ctx->out)
+		fprintf(p->ctx->out, "# warning: %s\n", msg);
+	else
+		log_warnx("%s", msg);
+}
+
+static int __attribute__((format(printf, 2, 3)))
+failed(struct pass *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(p->res->error);
+	p->res->error = xvasprintf(fmt, ap);
+	va_end(ap);
+	p->res->state = RECONCILE_FAILED;
+	return -EIO;
+}
+
+static int
+step_interfaces(struct pass *p)
+{
+	_cleanup_free_ char *state = xasprintf("%s/addresses", p->ctx->paths->state_dir);
+	_cleanup_free_ char *ifupdown = ifplan_render_ifupdown(&p->ifplan);
+	_cleanup_free_ char *warning = NULL, *err = NULL, *current = NULL;
+	struct ifaddr_list previous = {0}, record = {0};
+	struct if_changes ch = {0};
+	struct strv errors = {0};
+	int r;
+
+	r = ifaddr_list_load(state, &previous);
+	if (r < 0)
+		warn(p, "%s: %s; previously planned addresses are unknown", state, strerror(-r));
+	r = nl_plan(&p->ifplan, &previous, &ch, &err);
+	if (r < 0) {
+		r = failed(p, "cannot read interfaces: %s", err ? err : strerror(-r));
+		goto out;
+	}
+	for (size_t i = 0; i < ch.warnings.n; i++)
+		warn(p, "%s", ch.warnings.v[i]);
+	for (size_t i = 0; i < ch.n; i++)
+		say(p, "%s", ch.v[i].text);
+	p->res->if_changes = (unsigned)ch.n;
+
+	warning = ifupdown_check_sourced(p->ctx->paths->ifupdown_main, p->ctx->paths->ifupdown_file);
+	if (warning)
+		warn(p, "%s", warning);
+	if (read_file(p->ctx->paths->ifupdown_file, 1024 * 1024, &current, NULL) < 0 ||
+	    strcmp(current, ifupdown) != 0) {
+		say(p, "# write %s", p->ctx->paths->ifupdown_file);
+		p->res->if_changes++;
+	}
+	if (!p->apply)
+		goto out;
+
+	r = nl_apply(&ch, &errors);
+	for (size_t i = 0; i < errors.n; i++)
+		warn(p, "%s", errors.v[i]);
+	ifdiff_record(&p->ifplan, &previous, r == 0, &record);
+	if (ifaddr_list_save(state, &record) < 0)
+		warn(p, "cannot write %s", state);
+	if (ifupdown_write(p->ctx->paths->ifupdown_file, ifupdown) < 0)
+		warn(p, "cannot write %s", p->ctx->paths->ifupdown_file);
+	if (r != 0)
+		r = failed(p, "%d interface change%s failed: %s", r, r == 1 ? "" : "s",
+		           errors.n ? errors.v[0] : "netlink error");
+out:
+	strv_free(&errors);
+	if_changes_free(&ch);
+	ifaddr_list_free(&previous);
+	ifaddr_list_free(&record);
+	return r < 0 ? r : 0;
+}
+
+/* Print FRR commands as an operator would paste them into vtysh, indented
+ * by block. */
+static void
+print_commands(struct pass *p, const struct strv *cmds)
+{
+	int depth = 1;
+
+	if (cmds->n == 0)
+		return;
+	say(p, "# FRR: %zu command%s (as typed into vtysh)", cmds->n, cmds->n == 1 ? "" : "s");
+	say(p, "configure terminal");
+	for (size_t i = 0; i < cmds->n; i++) {
+		_cleanup_free_ char *m = frrdiff_mask_secret(cmds->v[i]);
+		bool is_exit = !strcmp(m, "exit");
+		bool opens = i + 1 < cmds->n && !is_exit && !strncmp(m, "interface ", 10);
+
+		if (is_exit && depth > 1)
+			depth--;
+		say(p, "%*s%s", depth, "", m);
+		/* A header is a line followed by more indented lines up to its exit. */
+		if (opens || !strcmp(m, "router ospf") || !strcmp(m, "bfd") ||
+		    !strncmp(m, "profile ", 8) || !strncmp(m, "route-map ", 10))
+			depth++;
+	}
+	say(p, "end");
+}
+
+/* The first command of a batch that sets something (not a block header). */
+static const char *
+first_setting(const struct strv *cmds)
+{
+	static const char *const headers[] = {"interface ", "router ", "bfd", "profile ",
+	                                      "route-map ", "exit"};
+
+	for (size_t i = 0; i < cmds->n; i++) {
+		bool header = false;
+
+		for (size_t h = 0; h < ARRAY_SIZE(headers); h++)
+			header |= !strncmp(cmds->v[i], headers[h], strlen(headers[h]));
+		if (!header)
+			return cmds->v[i];
+	}
+	return cmds->v[0];
+}
+
+/* Run vtysh; retry FRR 9+'s "could not lock candidate DS" with back-off. */
+static int
+run_vtysh(struct pass *p, const char *const *cmds, size_t n, struct vtysh_result *res)
+{
+	for (int attempt = 0;; attempt++) {
+		int r = vtysh_run(&p->ctx->vtysh, cmds, n, res);
+
+		if (r < 0 || res->status == 0 || attempt == LOCK_RETRIES ||
+		    strstr(vtysh_result_text(res), "could not lock") == NULL)
+			return r;
+		vtysh_result_free(res);
+		usleep(100000u << attempt);
+	}
+}
+
+/* Read the running config and OSPF's router id in one vtysh process. */
+static int
+read_frr(struct pass *p, struct frrconf *live, char **router_id)
+{
+	static const char *const cmds[] = {"show running-config", "show ip ospf json"};
+	struct vtysh_result vr;
+	json_t *j = NULL;
+	char *end, *ver;
+	int r;
+
+	*router_id = NULL;
+	r = run_vtysh(p, cmds, 2, &vr);
+	if (r < 0)
+		return failed(p, "cannot run vtysh: %s", strerror(-r));
+	if (vr.status != 0 || strstr(vr.out, "\nend") == NULL) {
+		char *t = xstrdup(vtysh_result_text(&vr));
+
+		t[strcspn(t, "\n")] = '\0';
+		vtysh_result_free(&vr);
+		p->res->frr_running = false;
+		r = failed(p, "FRR is not answering (vtysh: %s)", *t ? t : "no output");
+		free(t);
+		return r;
+	}
+	p->res->frr_running = true;
+	ver = strstr(vr.out, "frr version ");
+	if (ver == NULL || frr_version_parse(ver + 12, &p->res->version) < 0)
+		p->res->version = (struct frr_version){8, 4};
+	end = strstr(vr.out, "\nend");
+	j = json_loads(end + 4, JSON_DISABLE_EOF_CHECK, NULL);
+	if (json_is_object(j) && json_is_string(json_object_get(j, "routerId")))
+		*router_id = xstrdup(json_string_value(json_object_get(j, "routerId")));
+	json_decref(j);
+	end[1] = '\0';
+	r = frrconf_parse(vr.out, live);
+	vtysh_result_free(&vr);
+	if (r < 0)
+		return failed(p, "cannot parse FRR's running config");
+	return 0;
+}
+
+/* Proxmox SDN owns /etc/frr/frr.conf; our lines go to frr.conf.local. */
+static int
+persist_local(struct pass *p, const struct frrconf *desired)
+{
+	_cleanup_free_ char *path = xasprintf("%s/frr.conf.local", p->ctx->paths->frr_dir);
+	_cleanup_free_ char *old = NULL, *ours = frrconf_format(desired), *text = NULL;
+	const char *b, *e;
+
+	if (read_file(path, 1024 * 1024, &old, NULL) < 0)
+		old = xstrdup("");
+	b = strstr(old, LOCAL_BEGIN);
+	e = b ? strstr(b, LOCAL_END) : NULL;
+	if (b && e) {
+		e += strlen(LOCAL_END);
+		e += *e == '\n';
+		text = xasprintf("%.*s%s\n%s%s\n%s", (int)(b - old), old, LOCAL_BEGIN, ours,
+		                 LOCAL_END, e);
+	} else {
+		text = xasprintf("%s%s\n%s%s\n", old, LOCAL_BEGIN, ours, LOCAL_END);
+	}
+	return write_file_atomic(path, text, strlen(text), 0640);
+}
+
+static int
+step_frr(struct pass *p)
+{
+	_cleanup_free_ char *daemons = xasprintf("%s/daemons", p->ctx->paths->frr_dir);
+	_cleanup_free_ char *router_id = NULL, *vtysh_error = NULL;
+	struct frrconf desired = {0}, live = {0};
+	struct strv cmds = {0}, batch = {0};
+	struct vtysh_result vr = {0};
+	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
+	unsigned missing = 0;
+	char want_rid[16];
+	int r;
+
+	r = frrdaemons_update(daemons, p->c->bfd, !p->apply, &missing);
+	if (r < 0)
+		return failed(p, "%s: %s", daemons, strerror(-r));
+	if (r > 0) {
+		say(p, "# enable%s%s in %s and restart FRR", missing & FRRD_OSPFD ? " ospfd" : "",
+		    missing & FRRD_BFDD ? " bfdd" : "", daemons);
+		if (!p->apply)
+			return 0;
+		log_notice("frr: enabled%s%s in %s; restarting FRR once",
+		           missing & FRRD_OSPFD ? " ospfd" : "", missing & FRRD_BFDD ? " bfdd" : "",
+		           daemons);
+		r = frrdaemons_restart_frr();
+		if (r < 0)
+			return failed(p, "systemctl restart frr failed");
+		/* Wait until vtysh answers again. */
+		for (long long t0 = now_mono_ms(); now_mono_ms() - t0 < FRR_START_WAIT_MS;) {
+			static const char *const show[] = {"show ip ospf json"};
+
+			if (vtysh_run(&p->ctx->vtysh, show, 1, &vr) == 0 && vr.status == 0 &&
+			    strstr(vr.out, "routerId")) {
+				vtysh_result_free(&vr);
+				break;
+			}
+			vtysh_result_free(&vr);
+			usleep(200000);
+		}
+	}
+
+	r = read_frr(p, &live, &router_id);
+	if (r < 0)
+		goto out;
+	render_frr(p->c, p->n, p->links, p->res->version, &desired);
+	frrdiff(&desired, &live, &p->ifnames, &cmds);
+	print_commands(p, &cmds);
+	p->res->frr_commands = (unsigned)cmds.n;
+	ip4_str(p->n->router_id, want_rid);
+	bool clear = router_id && strcmp(router_id, want_rid) != 0;
+	if (clear)
+		say(p, "clear ip ospf process   ! router-id %s in use, %s wanted",
+		    router_id, want_rid);
+	if (!p->apply || (cmds.n == 0 && !clear)) {
+		if (cmds.n || clear)
+			p->res->frr_commands += clear;
+		goto out;
+	}
+
+	strv_push_dup(&batch, "configure terminal");
+	for (size_t i = 0; i < cmds.n; i++)
+		strv_push_dup(&batch, cmds.v[i]);
+	strv_push_dup(&batch, "end");
+	if (cmds.n && !sdn)
+		strv_push_dup(&batch, "write memory");
+	if (clear)
+		strv_push_dup(&batch, "clear ip ospf process");
+	r = run_vtysh(p, (const char *const *)batch.v, batch.n, &vr);
+	if (r < 0) {
+		r = failed(p, "cannot run vtysh: %s", strerror(-r));
+		goto out;
+	}
+	if (vr.status != 0) {
+		vtysh_error = xstrdup(vtysh_result_text(&vr));
+		vtysh_error[strcspn(vtysh_error, "\n")] = '\0';
+	}
+	if (cmds.n && sdn && persist_local(p, &desired) < 0)
+		warn(p, "cannot write %s/frr.conf.local", p->ctx->paths->frr_dir);
+
+	/* Re-read: what did not take is a failed pass. */
+	frrconf_free(&live);
+	strv_free(&cmds);
+	free(router_id);
+	router_id = NULL;
+	r = read_frr(p, &live, &router_id);
+	if (r < 0)
+		goto out;
+	frrdiff(&desired, &live, &p->ifnames, &cmds);
+	if (cmds.n > 0) {
+		_cleanup_free_ char *first = frrdiff_mask_secret(first_setting(&cmds));
+
+		r = failed(p, "%zu FRR command%s did not take, first \"%s\"%s%s", cmds.n,
+		           cmds.n == 1 ? "" : "s", first, vtysh_error ? "; vtysh said: " : "",
+		           vtysh_error ? vtysh_error : "");
+	} else if (vtysh_error) {
+		warn(p, "vtysh: %s", vtysh_error);
+	}
+out:
+	vtysh_result_free(&vr);
+	strv_free(&batch);
+	strv_free(&cmds);
+	frrconf_free(&desired);
+	frrconf_free(&live);
+	return r < 0 ? r : 0;
+}
+
+int
+reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct node_conf *n,
+               bool apply, struct reconcile_result *res)
+{
+	struct pass p = {.ctx = ctx, .c = c, .n = n, .apply = apply, .res = res};
+	_cleanup_free_ char *err = NULL;
+	int r, rf;
+
+	*res = (struct reconcile_result){.state = RECONCILE_CONVERGED};
+	r = addrplan_node(c, n, &p.links, &err);
+	if (r < 0)
+		return failed(&p, "%s", err);
+	ifplan_build(c, n, p.links, &p.ifplan);
+	strv_push_dup(&p.ifnames, "lo");
+	for (size_t i = 0; i < n->n_links; i++)
+		strv_push_dup(&p.ifnames, n->links[i].ifname);
+
+	/* Interfaces first: `set src` needs the loopback address to exist. A
+	 * failure there does not stop FRR from being configured. */
+	r = step_interfaces(&p);
+	rf = step_frr(&p);
+	if (r == 0)
+		r = rf;
+	if (r == 0 && !apply && (res->frr_commands || res->if_changes))
+		res->state = RECONCILE_PENDING;
+
+	strv_free(&p.ifnames);
+	ifplan_free(&p.ifplan);
+	free(p.links);
+	return r;
+}
+
+void
+reconcile_result_free(struct reconcile_result *res)
+{
+	free(res->error);
+	res->error = NULL;
+}

@@ -1,0 +1,42 @@
+/* reconcile.h - one pass: desired state from the configuration, live state
+ * from the host, and only the difference applied */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "paths.h"
+#include "render.h"
+#include "vtysh.h"
+
+enum reconcile_state {
+	RECONCILE_CONVERGED, /* nothing differs (after applying, if applying) */
+	RECONCILE_PENDING,   /* plan only: changes are pending */
+	RECONCILE_FAILED,
+};
+
+struct reconcile_ctx {
+	const struct paths *paths;
+	struct vtysh vtysh;
+	FILE *out; /* plan/apply print here; NULL: the daemon logs instead */
+};
+
+struct reconcile_result {
+	enum reconcile_state state;
+	unsigned frr_commands; /* configuration commands sent (or pending) */
+	unsigned if_changes;   /* interface and sysctl changes made (or pending) */
+	bool frr_running;
+	struct frr_version version;
+	char *error; /* one sentence when failed */
+};
+
+/* Run one pass for node n. With apply false nothing is changed and the
+ * changes are only printed. Returns 0, or a negative errno when the pass
+ * failed (res->error says why). */
+int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct node_conf *n,
+                   bool apply, struct reconcile_result *res);
+
+void reconcile_result_free(struct reconcile_result *res);
+
+const char *reconcile_state_str(enum reconcile_state s);

@@ -1,0 +1,26 @@
+/* addrplan.h - the deterministic address plan of DESIGN §4 */
+#pragma once
+
+#include "config.h"
+
+/* One link of a node, with both ends resolved and addressed. */
+struct link_plan {
+	const struct node_conf *node;
+	const struct node_conf *peer;
+	const struct link_conf *link;      /* node's side */
+	const struct link_conf *peer_link; /* peer's side */
+	struct prefix4 subnet;
+	struct prefix4 local; /* node's address and prefix length */
+	struct in_addr remote;
+};
+
+/* The subnet number k of the link between ids i and j (any order, i != j). */
+unsigned addrplan_index(unsigned i, unsigned j);
+
+/* The k-th link subnet of the pool; -ENOSPC when the pool is too small. */
+int addrplan_subnet(const struct config *c, unsigned k, struct prefix4 *out);
+
+/* Plan all links of node n. *out is an array of n->n_links entries (free()).
+ * Errors (pool exhausted, peer missing) are negative errno with *err set. */
+int addrplan_node(const struct config *c, const struct node_conf *n, struct link_plan **out,
+                  char **err);

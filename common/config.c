@@ -1,0 +1,934 @@
+/* config.c - the mesh description (DESIGN §3): parsing and validation */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "addrplan.h"
+#include "util.h"
+
+#define CONFIG_MAX_SIZE (1024 * 1024)
+#define CONFIG_MAX_NODES 64
+#define CONFIG_MAX_LINKS 64
+#define AUTH_KEY_MAX 16
+
+struct parse_ctx {
+	struct config *c;
+	const char *path;
+	const char *cursor; /* reader position in the text */
+	unsigned line;      /* line the reader handed out last */
+	char *err;          /* first error only */
+	unsigned err_line;
+	struct node_conf *node; /* current [node] section */
+	bool in_mesh, seen_mesh, seen_api, seen_prefix, seen[16];
+	unsigned key_line[16]; /* where each [mesh] / [api] key was given */
+	unsigned section_line, mesh_line;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+fail(struct parse_ctx *p, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (p->err != NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		p->err = xasprintf("%s:%u: %s", p->path, line, msg);
+	else
+		p->err = xasprintf("%s: %s", p->path, msg);
+	p->err_line = line;
+	free(msg);
+}
+
+const char *
+ip4_str(struct in_addr a, char buf[static 16])
+{
+	return inet_ntop(AF_INET, &a, buf, 16);
+}
+
+const char *
+prefix4_str(const struct prefix4 *p, char buf[static 19])
+{
+	char a[16];
+
+	snprintf(buf, 19, "%s/%u", ip4_str(p->addr, a), p->len);
+	return buf;
+}
+
+const char *
+area_str(uint32_t area, char buf[static 16])
+{
+	struct in_addr a = {.s_addr = htonl(area)};
+
+	return ip4_str(a, buf);
+}
+
+static int
+parse_ip4(const char *s, struct in_addr *out)
+{
+	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
+}
+
+static int
+parse_prefix4(const char *s, struct prefix4 *out)
+{
+	char buf[32];
+	unsigned long len;
+	char *slash;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return -EINVAL;
+	*slash = '\0';
+	if (parse_ip4(buf, &out->addr) < 0 || parse_uint(slash + 1, 0, 32, &len) < 0)
+		return -EINVAL;
+	out->len = (uint8_t)len;
+	return 0;
+}
+
+static uint32_t
+mask_of(unsigned len)
+{
+	return len == 0 ? 0 : 0xffffffffu << (32 - len);
+}
+
+static bool
+prefix_overlaps(const struct prefix4 *a, const struct prefix4 *b)
+{
+	unsigned len = a->len < b->len ? a->len : b->len;
+
+	return ((ntohl(a->addr.s_addr) ^ ntohl(b->addr.s_addr)) & mask_of(len)) == 0;
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "1"))
+		*out = true;
+	else if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Linux's dev_valid_name(), minus what the kernel allows but ifupdown2 and
+ * FRR choke on (':' is an alias separator in both). */
+static bool
+valid_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) || !isprint((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* A short host name: what `hostname -s` can print. */
+static bool
+valid_node_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CONFIG_NAME_MAX || *s == '-')
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+static int
+parse_fingerprint(const char *s, uint8_t out[32])
+{
+	for (int i = 0; i < 32; i++) {
+		unsigned v;
+
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return -EINVAL;
+		if (sscanf(s, "%2x", &v) != 1)
+			return -EINVAL;
+		out[i] = (uint8_t)v;
+		s += 2;
+		if (i < 31 && *s++ != ':')
+			return -EINVAL;
+	}
+	return *s == '\0' ? 0 : -EINVAL;
+}
+
+static bool
+get_uint(struct parse_ctx *p, const char *key, const char *value, unsigned long min,
+         unsigned long max, unsigned *out)
+{
+	unsigned long v;
+	int r = parse_uint(value, min, max, &v);
+
+	if (r == -ERANGE)
+		fail(p, p->line, "%s \"%s\" is out of range (%lu-%lu)", key, value, min, max);
+	else if (r < 0)
+		fail(p, p->line, "%s \"%s\" is not a number", key, value);
+	else
+		*out = (unsigned)v;
+	return r == 0;
+}
+
+static bool
+get_bool(struct parse_ctx *p, const char *key, const char *value, bool *out)
+{
+	if (parse_bool(value, out) == 0)
+		return true;
+	fail(p, p->line, "%s \"%s\" is not yes or no", key, value);
+	return false;
+}
+
+/* Each key of [mesh] and [api] may be given once; duplicates are errors. */
+static bool
+once(struct parse_ctx *p, unsigned slot, const char *section, const char *key)
+{
+	if (p->seen[slot]) {
+		fail(p, p->line, "[%s] %s is given twice", section, key);
+		return false;
+	}
+	p->seen[slot] = true;
+	p->key_line[slot] = p->line;
+	return true;
+}
+
+static void
+mesh_key(struct parse_ctx *p, const char *key, const char *value)
+{
+	struct config *c = p->c;
+	static const char *const keys[] = {
+		"prefix",       "link-prefix-length", "area",           "hello-interval",
+		"dead-interval", "bfd",               "bfd-interval",   "bfd-multiplier",
+		"mtu",          "auth-key-file",
+	};
+	unsigned slot = ARRAY_SIZE(keys), v;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]))
+			slot = i;
+	if (slot == ARRAY_SIZE(keys)) {
+		fail(p, p->line, "unknown key \"%s\" in [mesh]", key);
+		return;
+	}
+	if (!once(p, slot, "mesh", key))
+		return;
+
+	switch (slot) {
+	case 0:
+		if (parse_prefix4(value, &c->prefix) < 0 || c->prefix.len > 30)
+			fail(p, p->line, "prefix \"%s\" is not an IPv4 prefix like 192.168.103.0/24",
+			     value);
+		else if (ntohl(c->prefix.addr.s_addr) & ~mask_of(c->prefix.len))
+			fail(p, p->line, "prefix \"%s\" has host bits set", value);
+		p->seen_prefix = true;
+		break;
+	case 1:
+		if (get_uint(p, key, value, 30, 31, &v))
+			c->link_prefix_len = (uint8_t)v;
+		break;
+	case 2: {
+		struct in_addr a;
+		unsigned long n;
+
+		if (parse_ip4(value, &a) == 0)
+			c->area = ntohl(a.s_addr);
+		else if (parse_uint(value, 0, 0xffffffffUL, &n) == 0)
+			c->area = (uint32_t)n;
+		else
+			fail(p, p->line, "area \"%s\" is not an area id like 0.0.0.0", value);
+		break;
+	}
+	case 3:
+		get_uint(p, key, value, 1, 65535, &c->hello_interval);
+		break;
+	case 4:
+		get_uint(p, key, value, 1, 65535, &c->dead_interval);
+		break;
+	case 5:
+		get_bool(p, key, value, &c->bfd);
+		break;
+	case 6:
+		get_uint(p, key, value, 10, 60000, &c->bfd_interval);
+		break;
+	case 7:
+		get_uint(p, key, value, 2, 255, &c->bfd_multiplier);
+		break;
+	case 8:
+		get_uint(p, key, value, 576, 65535, &c->mtu);
+		break;
+	case 9:
+		if (value[0] != '/')
+			fail(p, p->line, "auth-key-file \"%s\" is not an absolute path", value);
+		else
+			c->auth_key_file = xstrdup(value);
+		break;
+	}
+}
+
+static void
+api_key(struct parse_ctx *p, const char *key, const char *value)
+{
+	struct api_conf *a = &p->c->api;
+	static const char *const keys[] = {"url", "token-file", "ca-file", "fingerprint",
+	                                   "poll-interval"};
+	unsigned slot = ARRAY_SIZE(keys);
+
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]))
+			slot = i;
+	if (slot == ARRAY_SIZE(keys)) {
+		fail(p, p->line, "unknown key \"%s\" in [api]", key);
+		return;
+	}
+	if (!once(p, 10 + slot, "api", key))
+		return;
+
+	switch (slot) {
+	case 0: {
+		_cleanup_free_ char *copy = xstrdup(value);
+		char *save = NULL;
+
+		for (char *u = strtok_r(copy, " \t", &save); u; u = strtok_r(NULL, " \t", &save)) {
+			if (strncmp(u, "https://", 8) != 0 || strlen(u) < 9 || strlen(u) > 256 ||
+			    !str_is_printable(u)) {
+				fail(p, p->line, "url \"%s\" is not an https:// URL", u);
+				return;
+			}
+			a->urls = xreallocarray(a->urls, a->n_urls + 1, sizeof(char *));
+			a->urls[a->n_urls++] = xstrdup(u);
+		}
+		if (a->n_urls == 0)
+			fail(p, p->line, "url is empty");
+		break;
+	}
+	case 1:
+	case 2: {
+		char **dst = slot == 1 ? &a->token_file : &a->ca_file;
+
+		if (value[0] != '/')
+			fail(p, p->line, "%s \"%s\" is not an absolute path", key, value);
+		else
+			*dst = xstrdup(value);
+		break;
+	}
+	case 3:
+		if (parse_fingerprint(value, a->fingerprint) < 0)
+			fail(p, p->line,
+			     "fingerprint \"%s\" is not 32 colon-separated hex pairs (SHA-256)",
+			     value);
+		else
+			a->has_fingerprint = true;
+		break;
+	case 4:
+		get_uint(p, key, value, 1, 3600, &a->poll_interval);
+		break;
+	}
+}
+
+static void
+link_value(struct parse_ctx *p, struct node_conf *n, const char *value)
+{
+	_cleanup_free_ char *copy = xstrdup(value);
+	char *save = NULL, *peer, *ifname, *w;
+	struct link_conf *l;
+
+	if (n->n_links >= CONFIG_MAX_LINKS) {
+		fail(p, p->line, "node \"%s\": more than %d links", n->name, CONFIG_MAX_LINKS);
+		return;
+	}
+	peer = strtok_r(copy, " \t", &save);
+	ifname = strtok_r(NULL, " \t", &save);
+	if (peer == NULL || ifname == NULL) {
+		fail(p, p->line, "link \"%s\": expected \"PEER INTERFACE [cost N] [address A/L]\"",
+		     value);
+		return;
+	}
+	if (!valid_node_name(peer)) {
+		fail(p, p->line, "link \"%s\": invalid peer name \"%s\"", value, peer);
+		return;
+	}
+	if (!valid_ifname(ifname)) {
+		fail(p, p->line, "link \"%s\": invalid interface name \"%s\"", peer, ifname);
+		return;
+	}
+	n->links = xreallocarray(n->links, n->n_links + 1, sizeof(*n->links));
+	l = &n->links[n->n_links];
+	*l = (struct link_conf){.cost = 10, .line = p->line};
+	snprintf(l->peer, sizeof(l->peer), "%s", peer);
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+
+	while ((w = strtok_r(NULL, " \t", &save)) != NULL) {
+		char *arg = strtok_r(NULL, " \t", &save);
+		unsigned long v;
+
+		if (strcmp(w, "cost") && strcmp(w, "address")) {
+			fail(p, p->line, "link \"%s\": unknown option \"%s\" (cost or address)", peer,
+			     w);
+			return;
+		}
+		if (arg == NULL) {
+			fail(p, p->line, "link \"%s\": %s needs a value", peer, w);
+			return;
+		}
+		if (!strcmp(w, "cost")) {
+			if (parse_uint(arg, 1, 65535, &v) < 0) {
+				fail(p, p->line, "link \"%s\": cost \"%s\" is not in 1-65535", peer,
+				     arg);
+				return;
+			}
+			l->cost = (uint32_t)v;
+		} else {
+			uint32_t host;
+
+			if (parse_prefix4(arg, &l->address) < 0 || l->address.len < 8 ||
+			    l->address.len > 31) {
+				fail(p, p->line,
+				     "link \"%s\": address \"%s\" is not an address like 10.0.0.1/30",
+				     peer, arg);
+				return;
+			}
+			host = ntohl(l->address.addr.s_addr) & ~mask_of(l->address.len);
+			if (l->address.len < 31 &&
+			    (host == 0 || host == ~mask_of(l->address.len))) {
+				fail(p, p->line,
+				     "link \"%s\": address \"%s\" is the network or broadcast address",
+				     peer, arg);
+				return;
+			}
+			l->pinned = true;
+		}
+	}
+	n->n_links++;
+}
+
+static void
+node_key(struct parse_ctx *p, struct node_conf *n, const char *key, const char *value)
+{
+	unsigned v;
+
+	if (!strcmp(key, "link")) {
+		link_value(p, n, value);
+		return;
+	}
+	static const char *const keys[] = {"id", "router-id", "loopback", "role", "external"};
+	unsigned slot = ARRAY_SIZE(keys);
+
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]))
+			slot = i;
+	if (slot == ARRAY_SIZE(keys)) {
+		fail(p, p->line, "unknown key \"%s\" in [node %s]", key, n->name);
+		return;
+	}
+	/* Per-node "seen" bits live in the node's line-independent flags below. */
+	switch (slot) {
+	case 0:
+		if (n->id != 0) {
+			fail(p, p->line, "node \"%s\": id is given twice", n->name);
+			return;
+		}
+		if (get_uint(p, key, value, 1, 255, &v))
+			n->id = v;
+		break;
+	case 1:
+		if (n->has_router_id) {
+			fail(p, p->line, "node \"%s\": router-id is given twice", n->name);
+			return;
+		}
+		if (parse_ip4(value, &n->router_id) < 0 || n->router_id.s_addr == 0)
+			fail(p, p->line, "node \"%s\": router-id \"%s\" is not an IPv4 address",
+			     n->name, value);
+		else
+			n->has_router_id = true;
+		break;
+	case 2:
+		if (n->has_loopback) {
+			fail(p, p->line, "node \"%s\": loopback is given twice", n->name);
+			return;
+		}
+		if (parse_prefix4(value, &n->loopback) < 0 || n->loopback.len != 32)
+			fail(p, p->line,
+			     "node \"%s\": loopback \"%s\" is not a /32 address like 10.0.0.1/32",
+			     n->name, value);
+		else
+			n->has_loopback = true;
+		break;
+	case 3:
+		if (!strcmp(value, "transit"))
+			n->role = ROLE_TRANSIT;
+		else if (!strcmp(value, "endpoint"))
+			n->role = ROLE_ENDPOINT;
+		else
+			fail(p, p->line, "node \"%s\": role \"%s\" is not transit or endpoint",
+			     n->name, value);
+		break;
+	case 4:
+		get_bool(p, key, value, &n->external);
+		break;
+	}
+}
+
+static void
+start_section(struct parse_ctx *p, const char *section)
+{
+	struct config *c = p->c;
+
+	p->node = NULL;
+	p->in_mesh = false;
+	p->section_line = p->line;
+	if (!strcmp(section, "mesh")) {
+		if (p->seen_mesh)
+			fail(p, p->line, "section [mesh] is given twice");
+		p->seen_mesh = p->in_mesh = true;
+		p->mesh_line = p->line;
+	} else if (!strcmp(section, "api")) {
+		if (p->seen_api)
+			fail(p, p->line, "section [api] is given twice");
+		p->seen_api = c->api.enabled = true;
+		c->api.line = p->line;
+	} else if (!strncmp(section, "node ", 5)) {
+		const char *name = section + 5;
+
+		while (*name == ' ')
+			name++;
+		if (!valid_node_name(name)) {
+			fail(p, p->line, "[node %s]: invalid node name \"%s\"", name, name);
+			return;
+		}
+		if (config_find_node(c, name) != NULL) {
+			fail(p, p->line, "[node %s] is given twice", name);
+			return;
+		}
+		if (c->n_nodes >= CONFIG_MAX_NODES) {
+			fail(p, p->line, "more than %d nodes", CONFIG_MAX_NODES);
+			return;
+		}
+		c->nodes = xreallocarray(c->nodes, c->n_nodes + 1, sizeof(*c->nodes));
+		p->node = &c->nodes[c->n_nodes++];
+		*p->node = (struct node_conf){.line = p->line, .role = ROLE_TRANSIT};
+		snprintf(p->node->name, sizeof(p->node->name), "%.63s", name);
+	} else {
+		fail(p, p->line, "unknown section [%s]", section);
+	}
+}
+
+/* Blanks separate words in a value, so a tab is fine; other control
+ * characters are not. */
+static bool
+value_is_printable(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int
+handle(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse_ctx *p = user;
+
+	if (p->err != NULL)
+		return 1;
+	if (section[0] == '\0') {
+		fail(p, p->line, "key \"%s\" is outside a section", key);
+		return 1;
+	}
+	if (!value_is_printable(value)) {
+		fail(p, p->line, "value of \"%s\" contains a control character", key);
+		return 1;
+	}
+	if (value[0] == '\0') {
+		fail(p, p->line, "\"%s\" has no value", key);
+		return 1;
+	}
+	if (p->in_mesh)
+		mesh_key(p, key, value);
+	else if (!strcmp(section, "api"))
+		api_key(p, key, value);
+	else if (p->node != NULL)
+		node_key(p, p->node, key, value);
+	return 1;
+}
+
+/* Hands inih one line at a time, so we know the line number, and tidies it:
+ * leading blanks go (no continuation lines), "# comment" after a value goes,
+ * and a section header is seen here first. */
+static char *
+read_line(char *str, int num, void *user)
+{
+	struct parse_ctx *p = user;
+	const char *eol;
+	size_t n;
+	char *s;
+
+	if (*p->cursor == '\0')
+		return NULL;
+	eol = strchrnul(p->cursor, '\n');
+	n = (size_t)(eol - p->cursor);
+	p->line++;
+	if (n >= (size_t)num - 1) {
+		fail(p, p->line, "line is longer than %d characters", num - 2);
+		n = 0;
+	}
+	memcpy(str, p->cursor, n);
+	str[n] = '\0';
+	p->cursor = *eol ? eol + 1 : eol;
+
+	s = str + strspn(str, " \t");
+	memmove(str, s, strlen(s) + 1);
+	for (s = str; (s = strchr(s, '#')) != NULL; s++)
+		if (s > str && (s[-1] == ' ' || s[-1] == '\t')) {
+			*s = '\0';
+			break;
+		}
+	if (str[0] == '[' && p->err == NULL) {
+		char name[128];
+		const char *end = strchr(str, ']');
+
+		if (end == NULL || (size_t)(end - str - 1) >= sizeof(name)) {
+			fail(p, p->line, "malformed section header \"%s\"", str);
+		} else {
+			memcpy(name, str + 1, (size_t)(end - str - 1));
+			name[end - str - 1] = '\0';
+			start_section(p, name);
+		}
+	}
+	n = strlen(str);
+	/* inih wants the newline to tell a full line from a cut one. */
+	str[n] = '\n';
+	str[n + 1] = '\0';
+	return str;
+}
+
+static void
+node_defaults_and_checks(struct parse_ctx *p)
+{
+	struct config *c = p->c;
+	char a[19], b[19];
+
+	for (size_t i = 0; i < c->n_nodes && !p->err; i++) {
+		struct node_conf *n = &c->nodes[i];
+
+		if (n->id == 0) {
+			fail(p, n->line, "node \"%s\": id is missing", n->name);
+			break;
+		}
+		if (!n->has_router_id) {
+			if (!n->has_loopback) {
+				fail(p, n->line, "node \"%s\": needs a router-id or a loopback",
+				     n->name);
+				break;
+			}
+			n->router_id = n->loopback.addr;
+		}
+		for (size_t j = 0; j < i && !p->err; j++) {
+			const struct node_conf *o = &c->nodes[j];
+
+			if (o->id == n->id)
+				fail(p, n->line, "node \"%s\": id %u is already used by node \"%s\"",
+				     n->name, n->id, o->name);
+			else if (o->router_id.s_addr == n->router_id.s_addr)
+				fail(p, n->line,
+				     "node \"%s\": router-id %s is already used by node \"%s\"",
+				     n->name, ip4_str(n->router_id, a), o->name);
+			else if (n->has_loopback && o->has_loopback &&
+			         prefix_overlaps(&n->loopback, &o->loopback))
+				fail(p, n->line,
+				     "node \"%s\": loopback %s is already used by node \"%s\"",
+				     n->name, prefix4_str(&n->loopback, a), o->name);
+		}
+		for (size_t k = 0; k < n->n_links && !p->err; k++) {
+			const struct link_conf *l = &n->links[k];
+			const struct node_conf *peer = config_find_node(c, l->peer);
+			const struct link_conf *back;
+
+			if (!strcmp(l->peer, n->name)) {
+				fail(p, l->line, "link \"%s\": a node cannot link to itself", l->peer);
+				break;
+			}
+			if (peer == NULL) {
+				fail(p, l->line, "link \"%s\": no [node %s] section", l->peer,
+				     l->peer);
+				break;
+			}
+			for (size_t m = 0; m < k; m++) {
+				if (!strcmp(n->links[m].ifname, l->ifname))
+					fail(p, l->line,
+					     "link \"%s\": interface \"%s\" is already used by the link to \"%s\"",
+					     l->peer, l->ifname, n->links[m].peer);
+				else if (!strcmp(n->links[m].peer, l->peer))
+					fail(p, l->line,
+					     "link \"%s\": node \"%s\" already has a link to \"%s\" (one cable per pair of nodes)",
+					     l->peer, n->name, l->peer);
+			}
+			if (p->err)
+				break;
+			back = config_find_reverse_link(c, n, l);
+			if (back == NULL) {
+				fail(p, l->line,
+				     "link \"%s\": [node %s] has no link back to \"%s\"", l->peer,
+				     l->peer, n->name);
+				break;
+			}
+			if (l->pinned != back->pinned) {
+				fail(p, l->line,
+				     "link \"%s\": address is pinned on one end only; pin both ends (line %u)",
+				     l->peer, back->line);
+				break;
+			}
+			if (l->pinned) {
+				struct prefix4 x = l->address, y = back->address;
+
+				if (x.len != y.len || !prefix_overlaps(&x, &y) ||
+				    x.addr.s_addr == y.addr.s_addr)
+					fail(p, l->line,
+					     "link \"%s\": pinned address %s does not pair with %s on the peer (line %u)",
+					     l->peer, prefix4_str(&x, a), prefix4_str(&y, b),
+					     back->line);
+			}
+		}
+	}
+}
+
+/* Subnets and loopbacks must not overlap; the pool must be large enough. */
+static void
+check_address_plan(struct parse_ctx *p)
+{
+	struct config *c = p->c;
+	struct {
+		struct prefix4 pfx;
+		const char *what;
+		const char *name;
+		unsigned line;
+	} *used = NULL;
+	size_t n_used = 0;
+	char a[19];
+
+	for (size_t i = 0; i < c->n_nodes && !p->err; i++) {
+		const struct node_conf *n = &c->nodes[i];
+		_cleanup_free_ struct link_plan *plans = NULL;
+		char *err = NULL;
+
+		if (addrplan_node(c, n, &plans, &err) < 0) {
+			fail(p, n->line, "%s", err);
+			free(err);
+			break;
+		}
+		used = xreallocarray(used, n_used + n->n_links + 1, sizeof(*used));
+		if (n->has_loopback)
+			used[n_used++] = (__typeof__(*used)){n->loopback, "loopback", n->name,
+			                                      n->line};
+		for (size_t k = 0; k < n->n_links; k++)
+			if (strcmp(n->name, n->links[k].peer) < 0)
+				used[n_used++] = (__typeof__(*used)){plans[k].subnet, "link subnet",
+				                                      n->links[k].peer,
+				                                      n->links[k].line};
+	}
+	for (size_t i = 0; i < n_used && !p->err; i++)
+		for (size_t j = 0; j < i && !p->err; j++)
+			if (prefix_overlaps(&used[i].pfx, &used[j].pfx))
+				fail(p, used[i].line, "%s %s (\"%s\") overlaps %s of \"%s\"",
+				     used[i].what, prefix4_str(&used[i].pfx, a), used[i].name,
+				     used[j].what, used[j].name);
+	free(used);
+}
+
+/* A secret must be readable by root alone. */
+static int
+check_secret_file(struct parse_ctx *p, const char *what, const char *path, unsigned line)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		fail(p, line, "%s %s: %s", what, path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fail(p, line, "%s %s is not a regular file", what, path);
+		return -EINVAL;
+	}
+	if (st.st_mode & 077) {
+		fail(p, line, "%s %s is readable by group or others (mode %04o); chmod 600 it",
+		     what, path, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static void
+check_files(struct parse_ctx *p)
+{
+	struct config *c = p->c;
+
+	if (c->api.enabled && c->api.token_file && !p->err)
+		check_secret_file(p, "token-file", c->api.token_file, p->key_line[11]);
+	if (c->auth_key_file && !p->err &&
+	    check_secret_file(p, "auth-key-file", c->auth_key_file, p->key_line[9]) == 0) {
+		char *key = NULL;
+		int r = read_file(c->auth_key_file, 256, &key, NULL);
+
+		if (r < 0) {
+			fail(p, p->key_line[9], "auth-key-file %s: %s", c->auth_key_file,
+			     strerror(-r));
+			return;
+		}
+		key[strcspn(key, "\r\n")] = '\0';
+		if (key[0] == '\0' || strlen(key) > AUTH_KEY_MAX || strpbrk(key, " \t") ||
+		    !str_is_printable(key))
+			fail(p, p->key_line[9], "auth-key-file %s: the key must be 1-%d printable characters without blanks",
+			     c->auth_key_file, AUTH_KEY_MAX);
+		c->auth_key = key;
+	}
+}
+
+static void
+check_required(struct parse_ctx *p)
+{
+	struct config *c = p->c;
+
+	if (!p->seen_mesh) {
+		fail(p, 0, "no [mesh] section");
+		return;
+	}
+	if (!p->seen_prefix)
+		fail(p, p->mesh_line, "[mesh] prefix is missing");
+	else if (c->hello_interval >= c->dead_interval)
+		fail(p, p->key_line[4] ? p->key_line[4] : p->key_line[3],
+		     "[mesh] dead-interval %u must be larger than hello-interval %u",
+		     c->dead_interval, c->hello_interval);
+	else if (c->n_nodes == 0)
+		fail(p, 0, "no [node] section");
+	if (c->api.enabled && !p->err) {
+		if (c->api.n_urls == 0)
+			fail(p, c->api.line, "[api] url is missing");
+		else if (c->api.token_file == NULL)
+			fail(p, c->api.line, "[api] token-file is missing");
+		else if (c->api.ca_file == NULL && !c->api.has_fingerprint)
+			fail(p, c->api.line,
+			     "[api] needs ca-file or fingerprint: TLS is always verified");
+		else if (c->api.ca_file != NULL && c->api.has_fingerprint)
+			fail(p, c->api.line, "[api] has both ca-file and fingerprint; choose one");
+	}
+}
+
+int
+config_parse_string(const char *text, const char *path, bool skip_files, struct config **out,
+                    char **err)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	struct parse_ctx p = {.c = c, .path = path, .cursor = text};
+	int r;
+
+	c->path = xstrdup(path);
+	c->link_prefix_len = 30;
+	c->hello_interval = 1;
+	c->dead_interval = 3;
+	c->bfd = true;
+	c->bfd_interval = 100;
+	c->bfd_multiplier = 3;
+	c->api.poll_interval = 10;
+
+	r = ini_parse_stream(read_line, &p, handle, &p);
+	if (r > 0 && p.err == NULL)
+		fail(&p, (unsigned)r, "syntax error (expected [section] or key = value)");
+	else if (r < 0 && p.err == NULL)
+		fail(&p, 0, "cannot parse: %s", strerror(ENOMEM));
+	if (p.err == NULL)
+		check_required(&p);
+	if (p.err == NULL)
+		node_defaults_and_checks(&p);
+	if (p.err == NULL)
+		check_address_plan(&p);
+	if (p.err == NULL && !skip_files)
+		check_files(&p);
+	if (p.err != NULL) {
+		/* Nothing but comments: the installed example, not an error. */
+		bool empty = !p.seen_mesh && !p.seen_api && c->n_nodes == 0;
+
+		config_free(c);
+		*err = p.err;
+		return empty ? -ENODATA : -EINVAL;
+	}
+	*out = c;
+	return 0;
+}
+
+int
+config_load(const char *path, struct config **out, char **err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = read_file(path, CONFIG_MAX_SIZE, &text, &len);
+
+	if (r < 0) {
+		*err = xasprintf("%s: %s", path,
+		                 r == -EFBIG ? "file is larger than 1 MiB" : strerror(-r));
+		return r;
+	}
+	if (strlen(text) != len) {
+		*err = xasprintf("%s: not a text file", path);
+		return -EINVAL;
+	}
+	return config_parse_string(text, path, false, out, err);
+}
+
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n_nodes; i++)
+		free(c->nodes[i].links);
+	free(c->nodes);
+	for (size_t i = 0; i < c->api.n_urls; i++)
+		free(c->api.urls[i]);
+	free(c->api.urls);
+	free(c->api.token_file);
+	free(c->api.ca_file);
+	free(c->auth_key_file);
+	free(c->auth_key);
+	free(c->path);
+	free(c);
+}
+
+const struct node_conf *
+config_find_node(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_nodes; i++)
+		if (!strcmp(c->nodes[i].name, name))
+			return &c->nodes[i];
+	return NULL;
+}
+
+const struct link_conf *
+config_find_reverse_link(const struct config *c, const struct node_conf *node,
+                         const struct link_conf *link)
+{
+	const struct node_conf *peer = config_find_node(c, link->peer);
+
+	if (peer == NULL)
+		return NULL;
+	for (size_t i = 0; i < peer->n_links; i++)
+		if (!strcmp(peer->links[i].peer, node->name))
+			return &peer->links[i];
+	return NULL;
+}

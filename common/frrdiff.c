@@ -1,0 +1,322 @@
+/* frrdiff.c - the vtysh commands that turn the live FRR config into the desired one */
+#include "frrdiff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+/* Lines that set one value: a new value replaces the old one, so the key
+ * (the first words) tells which live line a desired line replaces. Some
+ * values FRR refuses to change in place; those are removed first. */
+static const struct {
+	const char *prefix;
+	unsigned words;
+	bool remove_first;
+} keyed[] = {
+	{"ip ospf area ", 3, true},
+	{"ip ospf cost ", 3, false},
+	{"ip ospf hello-interval ", 3, false},
+	{"ip ospf dead-interval ", 3, false},
+	{"ip ospf network ", 3, false},
+	{"ip ospf priority ", 3, false},
+	{"ip ospf bfd profile ", 4, false},
+	{"ip ospf message-digest-key ", 4, true},
+	{"ip ospf authentication", 3, false},
+	{"ospf router-id ", 2, false},
+	{"timers throttle spf ", 3, false},
+	{"timers throttle lsa all ", 4, false},
+	{"timers lsa min-arrival ", 3, false},
+	{"auto-cost reference-bandwidth ", 2, false},
+	{"transmit-interval ", 1, false},
+	{"receive-interval ", 1, false},
+	{"detect-multiplier ", 1, false},
+	{"echo-interval ", 1, false},
+	{"set src ", 2, false},
+};
+
+/* The key of a line: its first words for a keyed line, else all of it. */
+static char *
+line_key(const char *line, bool *remove_first)
+{
+	*remove_first = false;
+	for (size_t i = 0; i < ARRAY_SIZE(keyed); i++) {
+		size_t n = strlen(keyed[i].prefix);
+		const char *p = line;
+
+		if (strncmp(line, keyed[i].prefix, n) != 0 &&
+		    strcmp(line, keyed[i].prefix) != 0)
+			continue;
+		for (unsigned w = 0; w < keyed[i].words && *p; w++) {
+			p = strchrnul(p, ' ');
+			if (*p && w + 1 < keyed[i].words)
+				p++;
+		}
+		*remove_first = keyed[i].remove_first;
+		return xstrndup(line, (size_t)(p - line));
+	}
+	return xstrdup(line);
+}
+
+/* The live line with the same key as desired line d, or NULL. */
+static const struct frr_line *
+find_by_key(const struct frr_line *parent, const char *d, bool (*owned)(const char *))
+{
+	bool rf;
+	_cleanup_free_ char *key = line_key(d, &rf);
+
+	if (parent == NULL)
+		return NULL;
+	for (size_t i = 0; i < parent->n_children; i++) {
+		const char *t = parent->children[i].text;
+		_cleanup_free_ char *k = NULL;
+
+		if (owned && !owned(t))
+			continue;
+		k = line_key(t, &rf);
+		if (!strcmp(k, key))
+			return &parent->children[i];
+	}
+	return NULL;
+}
+
+/* BFD profile values go back to their default by setting it: FRR 8.4's
+ * vtysh has no "no" form for them inside a profile. */
+static const struct {
+	const char *prefix, *reset;
+} bfd_defaults[] = {
+	{"detect-multiplier ", "detect-multiplier 3"},
+	{"transmit-interval ", "transmit-interval 300"},
+	{"receive-interval ", "receive-interval 300"},
+	{"echo-interval ", "echo-interval 50"},
+};
+
+/* "no" form of a line. */
+static char *
+negate(const char *line)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bfd_defaults); i++)
+		if (!strncmp(line, bfd_defaults[i].prefix, strlen(bfd_defaults[i].prefix)))
+			return xstrdup(bfd_defaults[i].reset);
+	if (!strncmp(line, "ip ospf message-digest-key ", 27)) {
+		const char *sp = strchrnul(line + 27, ' ');
+		return xasprintf("no %.*s", (int)(sp - line), line);
+	}
+	if (!strncmp(line, "ip ospf area ", 13))
+		return xstrdup("no ip ospf area");
+	if (!strncmp(line, "no ", 3))
+		return xstrdup(line + 3);
+	return xasprintf("no %s", line);
+}
+
+static bool
+is_ospf_if_line(const char *t)
+{
+	return !strncmp(t, "ip ospf ", 8);
+}
+
+/* The command list is built in phases, concatenated in this order, so that
+ * FRR accepts every step and nothing in use is removed before its
+ * replacement exists. */
+enum phase {
+	PH_NETWORK,   /* "no network …": FRR refuses "ip ospf area" while any exist */
+	PH_REMOVE,    /* stale lines, and values FRR cannot change in place */
+	PH_UNREF,     /* "no ip protocol … route-map" before the route-map goes */
+	PH_UNDEFINE,  /* bfd profile / route-maps no longer wanted */
+	PH_DEFINE,    /* forwarding, bfd profile, route-maps: before their users */
+	PH_ADD,       /* router ospf and interfaces */
+	PH_REFERENCE, /* "ip protocol ospf route-map" */
+	PH_LATE,      /* "no redistribute": after the loopback is a stub */
+	PH_COUNT,
+};
+
+struct diff {
+	struct strv ph[PH_COUNT];
+};
+
+/* Emit the header lines ('\n' separated), cmds, and one "exit" per header
+ * line, into out, if there are commands. */
+static void
+emit_block(struct strv *out, const char *header, struct strv *cmds)
+{
+	unsigned levels = 0;
+
+	if (cmds->n == 0)
+		return;
+	for (const char *h = header; h && *h;) {
+		const char *e = strchrnul(h, '\n');
+
+		strv_push(out, xstrndup(h, (size_t)(e - h)));
+		levels++;
+		h = *e ? e + 1 : e;
+	}
+	for (size_t i = 0; i < cmds->n; i++)
+		strv_push(out, TAKE_PTR(cmds->v[i]));
+	strv_free(cmds);
+	while (levels--)
+		strv_push_dup(out, "exit");
+}
+
+static int
+cmp_rev(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* Diff the children of one block, where owned() says which lines are ours
+ * (NULL: all). Removals are sorted in reverse, so "ip ospf bfd profile"
+ * goes before "ip ospf bfd". */
+static void
+diff_block(struct diff *d, const char *header, const struct frr_line *want,
+           const struct frr_line *have, bool (*owned)(const char *), enum phase add_phase)
+{
+	struct strv net = {0}, rm = {0}, add = {0}, late = {0};
+
+	for (size_t i = 0; want && i < want->n_children; i++) {
+		const char *t = want->children[i].text;
+		const struct frr_line *h = find_by_key(have, t, owned);
+		bool rf;
+		_cleanup_free_ char *k = line_key(t, &rf);
+
+		if (h && !strcmp(h->text, t))
+			continue;
+		if (h && rf)
+			strv_push(&rm, negate(h->text));
+		strv_push_dup(&add, t);
+	}
+	for (size_t i = 0; have && i < have->n_children; i++) {
+		const char *t = have->children[i].text;
+
+		if (owned && !owned(t))
+			continue;
+		if (want && find_by_key(want, t, NULL))
+			continue;
+		if (!strncmp(t, "network ", 8))
+			strv_push(&net, negate(t));
+		else if (!strncmp(t, "redistribute ", 13))
+			strv_push(&late, negate(t));
+		else
+			strv_push(&rm, negate(t));
+	}
+	if (rm.n > 1)
+		qsort(rm.v, rm.n, sizeof(char *), cmp_rev);
+	emit_block(&d->ph[PH_NETWORK], header, &net);
+	emit_block(&d->ph[PH_REMOVE], header, &rm);
+	emit_block(&d->ph[add_phase], header, &add);
+	emit_block(&d->ph[PH_LATE], header, &late);
+}
+
+static const struct frr_line *
+find_child(const struct frr_line *parent, const char *text)
+{
+	return parent ? frrconf_find(parent, text) : NULL;
+}
+
+static void
+diff_forwarding(struct diff *d, const struct frr_line *want, const struct frr_line *have)
+{
+	bool want_off = frrconf_find(want, "no ip forwarding") != NULL;
+	bool have_off = frrconf_find(have, "no ip forwarding") != NULL;
+
+	if (want_off && !have_off)
+		strv_push_dup(&d->ph[PH_DEFINE], "no ip forwarding");
+	else if (!want_off && have_off)
+		strv_push_dup(&d->ph[PH_DEFINE], "ip forwarding");
+}
+
+static bool
+is_owned_single(const char *t)
+{
+	return !strncmp(t, "ip protocol ospf route-map ", 27) ||
+	       !strncmp(t, "ip prefix-list proxmesh-", 24);
+}
+
+static void
+diff_top(struct diff *d, const struct frr_line *want, const struct frr_line *have)
+{
+	for (size_t i = 0; i < have->n_children; i++) {
+		const struct frr_line *h = &have->children[i];
+
+		if (frrconf_find(want, h->text))
+			continue;
+		if (is_owned_single(h->text))
+			strv_push(&d->ph[!strncmp(h->text, "ip protocol", 11) ? PH_UNREF : PH_UNDEFINE],
+			          negate(h->text));
+		else if (!strncmp(h->text, "route-map proxmesh-", 19))
+			strv_push(&d->ph[PH_UNDEFINE], negate(h->text));
+	}
+	for (size_t i = 0; i < want->n_children; i++) {
+		const struct frr_line *w = &want->children[i];
+		const struct frr_line *h = frrconf_find(have, w->text);
+
+		if (!strncmp(w->text, "route-map ", 10))
+			diff_block(d, w->text, w, h, NULL, PH_DEFINE);
+		else if (is_owned_single(w->text) && h == NULL)
+			strv_push_dup(&d->ph[!strncmp(w->text, "ip protocol", 11) ? PH_REFERENCE
+			                                                           : PH_DEFINE],
+			              w->text);
+	}
+}
+
+static void
+diff_bfd(struct diff *d, const struct frr_line *want, const struct frr_line *have)
+{
+	const char *name = "profile " RENDER_BFD_PROFILE;
+	const struct frr_line *wp = find_child(find_child(want, "bfd"), name);
+	const struct frr_line *hp = find_child(find_child(have, "bfd"), name);
+
+	if (hp && !wp) {
+		strv_push_dup(&d->ph[PH_UNDEFINE], "bfd");
+		strv_pushf(&d->ph[PH_UNDEFINE], "no %s", name);
+		strv_push_dup(&d->ph[PH_UNDEFINE], "exit");
+		return;
+	}
+	if (wp && !hp) {
+		/* A profile with only default values still has to be created. */
+		strv_push_dup(&d->ph[PH_DEFINE], "bfd");
+		strv_push_dup(&d->ph[PH_DEFINE], name);
+		for (size_t i = 0; i < wp->n_children; i++)
+			strv_push_dup(&d->ph[PH_DEFINE], wp->children[i].text);
+		strv_push_dup(&d->ph[PH_DEFINE], "exit");
+		strv_push_dup(&d->ph[PH_DEFINE], "exit");
+		return;
+	}
+	if (wp && hp)
+		diff_block(d, "bfd\nprofile " RENDER_BFD_PROFILE, wp, hp, NULL, PH_DEFINE);
+}
+
+void
+frrdiff(const struct frrconf *desired, const struct frrconf *live, const struct strv *ifnames,
+        struct strv *cmds)
+{
+	const struct frr_line *want = &desired->root, *have = &live->root;
+	struct diff d = {0};
+
+	diff_forwarding(&d, want, have);
+	diff_top(&d, want, have);
+	diff_bfd(&d, want, have);
+	diff_block(&d, "router ospf", find_child(want, "router ospf"),
+	           find_child(have, "router ospf"), NULL, PH_ADD);
+	for (size_t i = 0; i < ifnames->n; i++) {
+		_cleanup_free_ char *h = xasprintf("interface %s", ifnames->v[i]);
+
+		diff_block(&d, h, find_child(want, h), find_child(have, h), is_ospf_if_line,
+		           PH_ADD);
+	}
+	for (int p = 0; p < PH_COUNT; p++) {
+		for (size_t i = 0; i < d.ph[p].n; i++)
+			strv_push(cmds, TAKE_PTR(d.ph[p].v[i]));
+		strv_free(&d.ph[p]);
+	}
+}
+
+char *
+frrdiff_mask_secret(const char *cmd)
+{
+	const char *p = strstr(cmd, "message-digest-key ");
+
+	if (p && (p = strstr(p, " md5 ")) != NULL)
+		return xasprintf("%.*s md5 <secret>", (int)(p - cmd), cmd);
+	return xstrdup(cmd);
+}

@@ -1,0 +1,48 @@
+/* ifplan.h - the desired interface and kernel state of one node */
+#pragma once
+
+#include "addrplan.h"
+#include "config.h"
+
+struct ifplan_link {
+	char ifname[IFNAMSIZ];
+	char peer[CONFIG_NAME_MAX + 1];
+	struct prefix4 address; /* local address / plen */
+	unsigned mtu;           /* 0: leave as is */
+	uint32_t cost;
+};
+
+struct sysctl_setting {
+	char path[128]; /* relative to /proc/sys, e.g. "net/ipv4/conf/nic3/rp_filter" */
+	char value[16];
+};
+
+struct ifplan {
+	struct ifplan_link *links;
+	size_t n_links;
+	bool has_loopback;
+	struct prefix4 loopback; /* on "lo", label "lo:proxmesh" */
+	struct sysctl_setting *sysctls;
+	size_t n_sysctls;
+};
+
+#define IFPLAN_LOOPBACK_LABEL "lo:proxmesh"
+
+/* Build the interface plan of node n from its link plans. */
+void ifplan_build(const struct config *c, const struct node_conf *n, const struct link_plan *links,
+                  struct ifplan *out);
+
+void ifplan_free(struct ifplan *p);
+
+/* The /etc/network/interfaces.d/proxmesh text for ifupdown2 (owned string). */
+char *ifplan_render_ifupdown(const struct ifplan *p);
+
+/* A person-readable description of the plan (owned string). */
+char *ifplan_render_text(const struct ifplan *p);
+
+/* The planned link on ifname, or NULL. */
+const struct ifplan_link *ifplan_find_link(const struct ifplan *p, const char *ifname);
+
+/* The interface a sysctl path is about ("net/ipv4/conf/nic3/rp_filter" ->
+ * "nic3"), or NULL for a global one (including conf/all and conf/default). */
+const char *ifplan_sysctl_ifname(const char *path, char buf[static IFNAMSIZ]);

@@ -1,0 +1,18 @@
+/* log.h - the tiny logging API: stderr for commands, journald for the daemon */
+#pragma once
+
+#include <stdbool.h>
+
+enum log_target { LOG_TO_STDERR, LOG_TO_JOURNAL };
+
+/* Choose where messages go and whether debug messages are shown. */
+void log_init(enum log_target target, bool verbose);
+
+/* Warning with strerror(-err) appended. */
+void log_warn(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void fatal(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,138 @@
+/* render.c - the desired FRR configuration of one node, in FRR's own form */
+#include "render.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* FRR's defaults, which `show running-config` does not print. */
+#define FRR_HELLO_DEFAULT 10
+#define FRR_BFD_INTERVAL_DEFAULT 300
+#define FRR_BFD_MULTIPLIER_DEFAULT 3
+
+int
+frr_version_parse(const char *s, struct frr_version *out)
+{
+	unsigned major, minor;
+
+	if (s == NULL || sscanf(s, "%u.%u", &major, &minor) != 2 || major < 7 || major > 99)
+		return -EINVAL;
+	out->major = major;
+	out->minor = minor;
+	return 0;
+}
+
+static int
+cmp_text(const void *a, const void *b)
+{
+	const struct frr_line *x = a, *y = b;
+
+	return strcmp(x->text, y->text);
+}
+
+/* Add a line built from a format string. */
+static struct frr_line * __attribute__((format(printf, 2, 3)))
+addf(struct frr_line *parent, const char *fmt, ...)
+{
+	_cleanup_free_ char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return frrconf_add(parent, s);
+}
+
+static void
+render_link(const struct config *c, const struct link_plan *lp, struct frr_line *root)
+{
+	struct frr_line *i = addf(root, "interface %s", lp->link->ifname);
+	char area[16];
+
+	addf(i, "ip ospf area %s", area_str(c->area, area));
+	if (c->auth_key) {
+		addf(i, "ip ospf authentication message-digest");
+		addf(i, "ip ospf message-digest-key 1 md5 %s", c->auth_key);
+	}
+	if (c->bfd) {
+		addf(i, "ip ospf bfd");
+		addf(i, "ip ospf bfd profile %s", RENDER_BFD_PROFILE);
+	}
+	addf(i, "ip ospf cost %u", lp->link->cost);
+	/* Printed whenever configured, even at the default (unlike hello). */
+	addf(i, "ip ospf dead-interval %u", c->dead_interval);
+	if (c->hello_interval != FRR_HELLO_DEFAULT)
+		addf(i, "ip ospf hello-interval %u", c->hello_interval);
+	addf(i, "ip ospf network point-to-point");
+	/* vtysh prints an interface's lines sorted. */
+	qsort(i->children, i->n_children, sizeof(*i->children), cmp_text);
+}
+
+void
+render_frr(const struct config *c, const struct node_conf *n, const struct link_plan *links,
+           struct frr_version v, struct frrconf *out)
+{
+	struct frr_line *root = &out->root, *b;
+	char buf[16];
+
+	(void)v; /* 8.4 and 10.x print what we own identically (see tests) */
+	*out = (struct frrconf){0};
+
+	if (n->role == ROLE_ENDPOINT)
+		addf(root, "no ip forwarding");
+	if (n->has_loopback) {
+		char area[16];
+
+		b = addf(root, "interface lo");
+		addf(b, "ip ospf area %s", area_str(c->area, area));
+		addf(b, "ip ospf passive");
+	}
+	for (size_t i = 0; i < n->n_links; i++)
+		render_link(c, &links[i], root);
+
+	b = addf(root, "router ospf");
+	addf(b, "ospf router-id %s", ip4_str(n->router_id, buf));
+	/* A small mesh: run SPF at once, accept and send LSA updates without
+	 * FRR's 1 s / 5 s pacing, so a failure or a heal is acted on in ms. */
+	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
+	     RENDER_SPF_MAX_HOLD);
+	addf(b, "timers throttle lsa all %u", RENDER_LSA_INTERVAL);
+	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
+	if (n->role == ROLE_ENDPOINT)
+		addf(b, "max-metric router-lsa administrative");
+
+	if (n->has_loopback) {
+		b = addf(root, "route-map %s permit 10", RENDER_ROUTE_MAP);
+		addf(b, "set src %s", ip4_str(n->loopback.addr, buf));
+		/* zebra prints it after the route-maps */
+		addf(root, "ip protocol ospf route-map %s", RENDER_ROUTE_MAP);
+	}
+
+	if (c->bfd && n->n_links > 0) {
+		b = addf(root, "bfd");
+		b = addf(b, "profile %s", RENDER_BFD_PROFILE);
+		if (c->bfd_multiplier != FRR_BFD_MULTIPLIER_DEFAULT)
+			addf(b, "detect-multiplier %u", c->bfd_multiplier);
+		if (c->bfd_interval != FRR_BFD_INTERVAL_DEFAULT) {
+			addf(b, "transmit-interval %u", c->bfd_interval);
+			addf(b, "receive-interval %u", c->bfd_interval);
+		}
+	}
+}
+
+char *
+render_frr_text(const struct config *c, const struct node_conf *n, const struct link_plan *links,
+                struct frr_version v)
+{
+	struct frrconf conf;
+	char *text;
+
+	render_frr(c, n, links, v, &conf);
+	text = frrconf_format(&conf);
+	frrconf_free(&conf);
+	return text;
+}

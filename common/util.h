@@ -1,0 +1,73 @@
+/* util.h - allocation that cannot fail, cleanup helpers, small string tools */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocate or die: out of memory is fatal, so callers never check. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand over ownership: returns p and clears the variable. */
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _p = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
+	})
+
+/* A growable array of owned strings. */
+struct strv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+void strv_push(struct strv *sv, char *s);
+void strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strv_push_dup(struct strv *sv, const char *s);
+bool strv_contains(const struct strv *sv, const char *s);
+void strv_free(struct strv *sv);
+
+/* Parse an unsigned decimal in [min, max]; -EINVAL or -ERANGE. */
+int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* True if s has no control characters (what may go to vtysh or a log). */
+bool str_is_printable(const char *s);
+
+/* Read a whole small file (at most max bytes) into a NUL-terminated buffer. */
+int read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Write a file atomically: temporary file in the same folder, fsync, rename. */
+int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
+
+/* Monotonic and wall clock in milliseconds. */
+long long now_mono_ms(void);
+long long now_real_ms(void);
+
+/* Format a UNIX time in ms as RFC 3339 UTC ("2026-11-26T10:00:00Z"). */
+void format_time_utc(long long ms, char buf[static 32]);
