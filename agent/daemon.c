@@ -309,7 +309,6 @@ health_poll(struct daemon *d)
 	struct live_state live = {0};
 	struct health next = {0};
 	struct health_events ev = {0};
-	struct report_entries entries = {0};
 	struct frr_state st;
 	_cleanup_free_ char *err = NULL;
 	bool frr_ok;
@@ -359,10 +358,7 @@ health_poll(struct daemon *d)
 	health_free(&d->health);
 	d->health = next;
 
-	report_health(&d->reporter, &d->health, &ev, in.now_ms, &entries);
-	report_tick(&d->reporter, in.now_ms, &entries);
-	report_send(&entries);
-	report_entries_free(&entries);
+	report_health_send(&d->reporter, &d->health, &ev, in.now_ms);
 
 	write_status(d);
 	notify_status(d);

@@ -1,0 +1,124 @@
+/* frrjson.h - FRR's JSON show output (8.4 and 10.x) as plain structs */
+#pragma once
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* OSPF neighbour state machine states (RFC 2328 §10.1), in order. */
+enum ospf_nsm {
+	NSM_UNKNOWN,
+	NSM_DOWN,
+	NSM_ATTEMPT,
+	NSM_INIT,
+	NSM_2WAY,
+	NSM_EXSTART,
+	NSM_EXCHANGE,
+	NSM_LOADING,
+	NSM_FULL,
+};
+
+enum bfd_status {
+	BFD_STATUS_UNKNOWN,
+	BFD_STATUS_UP,
+	BFD_STATUS_DOWN,
+	BFD_STATUS_INIT,
+	BFD_STATUS_SHUTDOWN
+};
+
+/* One entry of "show ip ospf neighbor json". */
+struct frr_neighbor {
+	struct in_addr router_id;
+	char ifname[IFNAMSIZ];  /* from "ifaceName" ("nic4:192.168.103.5") */
+	struct in_addr local;   /* our address, from "ifaceName" (0 if absent) */
+	struct in_addr address; /* the neighbour's, "ifaceAddress" */
+	enum ospf_nsm state;    /* from "nbrState" ("Full/-") */
+	long long uptime_ms;    /* "upTimeInMsec", -1 if absent */
+};
+
+/* One entry of "show ip ospf interface json". */
+struct frr_interface {
+	char ifname[IFNAMSIZ];
+	bool up;           /* "ifUp" */
+	bool ospf_enabled; /* "ospfEnabled" */
+	unsigned mtu;      /* "mtuBytes" */
+	struct prefix4 address;
+	char area[32];
+	char network_type[24];
+	uint32_t cost;
+	unsigned hello_ms;  /* "timerMsecs" */
+	unsigned dead_s;    /* "timerDeadSecs" */
+	bool passive;       /* "timerPassiveIface" */
+	unsigned nbr_count; /* "nbrCount" */
+	unsigned nbr_adjacent;
+};
+
+struct frr_nexthop {
+	bool has_ip;
+	struct in_addr ip;
+	char ifname[IFNAMSIZ]; /* "interfaceName", empty if absent */
+	bool active;
+	bool fib;
+	bool connected; /* "directlyConnected" */
+};
+
+/* One entry of "show ip route ospf json" (one prefix may have several). */
+struct frr_route {
+	struct prefix4 prefix;
+	bool selected;
+	bool installed;
+	uint32_t metric;
+	struct frr_nexthop *nexthops;
+	size_t n_nexthops;
+};
+
+/* One entry of "show bfd peers json". */
+struct frr_bfd_peer {
+	struct in_addr peer;
+	char ifname[IFNAMSIZ];
+	bool multihop;
+	enum bfd_status status;
+};
+
+/* What the health model reads from FRR; a part that could not be read has
+ * its have_ flag false. */
+struct frr_state {
+	bool have_neighbors, have_interfaces, have_routes, have_bfd;
+	struct frr_neighbor *neighbors;
+	size_t n_neighbors;
+	struct frr_interface *interfaces;
+	size_t n_interfaces;
+	struct frr_route *routes;
+	size_t n_routes;
+	struct frr_bfd_peer *bfd_peers;
+	size_t n_bfd_peers;
+};
+
+/* Parsers: 0 and a new array (free() it, routes with frr_routes_free()), or
+ * -EBADMSG on malformed input; *out and *n are untouched on error. */
+int frrjson_parse_neighbors(const char *json, struct frr_neighbor **out, size_t *n);
+int frrjson_parse_interfaces(const char *json, struct frr_interface **out, size_t *n);
+int frrjson_parse_routes(const char *json, struct frr_route **out, size_t *n);
+int frrjson_parse_bfd_peers(const char *json, struct frr_bfd_peer **out, size_t *n);
+/* The "routerId" of "show ip ospf json". */
+int frrjson_parse_router_id(const char *json, struct in_addr *out);
+
+void frr_routes_free(struct frr_route *r, size_t n);
+/* Free the arrays of s and zero it. */
+void frr_state_free(struct frr_state *s);
+
+/* "Full/DR" → NSM_FULL; NSM_UNKNOWN if not a state name. */
+enum ospf_nsm ospf_nsm_parse(const char *s);
+/* "full", "2-way", "exstart", …, "unknown". */
+const char *ospf_nsm_str(enum ospf_nsm s);
+/* "up", "down", "init", "shutdown", "unknown". */
+const char *bfd_status_str(enum bfd_status s);
+
+/* The entries of one prefix: first index, or -1 if absent (n_out entries). */
+ssize_t frr_routes_find(const struct frr_route *r, size_t n, const struct prefix4 *p,
+                        size_t *n_out);

@@ -1,0 +1,541 @@
+/* health.c - adjacency and reachability health of one node (DESIGN §7), pure */
+#include "health.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define COST_INF UINT64_MAX
+
+const char *
+link_diag_str(enum link_diag d)
+{
+	static const char *const names[] = {
+	    [DIAG_OK] = "ok",
+	    [DIAG_LINK_DOWN] = "link-down",
+	    [DIAG_PEER_OFFLINE] = "peer-offline",
+	    [DIAG_CABLE_OR_NIC] = "cable-or-nic",
+	    [DIAG_MTU_MISMATCH] = "mtu-mismatch",
+	    [DIAG_ONE_WAY] = "one-way",
+	    [DIAG_INTERFACE_MISSING] = "interface-missing",
+	    [DIAG_UNKNOWN] = "unknown",
+	};
+	return (size_t)d < ARRAY_SIZE(names) ? names[d] : "unknown";
+}
+
+const char *
+link_state_str(enum link_state s)
+{
+	switch (s) {
+	case LINK_UP:
+		return "up";
+	case LINK_DOWN:
+		return "down";
+	case LINK_MISSING:
+		return "missing";
+	default:
+		return "unknown";
+	}
+}
+
+const char *
+health_overall_str(enum health_overall h)
+{
+	switch (h) {
+	case HEALTH_HEALTHY:
+		return "healthy";
+	case HEALTH_DEGRADED:
+		return "degraded";
+	case HEALTH_BROKEN:
+		return "broken";
+	default:
+		return "unknown";
+	}
+}
+
+const char *
+link_bfd_str(enum bfd_status s)
+{
+	return s == BFD_OFF ? "off" : bfd_status_str(s);
+}
+
+enum tri
+health_member_online(const struct peer_presence *m, size_t n, const char *name)
+{
+	for (size_t i = 0; m != NULL && i < n; i++)
+		if (strcmp(m[i].name, name) == 0)
+			return m[i].online;
+	return TRI_UNKNOWN;
+}
+
+static const struct kernel_link *
+find_kernel(const struct health_input *in, const char *ifname)
+{
+	for (size_t i = 0; i < in->n_kernel; i++)
+		if (strcmp(in->kernel[i].ifname, ifname) == 0)
+			return &in->kernel[i];
+	return NULL;
+}
+
+/* The most advanced neighbour on ifname, or NULL. */
+static const struct frr_neighbor *
+find_neighbor(const struct frr_state *frr, const char *ifname)
+{
+	const struct frr_neighbor *best = NULL;
+
+	for (size_t i = 0; i < frr->n_neighbors; i++) {
+		const struct frr_neighbor *nb = &frr->neighbors[i];
+		if (strcmp(nb->ifname, ifname) == 0 && (best == NULL || nb->state > best->state))
+			best = nb;
+	}
+	return best;
+}
+
+static enum bfd_status
+find_bfd(const struct health_input *in, const struct link_plan *p)
+{
+	enum bfd_status st = BFD_STATUS_DOWN;
+
+	if (!in->config->bfd)
+		return BFD_OFF;
+	if (in->frr == NULL || !in->frr->have_bfd)
+		return BFD_STATUS_UNKNOWN;
+	for (size_t i = 0; i < in->frr->n_bfd_peers; i++) {
+		const struct frr_bfd_peer *b = &in->frr->bfd_peers[i];
+		if (b->multihop || strcmp(b->ifname, p->link->ifname) != 0)
+			continue;
+		if (b->peer.s_addr == p->remote.s_addr)
+			return b->status;
+		st = b->status;
+	}
+	return st;
+}
+
+static const struct link_health *
+find_prev_link(const struct health *prev, const char *ifname)
+{
+	for (size_t i = 0; prev != NULL && prev->valid && i < prev->n_links; i++)
+		if (strcmp(prev->links[i].ifname, ifname) == 0)
+			return &prev->links[i];
+	return NULL;
+}
+
+static const struct dest_health *
+find_prev_dest(const struct health *prev, const char *node)
+{
+	for (size_t i = 0; prev != NULL && prev->valid && i < prev->n_dests; i++)
+		if (strcmp(prev->dests[i].node, node) == 0)
+			return &prev->dests[i];
+	return NULL;
+}
+
+static size_t
+node_index(const struct config *c, const struct node_conf *n)
+{
+	return (size_t)(n - c->nodes);
+}
+
+/* Plan cost from src to dst without passing through self, entering but never
+ * leaving an endpoint other than dst (DESIGN §7). Dijkstra on a tiny graph. */
+static uint64_t
+plan_distance(const struct config *c, const struct node_conf *self, const struct node_conf *src,
+              const struct node_conf *dst)
+{
+	_cleanup_free_ uint64_t *dist = xcalloc(c->n_nodes, sizeof(*dist));
+	_cleanup_free_ bool *done = xcalloc(c->n_nodes, sizeof(*done));
+
+	for (size_t i = 0; i < c->n_nodes; i++)
+		dist[i] = COST_INF;
+	dist[node_index(c, src)] = 0;
+	done[node_index(c, self)] = true;
+	for (;;) {
+		size_t u = SIZE_MAX;
+		const struct node_conf *un;
+
+		for (size_t i = 0; i < c->n_nodes; i++)
+			if (!done[i] && dist[i] != COST_INF && (u == SIZE_MAX || dist[i] < dist[u]))
+				u = i;
+		if (u == SIZE_MAX)
+			return COST_INF;
+		un = &c->nodes[u];
+		if (un == dst)
+			return dist[u];
+		done[u] = true;
+		if (un->role == ROLE_ENDPOINT)
+			continue;
+		for (size_t l = 0; l < un->n_links; l++) {
+			const struct node_conf *v = config_find_node(c, un->links[l].peer);
+			size_t vi;
+
+			if (v == NULL || config_find_reverse_link(c, un, &un->links[l]) == NULL)
+				continue;
+			vi = node_index(c, v);
+			if (!done[vi] && dist[u] + un->links[l].cost < dist[vi])
+				dist[vi] = dist[u] + un->links[l].cost;
+		}
+	}
+}
+
+/* Which of our links are a first hop of a lowest-cost path to dst. */
+static void
+preferred_first_hops(const struct health_input *in, const struct node_conf *dst, bool *pref)
+{
+	const struct node_conf *self = in->node;
+	uint64_t best = COST_INF;
+	_cleanup_free_ uint64_t *cost = xcalloc(self->n_links + 1, sizeof(*cost));
+
+	for (size_t j = 0; j < self->n_links; j++) {
+		const struct link_plan *p = &in->plans[j];
+		uint64_t d;
+
+		cost[j] = COST_INF;
+		pref[j] = false;
+		if (p->peer == NULL || p->peer_link == NULL)
+			continue;
+		d = plan_distance(in->config, self, p->peer, dst);
+		if (d == COST_INF)
+			continue;
+		cost[j] = p->link->cost + d;
+		if (cost[j] < best)
+			best = cost[j];
+	}
+	for (size_t j = 0; j < self->n_links; j++)
+		pref[j] = best != COST_INF && cost[j] == best;
+}
+
+static ssize_t
+plan_by_ifname(const struct health_input *in, const char *ifname)
+{
+	for (size_t j = 0; j < in->node->n_links; j++)
+		if (strcmp(in->plans[j].link->ifname, ifname) == 0)
+			return (ssize_t)j;
+	return -1;
+}
+
+/* Route lookup for dst's prefix p. reachable: a selected route with an
+ * active next hop that is not an endpoint other than dst. via/first hop out. */
+static bool
+route_reaches(const struct health_input *in, const struct node_conf *dst, const struct prefix4 *p,
+              const bool *pref, char via[static IFNAMSIZ], bool *preferred)
+{
+	const struct frr_state *frr = in->frr;
+	struct prefix4 net = *p;
+	size_t n = 0;
+	ssize_t first;
+	bool found = false;
+
+	via[0] = '\0';
+	*preferred = false;
+	if (frr == NULL || !frr->have_routes)
+		return false;
+	if (net.len < 32)
+		net.addr.s_addr &= htonl(net.len == 0 ? 0 : ~0u << (32 - net.len));
+	first = frr_routes_find(frr->routes, frr->n_routes, &net, &n);
+	for (size_t i = 0; first >= 0 && i < n; i++) {
+		const struct frr_route *r = &frr->routes[first + (ssize_t)i];
+
+		if (!r->selected && !r->installed)
+			continue;
+		for (size_t k = 0; k < r->n_nexthops; k++) {
+			const struct frr_nexthop *nh = &r->nexthops[k];
+			ssize_t j;
+			bool is_pref;
+
+			if (!nh->active || nh->ifname[0] == '\0')
+				continue;
+			j = plan_by_ifname(in, nh->ifname);
+			if (j >= 0 && in->plans[j].peer != NULL && in->plans[j].peer != dst &&
+			    in->plans[j].peer->role == ROLE_ENDPOINT)
+				continue; /* the endpoint won't forward */
+			is_pref = j >= 0 && pref[j];
+			if (!found || (is_pref && !*preferred)) {
+				snprintf(via, IFNAMSIZ, "%s", nh->ifname);
+				*preferred = is_pref;
+			}
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* OSPF still reaches peer other than over link skip: a Full adjacency on
+ * another link, or a usable route to its loopback or router id. */
+static bool
+ospf_reaches(const struct health_input *in, const struct node_conf *peer, size_t skip)
+{
+	_cleanup_free_ bool *pref = NULL;
+	char via[IFNAMSIZ];
+	bool preferred;
+	struct prefix4 rid = {.addr = peer->router_id, .len = 32};
+
+	if (in->frr == NULL)
+		return false;
+	for (size_t j = 0; j < in->node->n_links; j++) {
+		const struct frr_neighbor *nb;
+		if (j == skip || in->plans[j].peer != peer)
+			continue;
+		nb = find_neighbor(in->frr, in->plans[j].link->ifname);
+		if (nb != NULL && nb->state == NSM_FULL)
+			return true;
+	}
+	pref = xcalloc(in->node->n_links + 1, sizeof(*pref));
+	if (peer->has_loopback && route_reaches(in, peer, &peer->loopback, pref, via, &preferred))
+		return true;
+	if (peer->router_id.s_addr != 0 && route_reaches(in, peer, &rid, pref, via, &preferred))
+		return true;
+	return false;
+}
+
+static int
+nsm_class(enum ospf_nsm s)
+{
+	return s == NSM_EXCHANGE ? NSM_EXSTART : s;
+}
+
+static void
+push_event(struct health_events *ev, const struct health_event *e)
+{
+	ev->v = xreallocarray(ev->v, ev->n + 1, sizeof(*ev->v));
+	ev->v[ev->n++] = *e;
+}
+
+static void
+evaluate_link(const struct health_input *in, const struct health *prev, size_t i,
+              struct link_health *lh, struct health_events *ev)
+{
+	const struct link_plan *p = &in->plans[i];
+	const struct link_health *pl = find_prev_link(prev, p->link->ifname);
+	const struct kernel_link *k = find_kernel(in, p->link->ifname);
+	const struct frr_neighbor *nb = NULL;
+	long long stuck_ms =
+	    (long long)HEALTH_STUCK_DEAD_INTERVALS * in->config->dead_interval * 1000;
+	bool stuck = false;
+
+	memset(lh, 0, sizeof(*lh));
+	snprintf(lh->peer, sizeof(lh->peer), "%s", p->link->peer);
+	snprintf(lh->ifname, sizeof(lh->ifname), "%s", p->link->ifname);
+	lh->address = p->local;
+	lh->cost = p->link->cost;
+	lh->mtu = k != NULL && k->exists ? k->mtu : 0;
+	lh->external = p->peer == NULL || p->peer->external;
+	lh->peer_online =
+	    lh->external ? TRI_UNKNOWN : health_member_online(in->members, in->n_members, lh->peer);
+	lh->peer_alive =
+	    lh->peer_online == TRI_YES || (p->peer != NULL && ospf_reaches(in, p->peer, i));
+	lh->bfd = find_bfd(in, p);
+
+	/* adjacency, and since when it is in its current class of states */
+	if (in->frr == NULL || !in->frr->have_neighbors) {
+		lh->adjacency = NSM_UNKNOWN;
+	} else {
+		nb = find_neighbor(in->frr, p->link->ifname);
+		lh->adjacency = nb != NULL ? nb->state : NSM_DOWN;
+	}
+	if (pl != NULL && nsm_class(pl->adjacency) == nsm_class(lh->adjacency))
+		lh->adj_since_ms = pl->adj_since_ms;
+	else if (pl == NULL && nb != NULL && nb->uptime_ms >= 0)
+		lh->adj_since_ms = in->now_ms - nb->uptime_ms;
+	else
+		lh->adj_since_ms = in->now_ms;
+	stuck = in->now_ms - lh->adj_since_ms >= stuck_ms;
+
+	if (k == NULL || !k->exists) {
+		lh->link = LINK_MISSING;
+		lh->diagnosis = DIAG_INTERFACE_MISSING;
+	} else if (!k->up) {
+		lh->link = LINK_DOWN;
+		lh->diagnosis = DIAG_LINK_DOWN;
+	} else if (!k->carrier) {
+		lh->link = LINK_DOWN;
+		lh->diagnosis = lh->peer_alive ? DIAG_LINK_DOWN : DIAG_PEER_OFFLINE;
+	} else {
+		lh->link = LINK_UP;
+		switch (lh->adjacency) {
+		case NSM_UNKNOWN:
+			lh->diagnosis = DIAG_UNKNOWN;
+			break;
+		case NSM_FULL:
+			lh->diagnosis = DIAG_OK;
+			break;
+		case NSM_DOWN:
+			lh->diagnosis = lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
+			break;
+		default:
+			if (!stuck)
+				/* still forming: keep what was said before */
+				lh->diagnosis =
+				    pl != NULL && pl->last_valid ? pl->last_diagnosis : DIAG_OK;
+			else if (lh->adjacency == NSM_EXSTART || lh->adjacency == NSM_EXCHANGE)
+				lh->diagnosis = DIAG_MTU_MISMATCH;
+			else if (lh->adjacency == NSM_INIT)
+				lh->diagnosis = DIAG_ONE_WAY;
+			else
+				lh->diagnosis =
+				    lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
+			break;
+		}
+	}
+
+	lh->flaps = pl != NULL ? pl->flaps : 0;
+	if (pl != NULL && pl->adjacency == NSM_FULL && lh->adjacency != NSM_FULL &&
+	    lh->adjacency != NSM_UNKNOWN)
+		lh->flaps++;
+	if (pl != NULL && pl->link == lh->link && pl->diagnosis == lh->diagnosis &&
+	    (pl->adjacency == NSM_FULL) == (lh->adjacency == NSM_FULL))
+		lh->since_ms = pl->since_ms;
+	else
+		lh->since_ms = in->now_ms;
+
+	/* change detection against the last known state */
+	if (pl != NULL) {
+		lh->last_valid = pl->last_valid;
+		lh->last_link = pl->last_link;
+		lh->last_diagnosis = pl->last_diagnosis;
+	}
+	if (lh->diagnosis == DIAG_UNKNOWN)
+		return;
+	if ((!lh->last_valid && lh->diagnosis != DIAG_OK) ||
+	    (lh->last_valid &&
+	     (lh->last_link != lh->link || lh->last_diagnosis != lh->diagnosis))) {
+		struct health_event e = {
+		    .kind = HEV_LINK,
+		    .index = i,
+		    .initial = !lh->last_valid,
+		    .diagnosis = lh->diagnosis,
+		    .prev_diagnosis = lh->last_valid ? lh->last_diagnosis : DIAG_UNKNOWN,
+		    .adjacency = lh->adjacency,
+		    .prev_adjacency = pl != NULL ? pl->adjacency : NSM_UNKNOWN,
+		    .link = lh->link,
+		    .prev_link = lh->last_valid ? lh->last_link : LINK_UNKNOWN,
+		};
+		push_event(ev, &e);
+	}
+	lh->last_valid = true;
+	lh->last_link = lh->link;
+	lh->last_diagnosis = lh->diagnosis;
+}
+
+static void
+evaluate_dest(const struct health_input *in, const struct health *prev, const struct node_conf *dst,
+              size_t index, struct dest_health *dh, struct health_events *ev)
+{
+	const struct dest_health *pd = find_prev_dest(prev, dst->name);
+	_cleanup_free_ bool *pref = xcalloc(in->node->n_links + 1, sizeof(*pref));
+
+	memset(dh, 0, sizeof(*dh));
+	snprintf(dh->node, sizeof(dh->node), "%s", dst->name);
+	dh->address = dst->loopback;
+	dh->known = in->frr != NULL && in->frr->have_routes;
+	preferred_first_hops(in, dst, pref);
+	dh->reachable = route_reaches(in, dst, &dst->loopback, pref, dh->via, &dh->preferred);
+	if (pd != NULL && pd->known == dh->known && pd->reachable == dh->reachable &&
+	    pd->preferred == dh->preferred)
+		dh->since_ms = pd->since_ms;
+	else
+		dh->since_ms = in->now_ms;
+	if (pd != NULL) {
+		dh->last_valid = pd->last_valid;
+		dh->last_reachable = pd->last_reachable;
+		dh->last_preferred = pd->last_preferred;
+	}
+	if (!dh->known)
+		return;
+	if ((!dh->last_valid && !(dh->reachable && dh->preferred)) ||
+	    (dh->last_valid &&
+	     (dh->last_reachable != dh->reachable || dh->last_preferred != dh->preferred))) {
+		struct health_event e = {
+		    .kind = HEV_DESTINATION,
+		    .index = index,
+		    .initial = !dh->last_valid,
+		    .reachable = dh->reachable,
+		    .prev_reachable = dh->last_reachable,
+		    .preferred = dh->preferred,
+		    .prev_preferred = dh->last_preferred,
+		};
+		push_event(ev, &e);
+	}
+	dh->last_valid = true;
+	dh->last_reachable = dh->reachable;
+	dh->last_preferred = dh->preferred;
+}
+
+void
+health_evaluate(const struct health_input *in, const struct health *prev, struct health *out,
+                struct health_events *ev)
+{
+	const struct node_conf *self = in->node;
+	unsigned full = 0, reach = 0;
+	bool all_preferred = true, all_ok = true;
+
+	memset(out, 0, sizeof(*out));
+	out->valid = true;
+	out->links = xcalloc(self->n_links + 1, sizeof(*out->links));
+	out->n_links = self->n_links;
+	for (size_t i = 0; i < self->n_links; i++) {
+		evaluate_link(in, prev, i, &out->links[i], ev);
+		if (out->links[i].adjacency == NSM_FULL)
+			full++;
+		if (out->links[i].diagnosis != DIAG_OK)
+			all_ok = false;
+	}
+	out->dests = xcalloc(in->config->n_nodes + 1, sizeof(*out->dests));
+	for (size_t i = 0; i < in->config->n_nodes; i++) {
+		const struct node_conf *n = &in->config->nodes[i];
+		struct dest_health *dh = &out->dests[out->n_dests];
+
+		if (n == self || !n->has_loopback)
+			continue;
+		evaluate_dest(in, prev, n, out->n_dests, dh, ev);
+		out->n_dests++;
+		if (dh->reachable)
+			reach++;
+		if (!dh->reachable || !dh->preferred)
+			all_preferred = false;
+	}
+
+	if (in->frr == NULL) {
+		out->overall = HEALTH_UNKNOWN;
+		snprintf(out->summary, sizeof(out->summary), "FRR not answering");
+	} else {
+		if (reach < out->n_dests)
+			out->overall = HEALTH_BROKEN;
+		else if (full == out->n_links && all_ok && all_preferred)
+			out->overall = HEALTH_HEALTHY;
+		else
+			out->overall = HEALTH_DEGRADED;
+		snprintf(out->summary, sizeof(out->summary),
+		         "%u/%zu adjacencies full; %u/%zu loopbacks reachable", full, out->n_links,
+		         reach, out->n_dests);
+	}
+	if (prev != NULL && prev->valid && prev->overall == out->overall) {
+		out->since_ms = prev->since_ms;
+	} else {
+		struct health_event e = {
+		    .kind = HEV_OVERALL,
+		    .initial = prev == NULL || !prev->valid,
+		    .overall = out->overall,
+		    .prev_overall = prev != NULL && prev->valid ? prev->overall : HEALTH_UNKNOWN,
+		};
+		out->since_ms = in->now_ms;
+		push_event(ev, &e);
+	}
+}
+
+void
+health_free(struct health *h)
+{
+	free(h->links);
+	free(h->dests);
+	memset(h, 0, sizeof(*h));
+}
+
+void
+health_events_free(struct health_events *ev)
+{
+	free(ev->v);
+	ev->v = NULL;
+	ev->n = 0;
+}

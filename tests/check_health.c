@@ -1,0 +1,842 @@
+/* check_health.c - the health model over recorded and synthetic FRR states */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "health.h"
+#include "health_fixture.h"
+
+#define T0 1000000LL /* monotonic ms of the first evaluation */
+
+/* ---- recorded states ---- */
+
+enum kernel_fault { K_NONE, K_MISSING, K_ADMIN_DOWN, K_NO_CARRIER };
+
+struct want_link {
+	const char *ifname;
+	const char *adjacency, *bfd, *link, *diagnosis;
+};
+
+struct want_dest {
+	const char *node;
+	const char *reachable; /* "yes", "no" */
+	const char *via;
+	bool preferred;
+};
+
+static const struct rec_case {
+	const char *v; /* NULL: both versions */
+	const char *host, *scenario;
+	const char *members; /* "pve-1=1,pve-2=0": membership; NULL: unknown */
+	const char *fault_if;
+	enum kernel_fault fault;
+	const char *overall, *summary;
+	struct want_link links[2];
+	struct want_dest dest;
+} rec_cases[] = {
+    {NULL,
+     "pve-1",
+     "converged",
+     "pve-1=1,pve-2=1",
+     NULL,
+     K_NONE,
+     "healthy",
+     "2/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic4", true}},
+    {"10.3",
+     "pve-2",
+     "converged",
+     NULL,
+     NULL,
+     K_NONE,
+     "healthy",
+     "2/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic4", true}},
+    /* the 8.4 recording caught pve-2 with the PBS loopback on the backup path */
+    {"8.4",
+     "pve-2",
+     "converged",
+     NULL,
+     NULL,
+     K_NONE,
+     "degraded",
+     "2/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic3", false}},
+    {NULL,
+     "pbs",
+     "converged",
+     "pve-1=1,pve-2=1",
+     NULL,
+     K_NONE,
+     "healthy",
+     "2/2 adjacencies full; 0/0 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "full", "up", "up", "ok"}},
+     {NULL}},
+    /* silent cut of pve-1 nic4: the PBS (external) is still reached via pve-2 */
+    {NULL,
+     "pve-1",
+     "cut",
+     "pve-1=1,pve-2=1",
+     NULL,
+     K_NONE,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "down", "down", "up", "cable-or-nic"}},
+     {"pbs", "yes", "nic3", false}},
+    {NULL,
+     "pve-1",
+     "cut",
+     NULL,
+     NULL,
+     K_NONE,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "down", "down", "up", "cable-or-nic"}},
+     {"pbs", "yes", "nic3", false}},
+    /* the same cut seen as lost carrier */
+    {NULL,
+     "pve-1",
+     "cut",
+     NULL,
+     "nic4",
+     K_NO_CARRIER,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "down", "down", "down", "link-down"}},
+     {"pbs", "yes", "nic3", false}},
+    {NULL,
+     "pve-1",
+     "cut",
+     NULL,
+     "nic4",
+     K_ADMIN_DOWN,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "down", "down", "down", "link-down"}},
+     {"pbs", "yes", "nic3", false}},
+    {NULL,
+     "pve-1",
+     "cut",
+     NULL,
+     "nic4",
+     K_MISSING,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "full", "up", "up", "ok"}, {"nic4", "down", "down", "missing", "interface-missing"}},
+     {"pbs", "yes", "nic3", false}},
+    /* MTU: the larger side sits in Exchange, the smaller in ExStart */
+    {NULL,
+     "pve-1",
+     "mtu-mismatch",
+     "pve-2=1",
+     NULL,
+     K_NONE,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "exchange", "up", "up", "mtu-mismatch"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic4", true}},
+    {NULL,
+     "pve-2",
+     "mtu-mismatch",
+     "pve-1=1",
+     NULL,
+     K_NONE,
+     NULL,
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "exstart", "up", "up", "mtu-mismatch"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", NULL, false}},
+    /* hello mismatch: no neighbour at all; pve-2 has no loopback, so only
+     * the cluster can tell that it is alive */
+    {NULL,
+     "pve-1",
+     "hello-mismatch",
+     "pve-1=1,pve-2=1",
+     NULL,
+     K_NONE,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "down", "up", "up", "cable-or-nic"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic4", true}},
+    {NULL,
+     "pve-1",
+     "hello-mismatch",
+     "pve-1=1,pve-2=0",
+     NULL,
+     K_NONE,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "down", "up", "up", "peer-offline"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic4", true}},
+    {NULL,
+     "pve-1",
+     "hello-mismatch",
+     NULL,
+     NULL,
+     K_NONE,
+     "degraded",
+     "1/2 adjacencies full; 1/1 loopbacks reachable",
+     {{"nic3", "down", "up", "up", "peer-offline"}, {"nic4", "full", "up", "up", "ok"}},
+     {"pbs", "yes", "nic4", true}},
+};
+
+static size_t
+parse_members(const char *s, struct peer_presence *m, size_t max)
+{
+	size_t n = 0;
+
+	while (s != NULL && *s != '\0' && n < max) {
+		size_t len = strcspn(s, "=");
+		snprintf(m[n].name, sizeof(m[n].name), "%.*s", (int)len, s);
+		m[n].online = s[len + 1] == '1' ? TRI_YES : TRI_NO;
+		n++;
+		s += len + 2;
+		if (*s == ',')
+			s++;
+	}
+	return n;
+}
+
+static const struct link_health *
+find_link(const struct health *h, const char *ifname)
+{
+	for (size_t i = 0; i < h->n_links; i++)
+		if (strcmp(h->links[i].ifname, ifname) == 0)
+			return &h->links[i];
+	ck_abort_msg("no link %s", ifname);
+	return NULL;
+}
+
+static void
+check_recorded(const struct rec_case *c, const char *v)
+{
+	struct fixture_node f;
+	struct frr_state st;
+	struct peer_presence members[4];
+	struct health h;
+	struct health_events ev = {0};
+	struct health_input in;
+
+	fixture_node_open(&f, reference_conf, c->host);
+	fixture_frr_load(v, c->host, c->scenario, &st);
+	if (c->fault != K_NONE) {
+		struct kernel_link *k = fixture_kernel(&f, c->fault_if);
+		k->exists = c->fault != K_MISSING;
+		k->up = c->fault != K_ADMIN_DOWN && c->fault != K_MISSING;
+		k->carrier = c->fault == K_NONE;
+	}
+	in = (struct health_input){
+	    .config = f.config,
+	    .node = f.node,
+	    .plans = f.plans,
+	    .kernel = f.kernel,
+	    .n_kernel = f.n_kernel,
+	    .frr = &st,
+	    .members = c->members != NULL ? members : NULL,
+	    .n_members = parse_members(c->members, members, ARRAY_SIZE(members)),
+	    .now_ms = T0,
+	};
+	health_evaluate(&in, NULL, &h, &ev);
+
+	ck_assert(h.valid);
+	if (c->overall != NULL)
+		ck_assert_msg(strcmp(health_overall_str(h.overall), c->overall) == 0,
+		              "%s %s %s: %s", v, c->host, c->scenario,
+		              health_overall_str(h.overall));
+	ck_assert_str_eq(h.summary, c->summary);
+	ck_assert_uint_eq(h.n_links, 2);
+	for (size_t i = 0; i < ARRAY_SIZE(c->links); i++) {
+		const struct want_link *w = &c->links[i];
+		const struct link_health *l = find_link(&h, w->ifname);
+
+		ck_assert_msg(strcmp(ospf_nsm_str(l->adjacency), w->adjacency) == 0,
+		              "%s %s %s %s: adjacency %s", v, c->host, c->scenario, w->ifname,
+		              ospf_nsm_str(l->adjacency));
+		ck_assert_str_eq(link_bfd_str(l->bfd), w->bfd);
+		ck_assert_str_eq(link_state_str(l->link), w->link);
+		ck_assert_msg(strcmp(link_diag_str(l->diagnosis), w->diagnosis) == 0,
+		              "%s %s %s %s: diagnosis %s", v, c->host, c->scenario, w->ifname,
+		              link_diag_str(l->diagnosis));
+		ck_assert_uint_eq(l->flaps, 0);
+		ck_assert_int_eq(l->since_ms, T0);
+		ck_assert_uint_eq(l->mtu, c->fault == K_MISSING && i == 1 ? 0 : 1500);
+	}
+	if (c->dest.node == NULL) {
+		ck_assert_uint_eq(h.n_dests, 0);
+	} else {
+		const struct dest_health *d = &h.dests[0];
+
+		ck_assert_uint_eq(h.n_dests, 1);
+		ck_assert_str_eq(d->node, c->dest.node);
+		ck_assert(d->known);
+		ck_assert_int_eq(d->reachable, strcmp(c->dest.reachable, "yes") == 0);
+		if (c->dest.via != NULL) {
+			ck_assert_str_eq(d->via, c->dest.via);
+			ck_assert_int_eq(d->preferred, c->dest.preferred);
+		}
+	}
+	/* the first evaluation reports the overall health and every fault */
+	ck_assert_uint_ge(ev.n, 1);
+	ck_assert_int_eq(ev.v[ev.n - 1].kind, HEV_OVERALL);
+	ck_assert(ev.v[ev.n - 1].initial);
+	for (size_t i = 0; i + 1 < ev.n; i++) {
+		ck_assert(ev.v[i].initial);
+		if (ev.v[i].kind == HEV_LINK)
+			ck_assert_int_ne(h.links[ev.v[i].index].diagnosis, DIAG_OK);
+	}
+
+	health_events_free(&ev);
+	health_free(&h);
+	frr_state_free(&st);
+	fixture_node_close(&f);
+}
+
+START_TEST(test_recorded)
+{
+	const struct rec_case *c = &rec_cases[_i / 2];
+	const char *v = _i % 2 ? "10.3" : "8.4";
+
+	if (c->v != NULL && strcmp(c->v, v) != 0)
+		return;
+	check_recorded(c, v);
+}
+END_TEST
+
+/* ---- synthetic states ---- */
+
+struct sim {
+	struct fixture_node f;
+	struct frr_state st;
+	struct peer_presence members[4];
+	size_t n_members;
+	struct health h[2];
+	int cur; /* index of the latest health in h, -1 before the first */
+	struct health_events ev;
+	bool frr_down;
+};
+
+static void
+sim_open(struct sim *s, const char *conf, const char *host)
+{
+	memset(s, 0, sizeof(*s));
+	fixture_node_open(&s->f, conf, host);
+	s->cur = -1;
+}
+
+static void
+sim_frr(struct sim *s, const char *nbr, const char *routes, const char *bfd)
+{
+	frr_state_free(&s->st);
+	ck_assert_int_eq(frrjson_parse_neighbors(nbr, &s->st.neighbors, &s->st.n_neighbors), 0);
+	ck_assert_int_eq(frrjson_parse_routes(routes, &s->st.routes, &s->st.n_routes), 0);
+	ck_assert_int_eq(frrjson_parse_bfd_peers(bfd, &s->st.bfd_peers, &s->st.n_bfd_peers), 0);
+	s->st.have_neighbors = s->st.have_routes = s->st.have_bfd = true;
+}
+
+static void
+sim_recorded(struct sim *s, const char *v, const char *host, const char *scenario)
+{
+	frr_state_free(&s->st);
+	fixture_frr_load(v, host, scenario, &s->st);
+}
+
+/* Evaluate at T0 + t ms; returns the new health. */
+static const struct health *
+sim_eval(struct sim *s, long long t)
+{
+	int next = s->cur < 0 ? 0 : 1 - s->cur;
+	struct health_input in = {
+	    .config = s->f.config,
+	    .node = s->f.node,
+	    .plans = s->f.plans,
+	    .kernel = s->f.kernel,
+	    .n_kernel = s->f.n_kernel,
+	    .frr = s->frr_down ? NULL : &s->st,
+	    .members = s->n_members > 0 ? s->members : NULL,
+	    .n_members = s->n_members,
+	    .now_ms = T0 + t,
+	};
+
+	health_events_free(&s->ev);
+	if (s->cur >= 0)
+		health_free(&s->h[next]);
+	health_evaluate(&in, s->cur < 0 ? NULL : &s->h[s->cur], &s->h[next], &s->ev);
+	s->cur = next;
+	return &s->h[next];
+}
+
+static void
+sim_close(struct sim *s)
+{
+	health_events_free(&s->ev);
+	health_free(&s->h[0]);
+	health_free(&s->h[1]);
+	frr_state_free(&s->st);
+	fixture_node_close(&s->f);
+}
+
+/* Count the events of a kind. */
+static size_t
+n_events(const struct sim *s, enum health_event_kind k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ev.n; i++)
+		n += s->ev.v[i].kind == k;
+	return n;
+}
+
+static const struct health_event *
+event(const struct sim *s, enum health_event_kind k)
+{
+	for (size_t i = 0; i < s->ev.n; i++)
+		if (s->ev.v[i].kind == k)
+			return &s->ev.v[i];
+	ck_abort_msg("no event of kind %d", k);
+	return NULL;
+}
+
+START_TEST(test_events_cut_heal)
+{
+	const char *v = _i ? "10.3" : "8.4";
+	struct sim s;
+	const struct health *h;
+	const struct health_event *e;
+
+	sim_open(&s, reference_conf, "pve-1");
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
+
+	sim_recorded(&s, v, "pve-1", "converged");
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	ck_assert_uint_eq(s.ev.n, 1); /* the initial health only */
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_HEALTHY);
+
+	h = sim_eval(&s, 2000);
+	ck_assert_uint_eq(s.ev.n, 0); /* nothing changed: nothing to say */
+
+	sim_recorded(&s, v, "pve-1", "cut");
+	h = sim_eval(&s, 5000);
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	ck_assert_uint_eq(s.ev.n, 3);
+	e = event(&s, HEV_LINK);
+	ck_assert_str_eq(h->links[e->index].ifname, "nic4");
+	ck_assert_str_eq(h->links[e->index].peer, "pbs");
+	ck_assert_int_eq(e->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(e->prev_diagnosis, DIAG_OK);
+	ck_assert_int_eq(e->adjacency, NSM_DOWN);
+	ck_assert_int_eq(e->prev_adjacency, NSM_FULL);
+	ck_assert(!e->initial);
+	ck_assert_uint_eq(h->links[e->index].flaps, 1);
+	ck_assert_int_eq(h->links[e->index].since_ms, T0 + 5000);
+	ck_assert_int_eq(h->links[e->index].peer_online, TRI_UNKNOWN); /* external */
+	ck_assert(h->links[e->index].peer_alive);
+	e = event(&s, HEV_DESTINATION);
+	ck_assert(e->reachable && !e->preferred && e->prev_reachable && e->prev_preferred);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->prev_overall, HEALTH_HEALTHY);
+
+	h = sim_eval(&s, 7000);
+	ck_assert_uint_eq(s.ev.n, 0);
+	ck_assert_int_eq(find_link(h, "nic4")->since_ms, T0 + 5000);
+	ck_assert_int_eq(find_link(h, "nic3")->since_ms, T0);
+
+	sim_recorded(&s, v, "pve-1", "converged");
+	h = sim_eval(&s, 9000);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	ck_assert_uint_eq(s.ev.n, 3);
+	e = event(&s, HEV_LINK);
+	ck_assert_int_eq(e->diagnosis, DIAG_OK);
+	ck_assert_int_eq(e->prev_diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_uint_eq(find_link(h, "nic4")->flaps, 1);
+	ck_assert(event(&s, HEV_DESTINATION)->preferred);
+	sim_close(&s);
+}
+END_TEST
+
+START_TEST(test_frr_down_and_back)
+{
+	struct sim s;
+	const struct health *h;
+
+	sim_open(&s, reference_conf, "pve-1");
+	sim_recorded(&s, "10.3", "pve-1", "cut");
+	sim_eval(&s, 0);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+
+	s.frr_down = true;
+	h = sim_eval(&s, 1000);
+	ck_assert_int_eq(h->overall, HEALTH_UNKNOWN);
+	ck_assert_str_eq(h->summary, "FRR not answering");
+	ck_assert_int_eq(h->links[0].adjacency, NSM_UNKNOWN);
+	ck_assert_int_eq(h->links[0].diagnosis, DIAG_UNKNOWN);
+	ck_assert_int_eq(h->links[0].bfd, BFD_STATUS_UNKNOWN);
+	ck_assert(!h->dests[0].known);
+	ck_assert(!h->dests[0].reachable);
+	/* only the overall health changes; links and destinations wait */
+	ck_assert_uint_eq(s.ev.n, 1);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_UNKNOWN);
+
+	/* FRR back in the same state: nothing to say about the links */
+	s.frr_down = false;
+	h = sim_eval(&s, 2000);
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	ck_assert_uint_eq(s.ev.n, 1);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->prev_overall, HEALTH_UNKNOWN);
+	ck_assert_uint_eq(find_link(h, "nic4")->flaps, 0);
+	sim_close(&s);
+}
+END_TEST
+
+/* pve-1 with the PBS dead: neither its adjacency nor its loopback */
+static const char nbr_only_pve2[] = "{\"neighbors\":{\"192.168.102.2\":[{\"nbrState\":\"Full/-\","
+                                    "\"ifaceName\":\"nic3:192.168.103.1\",\"ifaceAddress\":"
+                                    "\"192.168.103.2\",\"upTimeInMsec\":50000}]}}";
+static const char bfd_only_pve2[] = "[{\"peer\":\"192.168.103.2\",\"interface\":\"nic3\","
+                                    "\"status\":\"up\"},{\"peer\":\"192.168.103.6\","
+                                    "\"interface\":\"nic4\",\"status\":\"down\"}]";
+
+START_TEST(test_peer_offline_broken)
+{
+	struct sim s;
+	const struct health *h;
+	const struct link_health *l;
+
+	sim_open(&s, reference_conf, "pve-1");
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
+	sim_frr(&s, nbr_only_pve2, "{}", bfd_only_pve2);
+	h = sim_eval(&s, 0);
+	l = find_link(h, "nic4");
+	ck_assert_int_eq(l->diagnosis, DIAG_PEER_OFFLINE);
+	ck_assert_int_eq(l->bfd, BFD_STATUS_DOWN);
+	ck_assert(!l->peer_alive);
+	ck_assert(!h->dests[0].reachable);
+	ck_assert_str_eq(h->dests[0].via, "");
+	ck_assert_int_eq(h->overall, HEALTH_BROKEN);
+	ck_assert_str_eq(h->summary, "1/2 adjacencies full; 0/1 loopbacks reachable");
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert_uint_eq(n_events(&s, HEV_DESTINATION), 1);
+	sim_close(&s);
+}
+END_TEST
+
+/* The reference mesh with loopbacks on the PVE nodes too. */
+static const char loopback_conf[] = "[mesh]\n"
+                                    "prefix = 192.168.103.0/24\n"
+                                    "[node pve-1]\n"
+                                    "id = 1\n"
+                                    "loopback = 192.168.102.1/32\n"
+                                    "link = pve-2 nic3 cost 200\n"
+                                    "link = pbs nic4 cost 10\n"
+                                    "[node pve-2]\n"
+                                    "id = 2\n"
+                                    "loopback = 192.168.102.2/32\n"
+                                    "link = pve-1 nic3 cost 200\n"
+                                    "link = pbs nic4 cost 10\n"
+                                    "[node pbs]\n"
+                                    "id = 3\n"
+                                    "router-id = 192.168.102.3\n"
+                                    "role = endpoint\n"
+                                    "external = yes\n"
+                                    "loopback = 192.168.103.254/32\n"
+                                    "link = pve-1 nic3\n"
+                                    "link = pve-2 nic4\n";
+
+static const char nbr_pve2_both_full[] =
+    "{\"neighbors\":{"
+    "\"192.168.102.1\":[{\"nbrState\":\"Full/-\",\"ifaceName\":\"nic3:192.168.103.2\","
+    "\"ifaceAddress\":\"192.168.103.1\",\"upTimeInMsec\":50000}],"
+    "\"192.168.102.3\":[{\"nbrState\":\"Full/-\",\"ifaceName\":\"nic4:192.168.103.9\","
+    "\"ifaceAddress\":\"192.168.103.10\",\"upTimeInMsec\":50000}]}}";
+static const char nbr_pve2_nic3_down[] =
+    "{\"neighbors\":{"
+    "\"192.168.102.3\":[{\"nbrState\":\"Full/-\",\"ifaceName\":\"nic4:192.168.103.9\","
+    "\"ifaceAddress\":\"192.168.103.10\",\"upTimeInMsec\":50000}]}}";
+static const char bfd_pve2_up[] = "[{\"peer\":\"192.168.103.1\",\"interface\":\"nic3\",\"status\":"
+                                  "\"up\"},{\"peer\":\"192.168.103.10\",\"interface\":\"nic4\","
+                                  "\"status\":\"up\"}]";
+
+#define ROUTE(pfx, ip, ifname, metric)                                                             \
+	"\"" pfx "\":[{\"prefix\":\"" pfx "\",\"protocol\":\"ospf\",\"selected\":true,"            \
+	"\"installed\":true,\"metric\":" #metric ",\"nexthops\":[{\"ip\":\"" ip "\","              \
+	"\"interfaceName\":\"" ifname "\",\"active\":true,\"fib\":true}]}]"
+
+START_TEST(test_endpoint_not_transit)
+{
+	struct sim s;
+	const struct health *h;
+	const struct dest_health *d1, *dp;
+
+	/* pve-2's direct link to pve-1 is down: OSPF routes pve-1's loopback
+	 * through the PBS (max-metric), which won't forward: unreachable */
+	sim_open(&s, loopback_conf, "pve-2");
+	sim_frr(&s, nbr_pve2_nic3_down,
+	        "{" ROUTE("192.168.102.1/32", "192.168.103.10", "nic4",
+	                  65545) "," ROUTE("192.168.103.254/32", "192.168.103.10", "nic4", 10) "}",
+	        bfd_pve2_up);
+	h = sim_eval(&s, 0);
+	ck_assert_uint_eq(h->n_dests, 2);
+	d1 = &h->dests[0];
+	dp = &h->dests[1];
+	ck_assert_str_eq(d1->node, "pve-1");
+	ck_assert(!d1->reachable);
+	ck_assert_str_eq(dp->node, "pbs");
+	ck_assert(dp->reachable && dp->preferred);
+	ck_assert_str_eq(dp->via, "nic4");
+	ck_assert_int_eq(h->overall, HEALTH_BROKEN);
+	ck_assert_str_eq(h->summary, "1/2 adjacencies full; 1/2 loopbacks reachable");
+	/* pve-1 has a loopback but it is not reached: without membership the
+	 * peer is offline */
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_PEER_OFFLINE);
+	sim_close(&s);
+
+	/* converged: pve-1 directly (cost 200 is the only path: preferred) */
+	sim_open(&s, loopback_conf, "pve-2");
+	sim_frr(&s, nbr_pve2_both_full,
+	        "{" ROUTE("192.168.102.1/32", "192.168.103.1", "nic3",
+	                  200) "," ROUTE("192.168.103.254/32", "192.168.103.10", "nic4", 10) "}",
+	        bfd_pve2_up);
+	h = sim_eval(&s, 0);
+	ck_assert(h->dests[0].reachable && h->dests[0].preferred);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	ck_assert_str_eq(h->summary, "2/2 adjacencies full; 2/2 loopbacks reachable");
+	sim_close(&s);
+}
+END_TEST
+
+START_TEST(test_peer_alive_via_loopback)
+{
+	struct sim s;
+	const struct health *h;
+
+	/* pve-2 loses nic3 but reaches pve-1's loopback... only through the
+	 * PBS, which does not count: no membership → peer-offline; with the
+	 * cluster saying online → cable-or-nic */
+	sim_open(&s, loopback_conf, "pve-2");
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
+	sim_frr(&s, nbr_pve2_nic3_down,
+	        "{" ROUTE("192.168.102.1/32", "192.168.103.10", "nic4", 65545) "}", bfd_pve2_up);
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(find_link(h, "nic3")->peer_online, TRI_YES);
+	sim_close(&s);
+
+	/* the PBS sees pve-1's loopback via pve-2 after losing its nic3 */
+	sim_open(&s, loopback_conf, "pbs");
+	sim_frr(&s,
+	        "{\"neighbors\":{\"192.168.102.2\":[{\"nbrState\":\"Full/-\",\"ifaceName\":"
+	        "\"nic4:192.168.103.10\",\"ifaceAddress\":\"192.168.103.9\"}]}}",
+	        "{" ROUTE("192.168.102.1/32", "192.168.103.9", "nic4",
+	                  210) "," ROUTE("192.168.102.2/32", "192.168.103.9", "nic4", 10) "}",
+	        "[]");
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(find_link(h, "nic3")->bfd, BFD_STATUS_DOWN);
+	ck_assert(h->dests[0].reachable && !h->dests[0].preferred);
+	ck_assert_str_eq(h->dests[0].via, "nic4");
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	sim_close(&s);
+}
+END_TEST
+
+static char *
+nbr_pve1_nic3(const char *state, long long uptime)
+{
+	return xasprintf("{\"neighbors\":{"
+	                 "\"192.168.102.2\":[{\"nbrState\":\"%s\",\"ifaceName\":"
+	                 "\"nic3:192.168.103.1\",\"ifaceAddress\":\"192.168.103.2\","
+	                 "\"upTimeInMsec\":%lld}],"
+	                 "\"192.168.102.3\":[{\"nbrState\":\"Full/-\",\"ifaceName\":"
+	                 "\"nic4:192.168.103.5\",\"ifaceAddress\":\"192.168.103.6\","
+	                 "\"upTimeInMsec\":90000}]}}",
+	                 state, uptime);
+}
+
+static const char routes_pve1[] = "{" ROUTE("192.168.103.254/32", "192.168.103.6", "nic4", 10) "}";
+static const char bfd_pve1_up[] = "[{\"peer\":\"192.168.103.2\",\"interface\":\"nic3\",\"status\":"
+                                  "\"up\"},{\"peer\":\"192.168.103.6\",\"interface\":\"nic4\","
+                                  "\"status\":\"up\"}]";
+
+/* Forming states are not diagnosed until they last HEALTH_STUCK_DEAD_INTERVALS
+ * dead intervals (3 × 3 s here). */
+START_TEST(test_stuck_states)
+{
+	static const struct {
+		const char *state;
+		enum link_diag diag;
+	} cases[] = {
+	    {"ExStart/-", DIAG_MTU_MISMATCH}, {"Exchange/-", DIAG_MTU_MISMATCH},
+	    {"Init/-", DIAG_ONE_WAY},         {"2-Way/-", DIAG_CABLE_OR_NIC},
+	    {"Loading/-", DIAG_CABLE_OR_NIC},
+	};
+	struct sim s;
+	const struct health *h;
+	_cleanup_free_ char *full = nbr_pve1_nic3("Full/-", 90000);
+	_cleanup_free_ char *forming = nbr_pve1_nic3(cases[_i].state, 100);
+
+	sim_open(&s, reference_conf, "pve-1");
+	s.n_members = parse_members("pve-2=1", s.members, 4);
+	sim_frr(&s, full, routes_pve1, bfd_pve1_up);
+	sim_eval(&s, 0);
+
+	sim_frr(&s, forming, routes_pve1, bfd_pve1_up);
+	h = sim_eval(&s, 1000);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_OK); /* still forming */
+	ck_assert_uint_eq(find_link(h, "nic3")->flaps, 1);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 0);
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	h = sim_eval(&s, 9999);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_OK);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 0);
+	h = sim_eval(&s, 10000);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, cases[_i].diag);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert_int_eq(event(&s, HEV_LINK)->prev_diagnosis, DIAG_OK);
+	h = sim_eval(&s, 20000);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 0);
+
+	/* back to Full: recovered */
+	sim_frr(&s, full, routes_pve1, bfd_pve1_up);
+	h = sim_eval(&s, 21000);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_OK);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert_uint_eq(find_link(h, "nic3")->flaps, 1);
+	sim_close(&s);
+}
+END_TEST
+
+START_TEST(test_exstart_exchange_one_class)
+{
+	struct sim s;
+	const struct health *h;
+	_cleanup_free_ char *a = nbr_pve1_nic3("ExStart/-", 100);
+	_cleanup_free_ char *b = nbr_pve1_nic3("Exchange/-", 100);
+
+	sim_open(&s, reference_conf, "pve-1");
+	sim_frr(&s, a, routes_pve1, bfd_pve1_up);
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_OK);
+	sim_frr(&s, b, routes_pve1, bfd_pve1_up);
+	sim_eval(&s, 5000);
+	sim_frr(&s, a, routes_pve1, bfd_pve1_up);
+	h = sim_eval(&s, 9000);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_MTU_MISMATCH);
+	sim_close(&s);
+}
+END_TEST
+
+START_TEST(test_cable_fault_then_forming)
+{
+	struct sim s;
+	const struct health *h;
+	_cleanup_free_ char *init = nbr_pve1_nic3("Init/-", 100);
+
+	/* neighbour gone (cable-or-nic), then back in Init: the diagnosis
+	 * stays until Full or stuck */
+	sim_open(&s, reference_conf, "pve-1");
+	s.n_members = parse_members("pve-2=1", s.members, 4);
+	sim_frr(&s,
+	        "{\"neighbors\":{\"192.168.102.3\":[{\"nbrState\":\"Full/-\",\"ifaceName\":"
+	        "\"nic4:192.168.103.5\",\"ifaceAddress\":\"192.168.103.6\"}]}}",
+	        routes_pve1, bfd_pve1_up);
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(find_link(h, "nic3")->peer_online, TRI_YES);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert(event(&s, HEV_LINK)->initial);
+	sim_frr(&s, init, routes_pve1, bfd_pve1_up);
+	h = sim_eval(&s, 1000);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_uint_eq(s.ev.n, 0);
+	sim_close(&s);
+}
+END_TEST
+
+START_TEST(test_bfd_off_and_missing_data)
+{
+	static const char conf[] = "[mesh]\n"
+	                           "prefix = 192.168.103.0/24\n"
+	                           "bfd = no\n"
+	                           "[node a]\n"
+	                           "id = 1\n"
+	                           "router-id = 10.0.0.1\n"
+	                           "link = b eth1\n"
+	                           "[node b]\n"
+	                           "id = 2\n"
+	                           "router-id = 10.0.0.2\n"
+	                           "link = a eth1\n";
+	struct sim s;
+	const struct health *h;
+
+	sim_open(&s, conf, "a");
+	sim_frr(&s,
+	        "{\"neighbors\":{\"10.0.0.2\":[{\"nbrState\":\"Full/-\",\"ifaceName\":"
+	        "\"eth1:192.168.103.1\"}]}}",
+	        "{}", "[]");
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(h->links[0].bfd, BFD_OFF);
+	ck_assert_str_eq(link_bfd_str(h->links[0].bfd), "off");
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	ck_assert_str_eq(h->summary, "1/1 adjacencies full; 0/0 loopbacks reachable");
+	/* no kernel entry at all for the interface */
+	s.f.n_kernel = 0;
+	h = sim_eval(&s, 1000);
+	ck_assert_int_eq(h->links[0].diagnosis, DIAG_INTERFACE_MISSING);
+	ck_assert_int_eq(h->links[0].link, LINK_MISSING);
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	sim_close(&s);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(link_diag_str(DIAG_OK), "ok");
+	ck_assert_str_eq(link_diag_str(DIAG_CABLE_OR_NIC), "cable-or-nic");
+	ck_assert_str_eq(link_diag_str(DIAG_INTERFACE_MISSING), "interface-missing");
+	ck_assert_str_eq(link_diag_str((enum link_diag)77), "unknown");
+	ck_assert_str_eq(link_state_str(LINK_MISSING), "missing");
+	ck_assert_str_eq(health_overall_str(HEALTH_BROKEN), "broken");
+	ck_assert_str_eq(health_overall_str((enum health_overall)9), "unknown");
+	ck_assert_str_eq(link_bfd_str(BFD_STATUS_UP), "up");
+}
+END_TEST
+
+static Suite *
+health_suite(void)
+{
+	Suite *s = suite_create("health");
+	TCase *tr = tcase_create("recorded");
+	TCase *ts = tcase_create("synthetic");
+
+	tcase_add_loop_test(tr, test_recorded, 0, (int)(2 * ARRAY_SIZE(rec_cases)));
+	tcase_add_loop_test(tr, test_events_cut_heal, 0, 2);
+	tcase_add_test(tr, test_frr_down_and_back);
+	suite_add_tcase(s, tr);
+
+	tcase_add_test(ts, test_peer_offline_broken);
+	tcase_add_test(ts, test_endpoint_not_transit);
+	tcase_add_test(ts, test_peer_alive_via_loopback);
+	tcase_add_loop_test(ts, test_stuck_states, 0, 5);
+	tcase_add_test(ts, test_exstart_exchange_one_class);
+	tcase_add_test(ts, test_cable_fault_then_forming);
+	tcase_add_test(ts, test_bfd_off_and_missing_data);
+	tcase_add_test(ts, test_names);
+	suite_add_tcase(s, ts);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(health_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,392 @@
+/* check_netlink.c - apply interface plans to veth pairs in a private network
+ * namespace. Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN); skipped otherwise. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+
+#include "addrplan.h"
+#include "config.h"
+#include "ifdiff.h"
+#include "ifplan.h"
+#include "netlink.h"
+#include "sysctl.h"
+#include "util.h"
+
+static const char conf[] = "[mesh]\n"
+                           "prefix = 192.168.103.0/24\n"
+                           "mtu = 9000\n"
+                           "[node pve-1]\n"
+                           "id = 1\n"
+                           "loopback = 192.168.102.1/32\n"
+                           "link = pve-2 nic3 cost 200\n"
+                           "link = pbs nic4 cost 10\n"
+                           "[node pve-2]\n"
+                           "id = 2\n"
+                           "router-id = 192.168.102.2\n"
+                           "link = pve-1 nic3 cost 200\n"
+                           "link = pbs nic4 cost 10\n"
+                           "[node pbs]\n"
+                           "id = 3\n"
+                           "role = endpoint\n"
+                           "loopback = 192.168.103.254/32\n"
+                           "link = pve-1 nic3\n"
+                           "link = pve-2 nic4\n";
+
+static struct config *cfg;
+static struct ifplan plan;
+
+/* A fresh network namespace with the veth pairs named; the plan of pve-1. */
+static void
+setup_netns(const char *const *veths)
+{
+	const struct node_conf *n;
+	struct link_plan *lp = NULL;
+	struct nl_sock *sk;
+	char *err = NULL;
+
+	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
+	sk = nl_socket_alloc();
+	ck_assert_int_eq(nl_connect(sk, NETLINK_ROUTE), 0);
+	for (; *veths; veths += 2)
+		ck_assert_int_eq(rtnl_link_veth_add(sk, veths[0], veths[1], getpid()), 0);
+	nl_socket_free(sk);
+
+	ck_assert_msg(config_parse_string(conf, "test.conf", true, &cfg, &err) == 0, "%s", err);
+	n = config_find_node(cfg, "pve-1");
+	ck_assert_int_eq(addrplan_node(cfg, n, &lp, &err), 0);
+	ifplan_build(cfg, n, lp, &plan);
+	free(lp);
+}
+
+static void
+teardown_netns(void)
+{
+	ifplan_free(&plan);
+	config_free(cfg);
+	cfg = NULL;
+}
+
+static const char *const both[] = {"nic3", "peer3", "nic4", "peer4", NULL};
+static const char *const only_nic3[] = {"nic3", "peer3", NULL};
+
+static struct prefix4
+pfx(const char *a, unsigned len)
+{
+	struct prefix4 p = {.len = (uint8_t)len};
+
+	ck_assert_int_eq(inet_pton(AF_INET, a, &p.addr), 1);
+	return p;
+}
+
+/* Add or remove an address behind proxmesh's back. */
+static void
+by_hand(enum if_change_kind kind, const char *ifname, const char *addr, unsigned len,
+        const char *label)
+{
+	struct if_change c = {.kind = kind, .addr = pfx(addr, len), .text = (char *)"by hand"};
+	struct if_changes ch = {.v = &c, .n = 1};
+	struct strv errors = {0};
+
+	snprintf(c.ifname, sizeof(c.ifname), "%s", ifname);
+	c.ifindex = (int)if_nametoindex(ifname);
+	ck_assert_int_ne(c.ifindex, 0);
+	if (label)
+		snprintf(c.label, sizeof(c.label), "%s", label);
+	ck_assert_int_eq(nl_apply(&ch, &errors), 0);
+	strv_free(&errors);
+}
+
+/* Plan against the live state, apply, and return the number of changes. */
+static size_t
+plan_apply(const struct ifaddr_list *prev, const char *expected_warning)
+{
+	struct if_changes ch;
+	struct strv errors = {0};
+	char *err = NULL;
+	size_t n;
+
+	ck_assert_int_eq(nl_plan(&plan, prev, &ch, &err), 0);
+	if (expected_warning) {
+		ck_assert_uint_eq(ch.warnings.n, 1);
+		ck_assert_str_eq(ch.warnings.v[0], expected_warning);
+	} else {
+		ck_assert_uint_eq(ch.warnings.n, 0);
+	}
+	ck_assert_int_eq(nl_apply(&ch, &errors), 0);
+	ck_assert_uint_eq(errors.n, 0);
+	n = ch.n;
+	if_changes_free(&ch);
+	return n;
+}
+
+static const struct live_addr *
+find_addr(const struct live_state *s, const char *ifname, const char *addr, unsigned len)
+{
+	const struct live_if *li = live_state_find(s, ifname);
+	struct prefix4 p = pfx(addr, len);
+
+	ck_assert_ptr_nonnull(li);
+	for (size_t i = 0; i < li->n_addrs; i++)
+		if (li->addrs[i].addr.addr.s_addr == p.addr.s_addr &&
+		    li->addrs[i].addr.len == p.len)
+			return &li->addrs[i];
+	return NULL;
+}
+
+static void
+assert_sysctl(const char *path, const char *value)
+{
+	char buf[16];
+
+	ck_assert_int_eq(sysctl_read(path, buf, sizeof(buf)), 0);
+	ck_assert_msg(strcmp(buf, value) == 0, "%s is %s, expected %s", path, buf, value);
+}
+
+START_TEST(test_apply_converges)
+{
+	struct live_state s;
+	const struct live_if *nic3, *nic4;
+	const struct live_addr *a;
+	char *err = NULL;
+
+	setup_netns(both);
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 14);
+
+	ck_assert_int_eq(nl_read_state(&plan, NULL, &s, &err), 0);
+	nic3 = live_state_find(&s, "nic3");
+	nic4 = live_state_find(&s, "nic4");
+	ck_assert(nic3->exists && nic3->up && nic3->mtu == 9000);
+	ck_assert(nic4->exists && nic4->up && nic4->mtu == 9000);
+	ck_assert(!nic3->carrier); /* peer3 is down */
+	ck_assert_ptr_nonnull(a = find_addr(&s, "nic3", "192.168.103.1", 30));
+	ck_assert_str_eq(a->label, "nic3");
+	ck_assert_ptr_nonnull(a = find_addr(&s, "nic4", "192.168.103.5", 30));
+	ck_assert_ptr_nonnull(a = find_addr(&s, "lo", "192.168.102.1", 32));
+	ck_assert_str_eq(a->label, "lo:proxmesh");
+	live_state_free(&s);
+
+	assert_sysctl("net/ipv4/ip_forward", "1");
+	assert_sysctl("net/ipv4/conf/all/forwarding", "1");
+	assert_sysctl("net/ipv4/fib_multipath_hash_policy", "1");
+	assert_sysctl("net/ipv4/conf/nic3/rp_filter", "2");
+	assert_sysctl("net/ipv4/conf/nic4/ignore_routes_with_linkdown", "1");
+
+	/* a second pass has nothing to do */
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 0);
+	teardown_netns();
+}
+END_TEST
+
+START_TEST(test_foreign_and_previous)
+{
+	struct ifaddr_list prev = {0};
+	struct prefix4 old = pfx("192.168.103.99", 30), gone = pfx("10.0.0.1", 30),
+	               cur = pfx("192.168.103.1", 30);
+	struct if_changes ch;
+	struct live_state s;
+	char *err = NULL;
+
+	setup_netns(both);
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 14);
+	by_hand(IFC_ADDR_ADD, "nic3", "10.9.9.9", 24, NULL);
+	by_hand(IFC_ADDR_ADD, "nic3", "192.168.103.99", 30, NULL);
+	by_hand(IFC_ADDR_ADD, "lo", "192.168.200.1", 32, "lo:other");
+
+	/* never planned: left alone */
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 0);
+
+	ifaddr_list_add(&prev, "nic3", &old);
+	ifaddr_list_add(&prev, "nic3", &gone);
+	ifaddr_list_add(&prev, "nic3", &cur);
+	ck_assert_int_eq(nl_plan(&plan, &prev, &ch, &err), 0);
+	ck_assert_uint_eq(ch.n, 1);
+	ck_assert_str_eq(ch.v[0].text, "ip addr del 192.168.103.99/30 dev nic3");
+	if_changes_free(&ch);
+	ck_assert_uint_eq(plan_apply(&prev, NULL), 1);
+
+	ck_assert_int_eq(nl_read_state(&plan, &prev, &s, &err), 0);
+	ck_assert_ptr_null(find_addr(&s, "nic3", "192.168.103.99", 30));
+	ck_assert_ptr_nonnull(find_addr(&s, "nic3", "10.9.9.9", 24));
+	ck_assert_ptr_nonnull(find_addr(&s, "nic3", "192.168.103.1", 30));
+	ck_assert_ptr_nonnull(find_addr(&s, "lo", "192.168.200.1", 32));
+	live_state_free(&s);
+	ck_assert_uint_eq(plan_apply(&prev, NULL), 0);
+	ifaddr_list_free(&prev);
+	teardown_netns();
+}
+END_TEST
+
+START_TEST(test_missing_interface)
+{
+	struct live_state s;
+	char *err = NULL;
+	const char *warning = "interface nic4 missing: link to pbs skipped";
+
+	setup_netns(only_nic3);
+	ck_assert_uint_eq(plan_apply(NULL, warning), 9);
+	ck_assert_uint_eq(plan_apply(NULL, warning), 0);
+	ck_assert_int_eq(nl_read_state(&plan, NULL, &s, &err), 0);
+	ck_assert(!live_state_find(&s, "nic4")->exists);
+	ck_assert_ptr_nonnull(find_addr(&s, "nic3", "192.168.103.1", 30));
+	live_state_free(&s);
+
+	/* the interface shows up late: it is configured on the next pass */
+	{
+		struct nl_sock *sk = nl_socket_alloc();
+
+		ck_assert_int_eq(nl_connect(sk, NETLINK_ROUTE), 0);
+		ck_assert_int_eq(rtnl_link_veth_add(sk, "nic4", "peer4", getpid()), 0);
+		nl_socket_free(sk);
+	}
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 5);
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 0);
+	teardown_netns();
+}
+END_TEST
+
+START_TEST(test_loopback_relabel)
+{
+	struct live_state s;
+	char *err = NULL;
+
+	setup_netns(both);
+	by_hand(IFC_ADDR_ADD, "lo", "192.168.102.1", 32, "lo:backup");
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 15);
+	ck_assert_int_eq(nl_read_state(&plan, NULL, &s, &err), 0);
+	ck_assert_str_eq(find_addr(&s, "lo", "192.168.102.1", 32)->label, "lo:proxmesh");
+	live_state_free(&s);
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 0);
+	teardown_netns();
+}
+END_TEST
+
+START_TEST(test_apply_error)
+{
+	struct if_change c = {.kind = IFC_ADDR_DEL,
+	                      .addr = pfx("192.168.1.1", 24),
+	                      .text = (char *)"ip addr del 192.168.1.1/24 dev nic3"};
+	struct if_change d = {.kind = IFC_SYSCTL,
+	                      .sysctl = {"net/ipv4/conf/nope/rp_filter", "2"},
+	                      .text = (char *)"sysctl -w net.ipv4.conf.nope.rp_filter=2"};
+	struct if_change v[2];
+	struct if_changes ch = {.v = v, .n = 2};
+	struct strv errors = {0};
+
+	setup_netns(both);
+	c.ifindex = (int)if_nametoindex("nic3");
+	v[0] = c;
+	v[1] = d;
+	ck_assert_int_eq(nl_apply(&ch, &errors), 2);
+	ck_assert_uint_eq(errors.n, 2);
+	ck_assert_ptr_nonnull(strstr(errors.v[0], "ip addr del 192.168.1.1/24 dev nic3: "));
+	ck_assert_str_eq(errors.v[1],
+	                 "sysctl -w net.ipv4.conf.nope.rp_filter=2: No such file or directory");
+	strv_free(&errors);
+	teardown_netns();
+}
+END_TEST
+
+START_TEST(test_monitor)
+{
+	struct nl_monitor *m = NULL;
+	struct nl_sock *sk;
+
+	setup_netns(only_nic3);
+	ck_assert_int_eq(nl_monitor_open(&m), 0);
+	ck_assert_int_ge(nl_monitor_fd(m), 0);
+	ck_assert(!nl_monitor_drain(m, &plan));
+
+	/* an interface proxmesh does not manage */
+	sk = nl_socket_alloc();
+	ck_assert_int_eq(nl_connect(sk, NETLINK_ROUTE), 0);
+	ck_assert_int_eq(rtnl_link_veth_add(sk, "foo0", "foo1", getpid()), 0);
+	ck_assert(!nl_monitor_drain(m, &plan));
+
+	/* a planned interface appears */
+	ck_assert_int_eq(rtnl_link_veth_add(sk, "nic4", "peer4", getpid()), 0);
+	nl_socket_free(sk);
+	ck_assert(nl_monitor_drain(m, &plan));
+	ck_assert(!nl_monitor_drain(m, &plan));
+
+	/* proxmesh's own pass reports changes of planned links, then settles */
+	plan_apply(NULL, NULL);
+	ck_assert(nl_monitor_drain(m, &plan));
+	ck_assert(!nl_monitor_drain(m, &plan));
+
+	/* a foreign address comes and goes: nothing to do */
+	by_hand(IFC_ADDR_ADD, "foo0", "10.1.1.1", 24, NULL);
+	by_hand(IFC_ADDR_DEL, "foo0", "10.1.1.1", 24, NULL);
+	ck_assert(!nl_monitor_drain(m, &plan));
+
+	/* a planned address vanishes */
+	by_hand(IFC_ADDR_DEL, "lo", "192.168.102.1", 32, NULL);
+	ck_assert(nl_monitor_drain(m, &plan));
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 1);
+	nl_monitor_free(m);
+	teardown_netns();
+}
+END_TEST
+
+static Suite *
+netlink_suite(void)
+{
+	Suite *s = suite_create("netlink");
+	TCase *tc = tcase_create("netns");
+
+	tcase_add_test(tc, test_apply_converges);
+	tcase_add_test(tc, test_foreign_and_previous);
+	tcase_add_test(tc, test_missing_interface);
+	tcase_add_test(tc, test_loopback_relabel);
+	tcase_add_test(tc, test_apply_error);
+	tcase_add_test(tc, test_monitor);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* Whether this process may make a network namespace (tried in a child). */
+static bool
+can_unshare(void)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		return false;
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET) == 0 ? 0 : 1);
+	if (waitpid(pid, &status, 0) < 0)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (!can_unshare()) {
+		printf("check_netlink: skipped (needs root and network namespaces)\n");
+		return 77;
+	}
+	sr = srunner_create(netlink_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
