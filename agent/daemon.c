@@ -400,6 +400,7 @@ api_done(void *userdata, const struct api_result *r)
 			if (membership_save(&d->membership, path) < 0)
 				log_warnx("cannot write %s", path);
 		}
+		d->membership.last_ok_ms = r->membership.last_ok_ms;
 		membership_check_config(&d->membership, d->config, &warnings);
 		/* Warn once per change, not on every poll. */
 		for (size_t i = 0; i < warnings.n; i++)
