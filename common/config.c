@@ -29,6 +29,7 @@ struct parse_ctx {
 	bool in_mesh, seen_mesh, seen_api, seen_prefix, seen[16];
 	unsigned key_line[16]; /* where each [mesh] / [api] key was given */
 	unsigned section_line, mesh_line;
+	bool seen_content; /* a line that is not blank or a comment */
 };
 
 static void __attribute__((format(printf, 3, 4)))
@@ -587,6 +588,7 @@ read_line(char *str, int num, void *user)
 	p->line++;
 	if (n >= (size_t)num - 1) {
 		fail(p, p->line, "line is longer than %d characters", num - 2);
+		p->seen_content = true;
 		n = 0;
 	}
 	memcpy(str, p->cursor, n);
@@ -600,6 +602,8 @@ read_line(char *str, int num, void *user)
 			*s = '\0';
 			break;
 		}
+	if (str[0] != '\0' && str[0] != '#' && str[0] != ';')
+		p->seen_content = true;
 	if (str[0] == '[' && p->err == NULL) {
 		char name[128];
 		const char *end = strchr(str, ']');
@@ -862,7 +866,7 @@ config_parse_string(const char *text, const char *path, bool skip_files, struct 
 		check_files(&p);
 	if (p.err != NULL) {
 		/* Nothing but comments: the installed example, not an error. */
-		bool empty = !p.seen_mesh && !p.seen_api && c->n_nodes == 0;
+		bool empty = !p.seen_content;
 
 		config_free(c);
 		*err = p.err;

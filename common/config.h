@@ -70,8 +70,8 @@ struct config {
 
 /* Parse and validate a configuration file. On error, *err holds one sentence
  * naming file:line and the value ("PATH:14: link \"pbs\": ..."), and the
- * return value is a negative errno: -ENODATA when the file has no section at
- * all (the commented example the package installs). Files named in it (token, key) are
+ * return value is a negative errno: -ENODATA when the file has nothing but
+ * comments and blank lines (the commented example the package installs). Files named in it (token, key) are
  * checked for permissions and the key is read. */
 int config_load(const char *path, struct config **out, char **err);
 

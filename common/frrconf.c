@@ -96,11 +96,27 @@ frrconf_free(struct frrconf *c)
 	free_children(&c->root);
 }
 
+/* A block header is closed by "exit" even when it is empty, as FRR prints
+ * an empty "bfd" / " profile P" / "route-map ..." block. */
+static bool
+is_block(const struct frr_line *l)
+{
+	static const char *const headers[] = {"interface ", "router ", "route-map ", "profile ",
+	                                      "peer "};
+
+	if (l->n_children > 0 || !strcmp(l->text, "bfd"))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(headers); i++)
+		if (!strncmp(l->text, headers[i], strlen(headers[i])))
+			return true;
+	return false;
+}
+
 static void
 format_line(FILE *f, const struct frr_line *l, int indent)
 {
 	fprintf(f, "%*s%s\n", indent, "", l->text);
-	if (l->n_children == 0)
+	if (!is_block(l))
 		return;
 	for (size_t i = 0; i < l->n_children; i++)
 		format_line(f, &l->children[i], indent + 1);
@@ -124,7 +140,7 @@ frrconf_format(const struct frrconf *c)
 		const struct frr_line *l = &c->root.children[i];
 
 		format_line(f, l, 0);
-		if (l->n_children == 0)
+		if (!is_block(l))
 			fputs("!\n", f);
 	}
 	fclose(f);

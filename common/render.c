@@ -34,6 +34,53 @@ cmp_text(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
+/* FRR's if_cmp_name_func(): names compared with their numbers as numbers
+ * ("nic9" < "nic10"), the order in which `show running-config` prints
+ * interface blocks. */
+static int
+ifname_cmp(const char *p1, const char *p2)
+{
+	while (*p1 && *p2) {
+		size_t l1 = strcspn(p1, "0123456789"), l2 = strcspn(p2, "0123456789");
+		char *e1, *e2;
+		long x1, x2;
+		int r;
+
+		if (l1 != l2)
+			return strcmp(p1, p2);
+		r = strncmp(p1, p2, l1);
+		if (r)
+			return r;
+		p1 += l1;
+		p2 += l1;
+		if (!*p1 && !*p2)
+			return 0;
+		if (!*p1)
+			return -1;
+		if (!*p2)
+			return 1;
+		x1 = strtol(p1, &e1, 10);
+		x2 = strtol(p2, &e2, 10);
+		if (x1 != x2)
+			return x1 < x2 ? -1 : 1;
+		p1 = e1;
+		p2 = e2;
+	}
+	if (*p1)
+		return 1;
+	if (*p2)
+		return -1;
+	return 0;
+}
+
+static int
+cmp_interface(const void *a, const void *b)
+{
+	const struct frr_line *x = a, *y = b;
+
+	return ifname_cmp(x->text + strlen("interface "), y->text + strlen("interface "));
+}
+
 /* Add a line built from a format string. */
 static struct frr_line * __attribute__((format(printf, 2, 3)))
 addf(struct frr_line *parent, const char *fmt, ...)
@@ -78,12 +125,14 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 {
 	struct frr_line *root = &out->root, *b;
 	char buf[16];
+	size_t first_if;
 
 	(void)v; /* 8.4 and 10.x print what we own identically (see tests) */
 	*out = (struct frrconf){0};
 
 	if (n->role == ROLE_ENDPOINT)
 		addf(root, "no ip forwarding");
+	first_if = root->n_children;
 	if (n->has_loopback) {
 		char area[16];
 
@@ -93,6 +142,8 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 	}
 	for (size_t i = 0; i < n->n_links; i++)
 		render_link(c, &links[i], root);
+	qsort(root->children + first_if, root->n_children - first_if, sizeof(*root->children),
+	      cmp_interface);
 
 	b = addf(root, "router ospf");
 	addf(b, "ospf router-id %s", ip4_str(n->router_id, buf));
