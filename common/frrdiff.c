@@ -177,8 +177,8 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 		const char *t = want->children[i].text;
 		const struct frr_line *h = find_by_key(have, t, owned);
 		bool rf;
-		_cleanup_free_ char *k = line_key(t, &rf);
 
+		free(line_key(t, &rf));
 		if (h && !strcmp(h->text, t))
 			continue;
 		if (h && rf)

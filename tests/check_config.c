@@ -1,0 +1,1031 @@
+/* check_config.c - configuration parsing and validation (DESIGN §3) */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "util.h"
+
+static char *
+load_data(const char *name)
+{
+	char *path = xasprintf("%s/%s", TEST_DATA, name), *text = NULL;
+
+	ck_assert_msg(read_file(path, 1 << 20, &text, NULL) == 0, "cannot read %s", path);
+	free(path);
+	return text;
+}
+
+static struct config *
+parse_ok(const char *text)
+{
+	struct config *c = NULL;
+	char *err = NULL;
+	int r = config_parse_string(text, "test.conf", true, &c, &err);
+
+	ck_assert_msg(r == 0, "unexpected error: %s", err ? err : "(none)");
+	ck_assert_ptr_nonnull(c);
+	return c;
+}
+
+static const char *
+ip(struct in_addr a)
+{
+	static char buf[4][16];
+	static int i;
+
+	i = (i + 1) % 4;
+	return ip4_str(a, buf[i]);
+}
+
+static const char *
+pfx(const struct prefix4 *p)
+{
+	static char buf[4][19];
+	static int i;
+
+	i = (i + 1) % 4;
+	return prefix4_str(p, buf[i]);
+}
+
+/* Replace the first occurrence of from in s (owned) by to. */
+static char *
+replace(char *s, const char *from, const char *to)
+{
+	char *p = strstr(s, from), *r;
+
+	ck_assert_msg(p != NULL, "\"%s\" not found", from);
+	r = xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	free(s);
+	return r;
+}
+
+/* The reference setup of DESIGN §3, exactly as printed there. */
+START_TEST(test_reference)
+{
+	char *text = load_data("config/reference.conf");
+	struct config *c = parse_ok(text);
+	const struct node_conf *n;
+	static const struct {
+		const char *name;
+		unsigned id;
+		const char *router_id;
+		const char *loopback;
+		enum node_role role;
+		bool external;
+		size_t n_links;
+		const char *peer[2], *ifname[2];
+		unsigned cost[2];
+	} want[] = {
+	    {"pve-1",
+	     1,
+	     "192.168.102.1",
+	     "192.168.102.1/32",
+	     ROLE_TRANSIT,
+	     false,
+	     2,
+	     {"pve-2", "pbs"},
+	     {"nic3", "nic4"},
+	     {200, 10}},
+	    {"pve-2",
+	     2,
+	     "192.168.102.2",
+	     NULL,
+	     ROLE_TRANSIT,
+	     false,
+	     2,
+	     {"pve-1", "pbs"},
+	     {"nic3", "nic4"},
+	     {200, 10}},
+	    {"pbs",
+	     3,
+	     "192.168.102.3",
+	     "192.168.103.254/32",
+	     ROLE_ENDPOINT,
+	     true,
+	     2,
+	     {"pve-1", "pve-2"},
+	     {"nic3", "nic4"},
+	     {10, 10}},
+	};
+
+	ck_assert_str_eq(c->path, "test.conf");
+	ck_assert_str_eq(pfx(&c->prefix), "192.168.103.0/24");
+	ck_assert_uint_eq(c->link_prefix_len, 30);
+	ck_assert_uint_eq(c->area, 0);
+	ck_assert_uint_eq(c->hello_interval, 1);
+	ck_assert_uint_eq(c->dead_interval, 3);
+	ck_assert(c->bfd);
+	ck_assert_uint_eq(c->bfd_interval, 100);
+	ck_assert_uint_eq(c->bfd_multiplier, 3);
+	ck_assert_uint_eq(c->mtu, 9000);
+	ck_assert_str_eq(c->auth_key_file, "/etc/proxmesh/ospf.key");
+	ck_assert_ptr_null(c->auth_key); /* files skipped */
+
+	ck_assert(c->api.enabled);
+	ck_assert_uint_eq(c->api.n_urls, 1);
+	ck_assert_str_eq(c->api.urls[0], "https://localhost:8006");
+	ck_assert_str_eq(c->api.token_file, "/etc/proxmesh/api-token");
+	ck_assert_str_eq(c->api.ca_file, "/etc/pve/pve-root-ca.pem");
+	ck_assert(!c->api.has_fingerprint);
+	ck_assert_uint_eq(c->api.poll_interval, 10);
+	ck_assert_uint_eq(c->api.line, 13);
+
+	ck_assert_uint_eq(c->n_nodes, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		n = config_find_node(c, want[i].name);
+		ck_assert_ptr_nonnull(n);
+		ck_assert_ptr_eq(n, &c->nodes[i]);
+		ck_assert_uint_eq(n->id, want[i].id);
+		ck_assert(n->has_router_id);
+		ck_assert_str_eq(ip(n->router_id), want[i].router_id);
+		ck_assert_int_eq(n->has_loopback, want[i].loopback != NULL);
+		if (want[i].loopback)
+			ck_assert_str_eq(pfx(&n->loopback), want[i].loopback);
+		ck_assert_int_eq(n->role, want[i].role);
+		ck_assert_int_eq(n->external, want[i].external);
+		ck_assert_uint_eq(n->n_links, want[i].n_links);
+		for (size_t k = 0; k < n->n_links; k++) {
+			const struct link_conf *l = &n->links[k], *back;
+
+			ck_assert_str_eq(l->peer, want[i].peer[k]);
+			ck_assert_str_eq(l->ifname, want[i].ifname[k]);
+			ck_assert_uint_eq(l->cost, want[i].cost[k]);
+			ck_assert(!l->pinned);
+			back = config_find_reverse_link(c, n, l);
+			ck_assert_ptr_nonnull(back);
+			ck_assert_str_eq(back->peer, n->name);
+		}
+	}
+	ck_assert_uint_eq(c->nodes[0].line, 19);
+	ck_assert_uint_eq(c->nodes[0].links[0].line, 23);
+	ck_assert_uint_eq(c->nodes[2].links[1].line, 39);
+	ck_assert_ptr_null(config_find_node(c, "pve-3"));
+	ck_assert_ptr_null(config_find_node(c, "pve"));
+	config_free(c);
+	free(text);
+}
+END_TEST
+
+/* Everything optional left out: the defaults of DESIGN §3. */
+START_TEST(test_defaults)
+{
+	struct config *c = parse_ok("[mesh]\n"
+	                            "prefix = 10.0.0.0/29\n"
+	                            "[node a]\n"
+	                            "id = 1\n"
+	                            "loopback = 10.255.0.1/32\n"
+	                            "link = b nic1\n"
+	                            "[node b]\n"
+	                            "id = 2\n"
+	                            "router-id = 10.255.0.2\n"
+	                            "link = a nic1\n");
+
+	ck_assert_uint_eq(c->link_prefix_len, 30);
+	ck_assert_uint_eq(c->area, 0);
+	ck_assert_uint_eq(c->hello_interval, 1);
+	ck_assert_uint_eq(c->dead_interval, 3);
+	ck_assert(c->bfd);
+	ck_assert_uint_eq(c->bfd_interval, 100);
+	ck_assert_uint_eq(c->bfd_multiplier, 3);
+	ck_assert_uint_eq(c->mtu, 0);
+	ck_assert_ptr_null(c->auth_key_file);
+	ck_assert(!c->api.enabled);
+	ck_assert_uint_eq(c->api.n_urls, 0);
+	/* router-id defaults to the loopback address */
+	ck_assert(!c->nodes[0].has_router_id);
+	ck_assert_str_eq(ip(c->nodes[0].router_id), "10.255.0.1");
+	ck_assert_int_eq(c->nodes[0].role, ROLE_TRANSIT);
+	ck_assert(!c->nodes[0].external);
+	ck_assert_uint_eq(c->nodes[0].links[0].cost, 10);
+	config_free(c);
+}
+END_TEST
+
+/* The second topology: five nodes, /31, pinned link, tabs, two URLs,
+ * fingerprint, area as a number. */
+START_TEST(test_five)
+{
+	char *text = load_data("config/five.conf");
+	struct config *c = parse_ok(text);
+	const struct node_conf *a, *q;
+	char buf[16];
+
+	ck_assert_uint_eq(c->n_nodes, 5);
+	ck_assert_uint_eq(c->link_prefix_len, 31);
+	ck_assert_str_eq(area_str(c->area, buf), "0.0.0.1");
+	ck_assert_uint_eq(c->hello_interval, 2);
+	ck_assert_uint_eq(c->dead_interval, 8);
+	ck_assert_uint_eq(c->bfd_interval, 50);
+	ck_assert_uint_eq(c->bfd_multiplier, 5);
+	ck_assert_uint_eq(c->api.n_urls, 2);
+	ck_assert_str_eq(c->api.urls[0], "https://pve-a.example:8006");
+	ck_assert_str_eq(c->api.urls[1], "https://pve-b.example:8006");
+	ck_assert(c->api.has_fingerprint);
+	ck_assert_ptr_null(c->api.ca_file);
+	ck_assert_uint_eq(c->api.fingerprint[0], 0x00);
+	ck_assert_uint_eq(c->api.fingerprint[10], 0xaa);
+	ck_assert_uint_eq(c->api.fingerprint[31], 0xff);
+	ck_assert_uint_eq(c->api.poll_interval, 5);
+
+	a = config_find_node(c, "pve-a");
+	ck_assert_str_eq(a->links[0].peer, "pve-b"); /* tab separated */
+	ck_assert_str_eq(a->links[0].ifname, "ens1f0");
+	ck_assert(a->links[2].pinned);
+	ck_assert_uint_eq(a->links[2].cost, 5);
+	ck_assert_str_eq(pfx(&a->links[2].address), "172.16.0.1/31");
+	ck_assert_str_eq(ip(a->router_id), "10.10.255.1");
+	q = config_find_node(c, "qdev");
+	ck_assert_int_eq(q->role, ROLE_ENDPOINT);
+	ck_assert(q->external);
+	ck_assert_str_eq(pfx(&q->links[0].address), "172.16.0.0/31");
+	ck_assert_uint_eq(q->links[0].cost, 5); /* options in any order */
+	ck_assert_ptr_eq(config_find_reverse_link(c, a, &a->links[2]), &q->links[0]);
+	config_free(c);
+	free(text);
+}
+END_TEST
+
+/* Value forms that are accepted. */
+START_TEST(test_forms)
+{
+	static const struct {
+		const char *mesh; /* extra [mesh] line */
+		uint32_t area;
+		bool bfd;
+	} cases[] = {
+	    {"area = 0", 0, true},
+	    {"area = 0.0.0.0", 0, true},
+	    {"area = 10", 10, true},
+	    {"area = 0.0.1.0", 256, true},
+	    {"area = 4294967295", 0xffffffffu, true},
+	    {"bfd = no", 0, false},
+	    {"bfd = off", 0, false},
+	    {"bfd = false", 0, false},
+	    {"bfd = 0", 0, false},
+	    {"bfd = yes", 0, true},
+	    {"bfd = on", 0, true},
+	    {"bfd = true", 0, true},
+	    {"bfd = 1", 0, true},
+	    {"; a comment", 0, true},
+	    {"# a comment", 0, true},
+	    {"bfd = no ; inline comment", 0, false},
+	    {"bfd = no # inline comment", 0, false},
+	    {"  bfd   =   no  ", 0, false},
+	    {"bfd: no", 0, false},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *text = xasprintf("[mesh]\nprefix = 10.0.0.0/24\n%s\n"
+		                       "[node a]\nid = 1\nrouter-id = 1.1.1.1\n",
+		                       cases[i].mesh);
+		struct config *c = parse_ok(text);
+
+		ck_assert_msg(c->area == cases[i].area, "%s: area %u", cases[i].mesh, c->area);
+		ck_assert_msg(c->bfd == cases[i].bfd, "%s", cases[i].mesh);
+		config_free(c);
+		free(text);
+	}
+}
+END_TEST
+
+#define MESH "[mesh]\nprefix = 10.0.0.0/24\n" /* lines 1-2 */
+#define NODE_A "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1\n"
+#define NODE_B "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1\n"
+#define AB NODE_A NODE_B /* 8 lines */
+#define API_OK "url = https://pve:8006\ntoken-file = /t\nca-file = /c\n"
+
+static const struct invalid {
+	const char *name;
+	const char *text;
+	unsigned line; /* 0: the message names the file only */
+	const char *msg;
+} invalid[] = {
+    /* sections and keys */
+    {"unknown section", MESH "[nodes a]\nid = 1\n", 3, "unknown section [nodes a]"},
+    {"unknown section api2", MESH AB "[api2]\n", 11, "unknown section [api2]"},
+    {"unknown mesh key", "[mesh]\nprefix = 10.0.0.0/24\ncolour = blue\n" AB, 3,
+     "unknown key \"colour\" in [mesh]"},
+    {"typo'd mesh key", "[mesh]\nprefix = 10.0.0.0/24\nhello-intervall = 1\n" AB, 3,
+     "unknown key \"hello-intervall\" in [mesh]"},
+    {"typo'd node key", MESH "[node a]\nid = 1\nrouterid = 10.255.0.1\n", 5,
+     "unknown key \"routerid\" in [node a]"},
+    {"unknown api key", MESH AB "[api]\n" API_OK "user = root@pam\n", 15,
+     "unknown key \"user\" in [api]"},
+    {"duplicate mesh key", "[mesh]\nprefix = 10.0.0.0/24\narea = 0\narea = 1\n" AB, 4,
+     "[mesh] area is given twice"},
+    {"duplicate api key", MESH AB "[api]\n" API_OK "ca-file = /d\n", 15,
+     "[api] ca-file is given twice"},
+    {"duplicate node id key", MESH "[node a]\nid = 1\nid = 2\n", 5,
+     "node \"a\": id is given twice"},
+    {"duplicate router-id key", MESH "[node a]\nrouter-id = 1.1.1.1\nrouter-id = 1.1.1.2\n", 5,
+     "node \"a\": router-id is given twice"},
+    {"duplicate loopback key", MESH "[node a]\nloopback = 1.1.1.1/32\nloopback = 1.1.1.2/32\n", 5,
+     "node \"a\": loopback is given twice"},
+    {"duplicate [mesh]", MESH AB "[mesh]\n", 11, "section [mesh] is given twice"},
+    {"duplicate [api]", MESH AB "[api]\n" API_OK "[api]\n", 15, "section [api] is given twice"},
+    {"duplicate [node]", MESH AB "[node a]\n", 11, "[node a] is given twice"},
+    {"invalid node name", MESH "[node a.b]\nid = 1\n", 3, "invalid node name \"a.b\""},
+    {"empty node name", MESH "[node ]\nid = 1\n", 3, "invalid node name \"\""},
+    {"key outside a section", "prefix = 10.0.0.0/24\n[mesh]\n", 1,
+     "key \"prefix\" is outside a section"},
+    {"syntax error", MESH "this is not a key\n" AB, 3, "syntax error"},
+    {"syntax error late", MESH AB "\n\n# comment\nlink pve-1 nic3\n", 14, "syntax error"},
+    {"malformed section header", "[mesh\nprefix = 10.0.0.0/24\n", 1,
+     "malformed section header \"[mesh\""},
+    {"empty value", "[mesh]\nprefix = 10.0.0.0/24\narea =\n" AB, 3, "\"area\" has no value"},
+    {"control character", MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\x01\n", 5,
+     "value of \"router-id\" contains a control character"},
+    {"DEL character",
+     MESH "[node a]\nid = 1\nlink = b nic\x7f"
+          "1\n",
+     5, "contains a control character"},
+    {"line too long",
+     MESH "[node a]\nid = 1\n# "
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nrouter-id = 10.255.0.1\n",
+     5, "line is longer than 198 characters"},
+    {"no [mesh]", AB, 0, "no [mesh] section"},
+    {"no prefix", "[mesh]\narea = 0\n" AB, 1, "[mesh] prefix is missing"},
+    {"no node", MESH, 0, "no [node] section"},
+    /* [mesh] values */
+    {"bad prefix", "[mesh]\nprefix = 10.0.0/24\n" AB, 2,
+     "prefix \"10.0.0/24\" is not an IPv4 prefix"},
+    {"prefix without length", "[mesh]\nprefix = 10.0.0.0\n" AB, 2,
+     "prefix \"10.0.0.0\" is not an IPv4 prefix"},
+    {"prefix too long", "[mesh]\nprefix = 10.0.0.0/31\n" AB, 2,
+     "prefix \"10.0.0.0/31\" is not an IPv4 prefix"},
+    {"prefix length 33", "[mesh]\nprefix = 10.0.0.0/33\n" AB, 2, "is not an IPv4 prefix"},
+    {"prefix IPv6", "[mesh]\nprefix = fd00::/64\n" AB, 2, "is not an IPv4 prefix"},
+    {"host bits", "[mesh]\nprefix = 10.0.0.1/24\n" AB, 2,
+     "prefix \"10.0.0.1/24\" has host bits set"},
+    {"link-prefix-length 29", MESH "link-prefix-length = 29\n" AB, 3,
+     "link-prefix-length \"29\" is out of range (30-31)"},
+    {"link-prefix-length 32", MESH "link-prefix-length = 32\n" AB, 3,
+     "link-prefix-length \"32\" is out of range (30-31)"},
+    {"link-prefix-length word", MESH "link-prefix-length = thirty\n" AB, 3,
+     "link-prefix-length \"thirty\" is not a number"},
+    {"bad area", MESH "area = 0.0.0\n" AB, 3, "area \"0.0.0\" is not an area id"},
+    {"negative area", MESH "area = -1\n" AB, 3, "area \"-1\" is not an area id"},
+    {"area too large", MESH "area = 4294967296\n" AB, 3, "area \"4294967296\" is not an area id"},
+    {"hello equals dead", MESH "hello-interval = 3\ndead-interval = 3\n" AB, 4,
+     "dead-interval 3 must be larger than hello-interval 3"},
+    {"hello above default dead", MESH "hello-interval = 5\n" AB, 3,
+     "dead-interval 3 must be larger than hello-interval 5"},
+    {"dead below default hello", MESH "dead-interval = 1\n" AB, 3,
+     "dead-interval 1 must be larger than hello-interval 1"},
+    {"hello 0", MESH "hello-interval = 0\n" AB, 3,
+     "hello-interval \"0\" is out of range (1-65535)"},
+    {"dead 65536", MESH "dead-interval = 65536\n" AB, 3,
+     "dead-interval \"65536\" is out of range (1-65535)"},
+    {"negative hello", MESH "hello-interval = -1\n" AB, 3, "hello-interval \"-1\" is not a number"},
+    {"hello with unit", MESH "hello-interval = 1s\n" AB, 3,
+     "hello-interval \"1s\" is not a number"},
+    {"huge number", MESH "dead-interval = 99999999999999999999999\n" AB, 3, "is out of range"},
+    {"bad bool", MESH "bfd = maybe\n" AB, 3, "bfd \"maybe\" is not yes or no"},
+    {"bfd-interval 5", MESH "bfd-interval = 5\n" AB, 3,
+     "bfd-interval \"5\" is out of range (10-60000)"},
+    {"bfd-multiplier 1", MESH "bfd-multiplier = 1\n" AB, 3,
+     "bfd-multiplier \"1\" is out of range (2-255)"},
+    {"bfd-multiplier 256", MESH "bfd-multiplier = 256\n" AB, 3,
+     "bfd-multiplier \"256\" is out of range (2-255)"},
+    {"mtu 100", MESH "mtu = 100\n" AB, 3, "mtu \"100\" is out of range (576-65535)"},
+    {"mtu 65536", MESH "mtu = 65536\n" AB, 3, "mtu \"65536\" is out of range (576-65535)"},
+    {"auth-key-file relative", MESH "auth-key-file = ospf.key\n" AB, 3,
+     "auth-key-file \"ospf.key\" is not an absolute path"},
+    /* [node] values */
+    {"missing id", MESH "[node a]\nrouter-id = 10.255.0.1\nlink = b nic1\n" NODE_B, 3,
+     "node \"a\": id is missing"},
+    {"id 0", MESH "[node a]\nid = 0\n", 4, "id \"0\" is out of range (1-255)"},
+    {"id 256", MESH "[node a]\nid = 256\n", 4, "id \"256\" is out of range (1-255)"},
+    {"id not a number", MESH "[node a]\nid = one\n", 4, "id \"one\" is not a number"},
+    {"duplicate id", MESH NODE_A "[node b]\nid = 1\nrouter-id = 10.255.0.2\nlink = a nic1\n", 7,
+     "node \"b\": id 1 is already used by node \"a\""},
+    {"duplicate router-id", MESH NODE_A "[node b]\nid = 2\nrouter-id = 10.255.0.1\nlink = a nic1\n",
+     7, "node \"b\": router-id 10.255.0.1 is already used by node \"a\""},
+    {"router-id equal to loopback-derived router-id",
+     MESH "[node a]\nid = 1\nloopback = 10.255.0.2/32\nlink = b nic1\n" NODE_B, 7,
+     "node \"b\": router-id 10.255.0.2 is already used by node \"a\""},
+    {"bad router-id", MESH "[node a]\nid = 1\nrouter-id = 10.255.0\n", 5,
+     "node \"a\": router-id \"10.255.0\" is not an IPv4 address"},
+    {"router-id 0.0.0.0", MESH "[node a]\nid = 1\nrouter-id = 0.0.0.0\n", 5,
+     "router-id \"0.0.0.0\" is not an IPv4 address"},
+    {"duplicate loopback",
+     MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\nloopback = 10.255.1.1/32\nlink = b nic1\n"
+          "[node b]\nid = 2\nrouter-id = 10.255.0.2\nloopback = 10.255.1.1/32\nlink = a nic1\n",
+     8, "node \"b\": loopback 10.255.1.1/32 is already used by node \"a\""},
+    {"loopback not /32", MESH "[node a]\nid = 1\nloopback = 10.255.1.0/24\n", 5,
+     "node \"a\": loopback \"10.255.1.0/24\" is not a /32 address"},
+    {"loopback without length", MESH "[node a]\nid = 1\nloopback = 10.255.1.1\n", 5,
+     "is not a /32 address"},
+    {"missing router-id and loopback", MESH "[node a]\nid = 1\nlink = b nic1\n" NODE_B, 3,
+     "node \"a\": needs a router-id or a loopback"},
+    {"bad role", MESH "[node a]\nid = 1\nrole = router\n", 5,
+     "node \"a\": role \"router\" is not transit or endpoint"},
+    {"bad external", MESH "[node a]\nid = 1\nexternal = perhaps\n", 5,
+     "external \"perhaps\" is not yes or no"},
+    /* links */
+    {"link to unknown node", MESH NODE_A NODE_B "link = c nic2\n", 11,
+     "link \"c\": no [node c] section"},
+    {"link to itself", MESH NODE_A "link = a nic2\n" NODE_B, 7,
+     "link \"a\": a node cannot link to itself"},
+    {"link without a link back",
+     MESH NODE_A "link = c nic2\n" NODE_B "[node c]\nid = 3\nrouter-id = 10.255.0.3\n", 7,
+     "link \"c\": [node c] has no link back to \"a\""},
+    {"duplicate interface",
+     MESH NODE_A "link = c nic1\n" NODE_B
+                 "[node c]\nid = 3\nrouter-id = 10.255.0.3\nlink = a nic1\n",
+     7, "link \"c\": interface \"nic1\" is already used by the link to \"b\""},
+    {"two links to the same peer", MESH NODE_A "link = b nic2\n" NODE_B, 7,
+     "link \"b\": node \"a\" already has a link to \"b\""},
+    {"interface name with a blank", MESH "[node a]\nid = 1\nlink = b nic 4\n", 5,
+     "link \"b\": unknown option \"4\""},
+    {"interface name with a slash", MESH "[node a]\nid = 1\nlink = b a/b\n", 5,
+     "link \"b\": invalid interface name \"a/b\""},
+    {"interface name with a colon", MESH "[node a]\nid = 1\nlink = b nic1:0\n", 5,
+     "link \"b\": invalid interface name \"nic1:0\""},
+    {"interface name of 16 characters", MESH "[node a]\nid = 1\nlink = b abcdefghijklmnop\n", 5,
+     "link \"b\": invalid interface name \"abcdefghijklmnop\""},
+    {"interface name ..", MESH "[node a]\nid = 1\nlink = b ..\n", 5,
+     "invalid interface name \"..\""},
+    {"link without interface", MESH "[node a]\nid = 1\nlink = b\n", 5,
+     "link \"b\": expected \"PEER INTERFACE [cost N] [address A/L]\""},
+    {"invalid peer name", MESH "[node a]\nid = 1\nlink = b/c nic1\n", 5,
+     "link \"b/c nic1\": invalid peer name \"b/c\""},
+    {"unknown link option", MESH "[node a]\nid = 1\nlink = b nic1 weight 5\n", 5,
+     "link \"b\": unknown option \"weight\" (cost or address)"},
+    {"cost without value", MESH "[node a]\nid = 1\nlink = b nic1 cost\n", 5,
+     "link \"b\": cost needs a value"},
+    {"cost 0", MESH "[node a]\nid = 1\nlink = b nic1 cost 0\n", 5,
+     "link \"b\": cost \"0\" is not in 1-65535"},
+    {"cost 65536", MESH "[node a]\nid = 1\nlink = b nic1 cost 65536\n", 5,
+     "link \"b\": cost \"65536\" is not in 1-65535"},
+    {"bad address", MESH "[node a]\nid = 1\nlink = b nic1 address 10.1.0.1\n", 5,
+     "link \"b\": address \"10.1.0.1\" is not an address like 10.0.0.1/30"},
+    {"address /32", MESH "[node a]\nid = 1\nlink = b nic1 address 10.1.0.1/32\n", 5,
+     "address \"10.1.0.1/32\" is not an address like"},
+    {"address is the network address", MESH "[node a]\nid = 1\nlink = b nic1 address 10.1.0.0/30\n",
+     5, "link \"b\": address \"10.1.0.0/30\" is the network or broadcast address"},
+    {"address is the broadcast address",
+     MESH "[node a]\nid = 1\nlink = b nic1 address 10.1.0.3/30\n", 5,
+     "is the network or broadcast address"},
+    {"pinned on one end only",
+     MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1 address 10.1.0.1/30\n" NODE_B, 6,
+     "link \"b\": address is pinned on one end only; pin both ends (line 10)"},
+    {"pinned pair not in one subnet",
+     MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1 address 10.1.0.1/30\n"
+          "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1 address 10.1.0.5/30\n",
+     6,
+     "link \"b\": pinned address 10.1.0.1/30 does not pair with 10.1.0.5/30 on the peer (line 10)"},
+    {"pinned pair of different lengths",
+     MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1 address 10.1.0.1/30\n"
+          "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1 address 10.1.0.0/31\n",
+     6, "does not pair with 10.1.0.0/31"},
+    {"pinned pair with the same address",
+     MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1 address 10.1.0.1/30\n"
+          "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1 address 10.1.0.1/30\n",
+     6, "does not pair with 10.1.0.1/30"},
+    /* the address plan */
+    {"pinned subnet overlaps a planned subnet",
+     MESH "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1 address 10.0.0.5/30\n"
+          "link = c nic2\n"
+          "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1 address 10.0.0.6/30\n"
+          "[node c]\nid = 3\nrouter-id = 10.255.0.3\nlink = a nic1\n",
+     7, "link subnet 10.0.0.4/30 (\"c\") overlaps link subnet of \"b\""},
+    {"loopback inside a link subnet",
+     MESH "[node a]\nid = 1\nloopback = 10.0.0.2/32\nlink = b nic1\n" NODE_B, 6,
+     "link subnet 10.0.0.0/30 (\"b\") overlaps loopback of \"a\""},
+    {"pool too small",
+     "[mesh]\nprefix = 10.0.0.0/29\n"
+     "[node a]\nid = 1\nrouter-id = 10.255.0.1\nlink = b nic1\nlink = c nic2\n"
+     "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1\nlink = c nic2\n"
+     "[node c]\nid = 3\nrouter-id = 10.255.0.3\nlink = a nic1\nlink = b nic2\n",
+     8, "the pool 10.0.0.0/29 has no room for link subnet 2 (nodes 2 and 3); use a larger prefix"},
+    {"pool too small for /31",
+     "[mesh]\nprefix = 10.0.0.0/30\nlink-prefix-length = 31\n"
+     "[node a]\nid = 2\nrouter-id = 10.255.0.1\nlink = c nic2\n"
+     "[node c]\nid = 3\nrouter-id = 10.255.0.3\nlink = a nic1\n",
+     4, "has no room for link subnet 2 (nodes 2 and 3)"},
+    /* [api] */
+    {"api without url", MESH AB "[api]\ntoken-file = /t\nca-file = /c\n", 11,
+     "[api] url is missing"},
+    {"api without token-file", MESH AB "[api]\nurl = https://pve:8006\nca-file = /c\n", 11,
+     "[api] token-file is missing"},
+    {"api without ca-file or fingerprint",
+     MESH AB "[api]\nurl = https://pve:8006\ntoken-file = /t\n", 11,
+     "[api] needs ca-file or fingerprint: TLS is always verified"},
+    {"api with ca-file and fingerprint",
+     MESH AB "[api]\n" API_OK "fingerprint = "
+                              "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:"
+                              "66:77:88:99:aa:bb:cc:dd:ee:ff\n",
+     11, "[api] has both ca-file and fingerprint; choose one"},
+    {"http url", MESH AB "[api]\nurl = http://pve:8006\n", 12,
+     "url \"http://pve:8006\" is not an https:// URL"},
+    {"second url http", MESH AB "[api]\nurl = https://a:8006 http://b:8006\n", 12,
+     "url \"http://b:8006\" is not an https:// URL"},
+    {"url without host", MESH AB "[api]\nurl = https://\n", 12,
+     "url \"https://\" is not an https:// URL"},
+    {"bad fingerprint", MESH AB "[api]\nfingerprint = AA:BB:CC\n", 12,
+     "fingerprint \"AA:BB:CC\" is not 32 colon-separated hex pairs (SHA-256)"},
+    {"fingerprint without colons",
+     MESH AB
+     "[api]\nfingerprint = 00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\n",
+     12, "is not 32 colon-separated hex pairs"},
+    {"fingerprint too long",
+     MESH AB "[api]\nfingerprint = "
+             "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:aa:bb:"
+             "cc:dd:ee:ff:00\n",
+     12, "is not 32 colon-separated hex pairs"},
+    {"fingerprint not hex",
+     MESH AB "[api]\nfingerprint = "
+             "G0:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:aa:bb:"
+             "cc:dd:ee:ff\n",
+     12, "is not 32 colon-separated hex pairs"},
+    {"token-file relative", MESH AB "[api]\ntoken-file = api-token\n", 12,
+     "token-file \"api-token\" is not an absolute path"},
+    {"poll-interval 0", MESH AB "[api]\npoll-interval = 0\n", 12,
+     "poll-interval \"0\" is out of range (1-3600)"},
+};
+
+START_TEST(test_invalid)
+{
+	const struct invalid *t = &invalid[_i];
+	struct config *c = (struct config *)0x1;
+	char *err = NULL, *prefix;
+	int r;
+
+	r = config_parse_string(t->text, "test.conf", true, &c, &err);
+	ck_assert_msg(r == -EINVAL, "%s: r=%d, not -EINVAL (%s)", t->name, r, err ? err : "");
+	ck_assert_msg(c == (struct config *)0x1, "%s: *out was set", t->name);
+	ck_assert_ptr_nonnull(err);
+	if (t->line > 0)
+		prefix = xasprintf("test.conf:%u: ", t->line);
+	else
+		prefix = xstrdup("test.conf: ");
+	ck_assert_msg(!strncmp(err, prefix, strlen(prefix)), "%s: expected \"%s...\", got \"%s\"",
+	              t->name, prefix, err);
+	ck_assert_msg(strstr(err, t->msg) != NULL, "%s: expected \"%s\" in \"%s\"", t->name, t->msg,
+	              err);
+	/* one sentence on one line */
+	ck_assert_msg(strchr(err, '\n') == NULL, "%s: newline in \"%s\"", t->name, err);
+	free(prefix);
+	free(err);
+}
+END_TEST
+
+/* Every case is a different configuration, and there are enough of them. */
+START_TEST(test_invalid_distinct)
+{
+	ck_assert_uint_ge(ARRAY_SIZE(invalid), 30);
+	for (size_t i = 0; i < ARRAY_SIZE(invalid); i++)
+		for (size_t j = 0; j < i; j++) {
+			ck_assert_msg(strcmp(invalid[i].text, invalid[j].text) != 0,
+			              "\"%s\" and \"%s\" are the same", invalid[i].name,
+			              invalid[j].name);
+			ck_assert_msg(strcmp(invalid[i].name, invalid[j].name) != 0, "%s twice",
+			              invalid[i].name);
+		}
+}
+END_TEST
+
+/* Temporary files for the file checks. */
+struct tmpfiles {
+	char dir[64];
+	char *token, *key, *conf;
+};
+
+static void
+write_mode(const char *path, const char *data, mode_t mode)
+{
+	ck_assert_int_eq(write_file_atomic(path, data, strlen(data), 0600), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+static void
+tmpfiles_make(struct tmpfiles *t, mode_t token_mode, mode_t key_mode, const char *key)
+{
+	char *text;
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/check_config.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(t->dir));
+	t->token = xasprintf("%s/api-token", t->dir);
+	t->key = xasprintf("%s/ospf.key", t->dir);
+	t->conf = xasprintf("%s/proxmesh.conf", t->dir);
+	write_mode(t->token, "root@pam!proxmesh=0b7a3a0e-5c5e-4e5b-9a0e-000000000000\n",
+	           token_mode);
+	write_mode(t->key, key, key_mode);
+	text = load_data("config/reference.conf");
+	text = replace(text, "/etc/proxmesh/api-token", t->token);
+	text = replace(text, "/etc/proxmesh/ospf.key", t->key);
+	write_mode(t->conf, text, 0644); /* the configuration itself holds no secret */
+	free(text);
+}
+
+static void
+tmpfiles_remove(struct tmpfiles *t)
+{
+	unlink(t->token);
+	unlink(t->key);
+	unlink(t->conf);
+	rmdir(t->dir);
+	free(t->token);
+	free(t->key);
+	free(t->conf);
+}
+
+START_TEST(test_files_ok)
+{
+	struct tmpfiles t;
+	struct config *c = NULL;
+	char *err = NULL;
+
+	tmpfiles_make(&t, 0600, 0600, "s3cretKey\n");
+	ck_assert_msg(config_load(t.conf, &c, &err) == 0, "%s", err);
+	ck_assert_str_eq(c->path, t.conf);
+	ck_assert_str_eq(c->auth_key_file, t.key);
+	ck_assert_str_eq(c->api.token_file, t.token);
+	ck_assert_str_eq(c->auth_key, "s3cretKey");
+	config_free(c);
+
+	/* 0400 is fine too */
+	ck_assert_int_eq(chmod(t.token, 0400), 0);
+	ck_assert_int_eq(chmod(t.key, 0400), 0);
+	ck_assert_msg(config_load(t.conf, &c, &err) == 0, "%s", err);
+	config_free(c);
+	tmpfiles_remove(&t);
+}
+END_TEST
+
+static const struct {
+	mode_t token_mode, key_mode;
+	const char *key;
+	unsigned line; /* in reference.conf */
+	const char *which, *msg;
+} file_cases[] = {
+    {0644, 0600, "k", 15, "token", "is readable by group or others (mode 0644); chmod 600 it"},
+    {0640, 0600, "k", 15, "token", "is readable by group or others (mode 0640)"},
+    {0604, 0600, "k", 15, "token", "is readable by group or others (mode 0604)"},
+    {0600, 0644, "k", 11, "key", "is readable by group or others (mode 0644)"},
+    {0600, 0660, "k", 11, "key", "is readable by group or others (mode 0660)"},
+    {0600, 0600, "", 11, "key", "the key must be 1-16 printable characters without blanks"},
+    {0600, 0600, "two words", 11, "key", "the key must be 1-16 printable"},
+    {0600, 0600, "12345678901234567", 11, "key", "the key must be 1-16 printable"},
+    {0600, 0600, "tab\tkey", 11, "key", "the key must be 1-16 printable"},
+};
+
+START_TEST(test_files_bad)
+{
+	struct tmpfiles t;
+	struct config *c = NULL;
+	char *err = NULL, *want;
+	const char *file;
+
+	tmpfiles_make(&t, file_cases[_i].token_mode, file_cases[_i].key_mode, file_cases[_i].key);
+	file = !strcmp(file_cases[_i].which, "token") ? t.token : t.key;
+	ck_assert_int_eq(config_load(t.conf, &c, &err), -EINVAL);
+	want = xasprintf("%s:%u: %s %s", t.conf, file_cases[_i].line,
+	                 !strcmp(file_cases[_i].which, "token") ? "token-file" : "auth-key-file",
+	                 file);
+	ck_assert_msg(!strncmp(err, want, strlen(want)), "expected \"%s...\", got \"%s\"", want,
+	              err);
+	ck_assert_msg(strstr(err, file_cases[_i].msg), "expected \"%s\" in \"%s\"",
+	              file_cases[_i].msg, err);
+	free(want);
+	free(err);
+
+	/* the same text with the file checks skipped is fine */
+	{
+		char *text = NULL;
+
+		ck_assert_int_eq(read_file(t.conf, 1 << 20, &text, NULL), 0);
+		ck_assert_int_eq(config_parse_string(text, t.conf, true, &c, &err), 0);
+		config_free(c);
+		free(text);
+	}
+	tmpfiles_remove(&t);
+}
+END_TEST
+
+START_TEST(test_files_missing)
+{
+	struct tmpfiles t;
+	struct config *c = NULL;
+	char *err = NULL, *want;
+
+	tmpfiles_make(&t, 0600, 0600, "k");
+	unlink(t.token);
+	ck_assert_int_eq(config_load(t.conf, &c, &err), -EINVAL);
+	want = xasprintf("%s:15: token-file %s: No such file or directory", t.conf, t.token);
+	ck_assert_str_eq(err, want);
+	free(want);
+	free(err);
+
+	/* a folder is not a token file */
+	ck_assert_int_eq(mkdir(t.token, 0700), 0);
+	ck_assert_int_eq(config_load(t.conf, &c, &err), -EINVAL);
+	ck_assert_msg(strstr(err, "is not a regular file"), "%s", err);
+	free(err);
+	rmdir(t.token);
+
+	/* the configuration file itself */
+	unlink(t.conf);
+	ck_assert_int_lt(config_load(t.conf, &c, &err), 0);
+	want = xasprintf("%s: No such file or directory", t.conf);
+	ck_assert_str_eq(err, want);
+	free(want);
+	free(err);
+
+	/* not a text file */
+	ck_assert_int_eq(write_file_atomic(t.conf, "[mesh]\0\n", 8, 0644), 0);
+	ck_assert_int_eq(config_load(t.conf, &c, &err), -EINVAL);
+	want = xasprintf("%s: not a text file", t.conf);
+	ck_assert_str_eq(err, want);
+	free(want);
+	free(err);
+	tmpfiles_remove(&t);
+}
+END_TEST
+
+/* Nothing but comments (the installed example) is -ENODATA, so the daemon
+ * can idle; anything else wrong is -EINVAL. */
+START_TEST(test_empty)
+{
+	static const struct {
+		const char *text;
+		int r;
+	} cases[] = {
+	    {"", -ENODATA},
+	    {"\n\n", -ENODATA},
+	    {"# [mesh]\n#prefix = 10.0.0.0/24\n; comment\n   # indented\n", -ENODATA},
+	    {"prefix = 10.0.0.0/24\n", -EINVAL},
+	    {"[mesh\n", -EINVAL},
+	    {"garbage\n", -EINVAL},
+	    {"[mesh]\n", -EINVAL},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct config *c = NULL;
+		char *err = NULL;
+		int r = config_parse_string(cases[i].text, "empty.conf", true, &c, &err);
+
+		ck_assert_msg(r == cases[i].r, "\"%s\": r=%d", cases[i].text, r);
+		ck_assert_ptr_null(c);
+		ck_assert_msg(!strncmp(err, "empty.conf:", 11), "%s", err);
+		free(err);
+	}
+}
+END_TEST
+
+START_TEST(test_format)
+{
+	struct in_addr a = {.s_addr = htonl(0xc0a86701)};
+	struct prefix4 p = {.addr.s_addr = htonl(0xffffffff), .len = 32};
+	char b16[16], b19[19];
+
+	ck_assert_str_eq(ip4_str(a, b16), "192.168.103.1");
+	ck_assert_str_eq(prefix4_str(&p, b19), "255.255.255.255/32");
+	ck_assert_str_eq(area_str(0, b16), "0.0.0.0");
+	ck_assert_str_eq(area_str(1, b16), "0.0.0.1");
+	ck_assert_str_eq(area_str(0x01020304, b16), "1.2.3.4");
+}
+END_TEST
+
+/* A small deterministic PRNG (xorshift64*), so failures reproduce. */
+static uint64_t rng_state;
+
+static uint64_t
+rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 2685821657736338717ULL;
+}
+
+static const char *const fuzz_words[] = {
+    "[mesh]",
+    "[api]",
+    "[node a]",
+    "[node b]",
+    "[node ",
+    "]",
+    "[",
+    "=",
+    " = ",
+    ":",
+    "#",
+    ";",
+    "\n",
+    "\n",
+    "\n",
+    " ",
+    "\t",
+    "prefix",
+    "link",
+    "id",
+    "router-id",
+    "loopback",
+    "address",
+    "cost",
+    "10.0.0.0/24",
+    "10.0.0.1/30",
+    "255.255.255.255/32",
+    "0",
+    "1",
+    "65535",
+    "4294967296",
+    "-1",
+    "https://",
+    "a",
+    "b",
+    "nic1",
+    "yes",
+    "no",
+    "\x01",
+    "\x7f",
+    "\xff",
+    "\xc3\xa9",
+    "link-prefix-length = 31",
+    "fingerprint",
+    "AA:",
+    "/",
+    "..",
+    "%s%n%x",
+};
+
+/* Mutate text: flip, insert, delete, splice words and lines. */
+static char *
+mutate(const char *text)
+{
+	size_t len = strlen(text), n = 1 + rng() % 8;
+	char *s = xstrdup(text);
+
+	for (size_t m = 0; m < n; m++) {
+		size_t pos = len ? rng() % (len + 1) : 0;
+		char *t;
+
+		switch (rng() % 6) {
+		case 0: /* flip a byte (never to NUL) */
+			if (len) {
+				s[pos % len] = (char)(1 + rng() % 255);
+				continue;
+			}
+			/* fall through */
+		case 1: { /* insert a word */
+			const char *w = fuzz_words[rng() % ARRAY_SIZE(fuzz_words)];
+
+			t = xasprintf("%.*s%s%s", (int)pos, s, w, s + pos);
+			break;
+		}
+		case 2: { /* delete a run */
+			size_t k = rng() % 16;
+
+			if (pos + k > len)
+				k = len - pos;
+			t = xasprintf("%.*s%s", (int)pos, s, s + pos + k);
+			break;
+		}
+		case 3: { /* duplicate a line */
+			const char *l = s + (len ? rng() % len : 0), *e = strchrnul(l, '\n');
+
+			t = xasprintf("%.*s%.*s\n%s", (int)pos, s, (int)(e - l), l, s + pos);
+			break;
+		}
+		case 4: /* cut */
+			s[pos] = '\0';
+			len = pos;
+			continue;
+		default: { /* a long run */
+			size_t k = rng() % 400;
+			char *run = xmalloc(k + 1);
+
+			memset(run, "x \n=["[rng() % 5], k);
+			run[k] = '\0';
+			t = xasprintf("%.*s%s%s", (int)pos, s, run, s + pos);
+			free(run);
+			break;
+		}
+		}
+		free(s);
+		s = t;
+		len = strlen(s);
+	}
+	return s;
+}
+
+static char *
+random_text(void)
+{
+	size_t n = rng() % 600;
+	char *s = xmalloc(n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		s[i] = (char)(1 + rng() % 255);
+	s[n] = '\0';
+	return s;
+}
+
+static char *
+random_words(void)
+{
+	size_t n = rng() % 80;
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s", s, fuzz_words[rng() % ARRAY_SIZE(fuzz_words)]);
+
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Random garbage and mutated good files never crash the parser or leak;
+ * every error names the file. */
+START_TEST(test_fuzz)
+{
+	char *seeds[] = {load_data("config/reference.conf"), load_data("config/five.conf"),
+	                 load_data("config/frr-defaults.conf")};
+	unsigned ok = 0, bad = 0;
+
+	rng_state = 0x9e3779b97f4a7c15ULL;
+	for (unsigned i = 0; i < 4000; i++) {
+		struct config *c = NULL;
+		char *err = NULL, *text;
+		int r;
+
+		if (i % 10 == 0)
+			text = random_text();
+		else if (i % 10 == 1)
+			text = random_words();
+		else
+			text = mutate(seeds[rng() % ARRAY_SIZE(seeds)]);
+		r = config_parse_string(text, "fuzz.conf", rng() % 4 != 0, &c, &err);
+		if (r == 0) {
+			ck_assert_ptr_nonnull(c);
+			ck_assert_uint_ge(c->n_nodes, 1);
+			config_free(c);
+			ok++;
+		} else {
+			ck_assert_int_lt(r, 0);
+			ck_assert_ptr_nonnull(err);
+			ck_assert_msg(!strncmp(err, "fuzz.conf:", 10), "%s", err);
+			free(err);
+			bad++;
+		}
+		free(text);
+	}
+	/* the mutations reach both outcomes */
+	ck_assert_uint_gt(ok, 50);
+	ck_assert_uint_gt(bad, 1000);
+	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++)
+		free(seeds[i]);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_reference);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_five);
+	tcase_add_test(tc, test_forms);
+	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_empty);
+	tcase_add_loop_test(tc, test_invalid, 0, ARRAY_SIZE(invalid));
+	tcase_add_test(tc, test_invalid_distinct);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_files_ok);
+	tcase_add_loop_test(tc, test_files_bad, 0, ARRAY_SIZE(file_cases));
+	tcase_add_test(tc, test_files_missing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fuzz");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_fuzz);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
