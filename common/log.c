@@ -19,7 +19,7 @@ log_init(enum log_target target, bool verbose)
 }
 
 static void
-vlog(int prio, int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) vlog(int prio, int err, const char *fmt, va_list ap)
 {
 	char msg[2048];
 

@@ -1,0 +1,39 @@
+#!/bin/bash
+# 21-takeover.sh — issue 4: proxmesh takes over the hand-made setup of
+# DESIGN §1 (network statements, redistribute connected, lo:backup); the
+# PBS service address stays reachable from both PVE hosts.
+LAB_MODE=handmade
+. "$(dirname "$0")/../lib.sh"
+scenario_mode "$LAB_MODE"
+
+"$LAB_DIR/install" >&2
+check "hand-made mesh converged" "$LAB_DIR/wait-converged" -t 30
+# 100 pings a second from both PVE hosts to the PBS service address.
+for h in "${PVE_HOSTS[@]}"; do
+	hexec "$h" sh -c "ping -D -i 0.01 -W 1 $PBS_SERVICE >/tmp/takeover.ping 2>&1 & echo \$! >/tmp/takeover.pid"
+done
+sleep 1
+for h in pbs pve-1 pve-2; do
+	check "$h: take-over apply" hexec "$h" proxmesh apply
+	"$LAB_DIR/wait-converged" -t 30 >/dev/null 2>&1 || true
+done
+sleep 2
+gap() {  # longest gap between replies, in seconds
+	hexec "$1" sh -c 'kill -INT $(cat /tmp/takeover.pid); sleep 0.2; cat /tmp/takeover.ping' |
+		awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t } END { printf "%.3f", g }'
+}
+for h in "${PVE_HOSTS[@]}"; do
+	g=$(gap "$h")
+	diag "$h: longest interruption to $PBS_SERVICE during take-over: $g s"
+	check "$h: $PBS_SERVICE never unreachable for more than 3 s (longest gap $g s)" \
+		eval "awk -v g=$g 'BEGIN { exit !(g < 3) }'"
+done
+for h in "${HOSTS[@]}"; do
+	check "$h: after take-over the configuration is proxmesh's (plan exit 0)" hexec "$h" proxmesh plan
+	check "$h: no network statement left" \
+		eval "! hexec $h vtysh -c 'show running-config' | grep -q '^ network '"
+done
+check "pbs: no redistribute connected left" \
+	eval "! hexec pbs vtysh -c 'show running-config' | grep -q redistribute"
+check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
+for h in "${PVE_HOSTS[@]}"; do check "$h reaches $PBS_SERVICE" hping "$h" "$PBS_SERVICE"; done
