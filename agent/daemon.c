@@ -33,7 +33,7 @@
 
 #define RECONCILE_INTERVAL_MS 30000
 #define RECONCILE_RETRY_MIN_MS 1000
-#define HEALTH_INTERVAL_MS 2000
+#define HEALTH_INTERVAL_MS 5000
 #define LINK_EVENT_DELAY_MS 50
 #define EXIT_NOTCONFIGURED 6
 
@@ -70,6 +70,7 @@ struct daemon {
 	struct strv member_warnings;
 
 	struct nl_monitor *monitor;
+	bool health_soon; /* a poll is scheduled because of an event */
 };
 
 static void schedule(sd_event_source *s, uint64_t delay_ms);
@@ -313,6 +314,7 @@ health_poll(struct daemon *d)
 	_cleanup_free_ char *err = NULL;
 	bool frr_ok;
 
+	d->health_soon = false;
 	if (d->config == NULL) {
 		write_status(d);
 		return;
@@ -465,10 +467,22 @@ on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct daemon *d = userdata;
 
-	if (d->config && nl_monitor_drain(d->monitor, &d->ifplan)) {
+	bool routes = false;
+
+	if (d->config == NULL) {
+		nl_monitor_drain(d->monitor, NULL, NULL);
+		return 0;
+	}
+	if (nl_monitor_drain(d->monitor, &d->ifplan, &routes)) {
 		/* A planned interface appeared or changed, or an address vanished:
 		 * reconcile at once (a few ms later, to batch a burst). */
 		schedule(d->reconcile_timer, LINK_EVENT_DELAY_MS);
+	}
+	/* OSPF changed the routes (a neighbour went or came): look now, not
+	 * at the next poll, so a fault is reported within BFD's detection. */
+	if (routes && !d->health_soon) {
+		d->health_soon = true;
+		schedule(d->health_timer, LINK_EVENT_DELAY_MS);
 	}
 	return 0;
 }

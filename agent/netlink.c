@@ -259,7 +259,8 @@ nl_monitor_open(struct nl_monitor **out)
 	nl_socket_disable_seq_check(m->sk);
 	r = nl_connect(m->sk, NETLINK_ROUTE);
 	if (r >= 0)
-		r = nl_socket_add_memberships(m->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, 0);
+		r = nl_socket_add_memberships(m->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+		                               RTNLGRP_IPV4_ROUTE, 0);
 	if (r >= 0)
 		r = nl_socket_set_nonblocking(m->sk);
 	if (r < 0) {
@@ -293,6 +294,7 @@ struct drain_ctx {
 	const struct ifplan *plan;
 	int type; /* nlmsg_type of the message being parsed */
 	bool relevant;
+	bool routes; /* an IPv4 route came or went */
 };
 
 static bool
@@ -315,6 +317,8 @@ on_object(struct nl_object *obj, void *arg)
 	struct drain_ctx *ctx = arg;
 	const char *type = nl_object_get_type(obj);
 
+	if (ctx->plan == NULL)
+		return;
 	if (strcmp(type, "route/link") == 0) {
 		const char *name = rtnl_link_get_name((struct rtnl_link *)obj);
 
@@ -335,12 +339,16 @@ on_message(struct nl_msg *msg, void *arg)
 	struct drain_ctx *ctx = arg;
 
 	ctx->type = nlmsg_hdr(msg)->nlmsg_type;
+	if (ctx->type == RTM_NEWROUTE || ctx->type == RTM_DELROUTE) {
+		ctx->routes = true;
+		return NL_OK;
+	}
 	nl_msg_parse(msg, on_object, ctx);
 	return NL_OK;
 }
 
 bool
-nl_monitor_drain(struct nl_monitor *m, const struct ifplan *plan)
+nl_monitor_drain(struct nl_monitor *m, const struct ifplan *plan, bool *routes_changed)
 {
 	struct drain_ctx ctx = {.plan = plan};
 
@@ -359,5 +367,7 @@ nl_monitor_drain(struct nl_monitor *m, const struct ifplan *plan)
 				break;
 		}
 	}
+	if (routes_changed)
+		*routes_changed = ctx.routes || ctx.relevant;
 	return ctx.relevant;
 }

@@ -30,5 +30,6 @@ void nl_monitor_free(struct nl_monitor *m);
 int nl_monitor_fd(const struct nl_monitor *m);
 /* Read every pending event; true if one concerns the plan (a planned
  * interface appeared, changed or went away, a planned address vanished) or
- * events were lost. */
-bool nl_monitor_drain(struct nl_monitor *m, const struct ifplan *plan);
+ * events were lost. *routes_changed (may be NULL) tells whether an IPv4
+ * route came or went, which is when health should be looked at again. */
+bool nl_monitor_drain(struct nl_monitor *m, const struct ifplan *plan, bool *routes_changed);

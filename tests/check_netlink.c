@@ -301,37 +301,41 @@ START_TEST(test_monitor)
 {
 	struct nl_monitor *m = NULL;
 	struct nl_sock *sk;
+	bool routes;
 
 	setup_netns(only_nic3);
 	ck_assert_int_eq(nl_monitor_open(&m), 0);
 	ck_assert_int_ge(nl_monitor_fd(m), 0);
-	ck_assert(!nl_monitor_drain(m, &plan));
+	routes = true;
+	ck_assert(!nl_monitor_drain(m, &plan, &routes));
+	ck_assert(!routes);
 
 	/* an interface proxmesh does not manage */
 	sk = nl_socket_alloc();
 	ck_assert_int_eq(nl_connect(sk, NETLINK_ROUTE), 0);
 	ck_assert_int_eq(rtnl_link_veth_add(sk, "foo0", "foo1", getpid()), 0);
-	ck_assert(!nl_monitor_drain(m, &plan));
+	ck_assert(!nl_monitor_drain(m, &plan, NULL));
 
 	/* a planned interface appears */
 	ck_assert_int_eq(rtnl_link_veth_add(sk, "nic4", "peer4", getpid()), 0);
 	nl_socket_free(sk);
-	ck_assert(nl_monitor_drain(m, &plan));
-	ck_assert(!nl_monitor_drain(m, &plan));
+	ck_assert(nl_monitor_drain(m, &plan, NULL));
+	ck_assert(!nl_monitor_drain(m, &plan, NULL));
 
 	/* proxmesh's own pass reports changes of planned links, then settles */
 	plan_apply(NULL, NULL);
-	ck_assert(nl_monitor_drain(m, &plan));
-	ck_assert(!nl_monitor_drain(m, &plan));
+	ck_assert(nl_monitor_drain(m, &plan, NULL));
+	ck_assert(!nl_monitor_drain(m, &plan, NULL));
 
 	/* a foreign address comes and goes: nothing to do */
 	by_hand(IFC_ADDR_ADD, "foo0", "10.1.1.1", 24, NULL);
 	by_hand(IFC_ADDR_DEL, "foo0", "10.1.1.1", 24, NULL);
-	ck_assert(!nl_monitor_drain(m, &plan));
+	ck_assert(!nl_monitor_drain(m, &plan, NULL));
 
 	/* a planned address vanishes */
 	by_hand(IFC_ADDR_DEL, "lo", "192.168.102.1", 32, NULL);
-	ck_assert(nl_monitor_drain(m, &plan));
+	ck_assert(nl_monitor_drain(m, &plan, &routes));
+	ck_assert(routes); /* its local route went with it: health looks again */
 	ck_assert_uint_eq(plan_apply(NULL, NULL), 1);
 	nl_monitor_free(m);
 	teardown_netns();
