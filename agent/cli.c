@@ -156,6 +156,7 @@ cmd_reconcile(struct cli *cli, bool apply)
 	if (getenv("PROXMESH_COUNT_VTYSH"))
 		fprintf(stderr, "vtysh processes: %u\n", ctx.vtysh.calls);
 	reconcile_result_free(&res);
+	reconcile_ctx_free(&ctx);
 	config_free(c);
 	return code;
 }

@@ -533,6 +533,7 @@ daemon_free(struct daemon *d)
 		free(d->links);
 		config_free(d->config);
 	}
+	reconcile_ctx_free(&d->rctx);
 	health_free(&d->health);
 	reporter_free(&d->reporter);
 	membership_free(&d->membership);

@@ -76,10 +76,14 @@ warn(struct pass *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (p->ctx->out)
+	if (p->ctx->out) {
 		fprintf(p->ctx->out, "# warning: %s\n", msg);
-	else
+		return;
+	}
+	if (!strv_contains(&p->ctx->warned, msg))
 		log_warnx("%s", msg);
+	if (!strv_contains(&p->ctx->warned_now, msg))
+		strv_push(&p->ctx->warned_now, TAKE_PTR(msg));
 }
 
 static int __attribute__((format(printf, 2, 3)))
@@ -406,10 +410,20 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 	if (r == 0 && !apply && (res->frr_commands || res->if_changes))
 		res->state = RECONCILE_PENDING;
 
+	strv_free(&ctx->warned);
+	ctx->warned = ctx->warned_now;
+	ctx->warned_now = (struct strv){0};
 	strv_free(&p.ifnames);
 	ifplan_free(&p.ifplan);
 	free(p.links);
 	return r;
+}
+
+void
+reconcile_ctx_free(struct reconcile_ctx *ctx)
+{
+	strv_free(&ctx->warned);
+	strv_free(&ctx->warned_now);
 }
 
 void

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "paths.h"
 #include "render.h"
+#include "util.h"
 #include "vtysh.h"
 
 enum reconcile_state {
@@ -20,7 +21,12 @@ struct reconcile_ctx {
 	const struct paths *paths;
 	struct vtysh vtysh;
 	FILE *out; /* plan/apply print here; NULL: the daemon logs instead */
+	/* The daemon logs a warning once, not on every pass while it lasts. */
+	struct strv warned, warned_now;
 };
+
+/* Free what the context keeps between passes. */
+void reconcile_ctx_free(struct reconcile_ctx *ctx);
 
 struct reconcile_result {
 	enum reconcile_state state;
