@@ -1,0 +1,208 @@
+#!/bin/bash
+# 30-daemon.sh — issues 6 and 7: the .deb installed in every host (Debian 12
+# and 13), `systemctl enable --now proxmesh`, health reported to journald,
+# the status file and `proxmesh status`; reload, crash, watchdog, upgrade.
+LAB_MODE=bare
+. "$(dirname "$0")/../lib.sh"
+scenario_mode "$LAB_MODE"
+
+conf=/etc/proxmesh/proxmesh.conf
+debdir=$STATE/deb
+build_deb() {  # build_deb VERSION → path of the .deb
+	local v=$1 out
+	out=$(DEB_BUILD_OPTIONS=nocheck "$SRC_DIR/packaging/build-deb" --version "$v" \
+		--output "$debdir/$v" 2>>"$debdir/build.log" | tail -n 1)
+	[[ -f $out ]] || die "package build failed: see $debdir/build.log"
+	printf '%s' "$out"
+}
+mainpid() { hexec "$1" systemctl show -p MainPID --value proxmesh; }
+hnow() { hexec "$1" date +%s; }
+jsince() {  # jsince HOST EPOCH: proxmesh's journal entries since then, JSON lines
+	hexec "$1" journalctl -u proxmesh --since "@$2" -o json -q --no-pager 2>/dev/null || true
+}
+jhas() {  # jhas HOST EPOCH PATTERN…: an entry since EPOCH matching every pattern
+	local h=$1 t=$2 line p m
+	shift 2
+	while IFS= read -r line; do
+		m=1
+		for p in "$@"; do [[ $line == *"$p"* ]] || { m=0; break; }; done
+		((m)) && return 0
+	done < <(jsince "$h" "$t")
+	return 1
+}
+status_ok() { hexec "$1" proxmesh status >/dev/null; }
+status_is() { hexec "$1" proxmesh status --json | grep -q "\"health\": *\"$2\""; }
+nbr_uptime() {  # ms the adjacency on IF of HOST has been up
+	hexec "$1" vtysh -c 'show ip ospf neighbor json' | python3 -c '
+import json, sys
+for lst in json.load(sys.stdin)["neighbors"].values():
+    for n in lst:
+        if n["ifaceName"].split(":")[0] == sys.argv[1]: print(n["upTimeInMsec"])' "$2"
+}
+
+mkdir -p "$debdir"
+deb1=$(build_deb 0.1.0)
+check "package built: $(basename "$deb1")" test -f "$deb1"
+"$LAB_DIR/install" --deb "$deb1" >&2
+for h in "${HOSTS[@]}"; do
+	check "$h: package installed with dpkg" eval "hexec $h dpkg -s proxmesh | grep -q '^Status: install ok installed'"
+	check "$h: systemctl enable --now proxmesh" hexec "$h" systemctl enable --now proxmesh
+done
+check_within 90 "mesh converged under the agents" "$LAB_DIR/wait-converged" -t 1
+for h in "${HOSTS[@]}"; do
+	check_within 30 "$h: proxmesh status exits 0 (healthy)" status_ok "$h"
+	check "$h: systemctl status shows the health summary" \
+		eval "hexec $h systemctl status proxmesh --no-pager | grep -q 'Status: \"healthy: '"
+	check "$h: journal shows the start and the first reconcile" \
+		eval "hexec $h journalctl -u proxmesh -q --no-pager | grep -q 'starting' &&
+		      hexec $h journalctl -u proxmesh -q --no-pager | grep -q 'reconcile'"
+	check "$h: status file world-readable" \
+		eval "[[ \$(hexec $h stat -c %a /run/proxmesh/status.json) == 644 ]]"
+done
+check "pve-1: systemd-analyze verify proxmesh.service" \
+	hexec pve-1 systemd-analyze verify proxmesh.service
+for h in pve-1 pve-2; do
+	diag "$h: $(hexec "$h" systemd-analyze security proxmesh --no-pager 2>/dev/null | tail -n 1)"
+done
+
+# Steady state: nothing in the journal for 60 s.
+t=$(hnow pve-1)
+sleep 60
+for h in "${HOSTS[@]}"; do
+	check "$h: no journal entry from proxmesh in 60 s of steady state" \
+		eval "[[ -z \$(jsince $h $t) ]]"
+done
+
+# Silent cut of pve-1 nic4: a warning within 1 s (BFD) on both ends.
+sleep 1
+t=$(hnow pve-1)
+t_ms=$(date +%s%3N)
+"$LAB_DIR/fault" silent-cut pve-1 nic4 >&2
+for end in "pve-1 pbs nic4" "pbs pve-1 nic3"; do
+	read -r h peer ifn <<<"$end"
+	check_within 5 "$h: warning cable-or-nic for $peer/$ifn" \
+		jhas "$h" "$t" '"PRIORITY":"4"' "\"PROXMESH_PEER\":\"$peer\"" \
+		"\"PROXMESH_INTERFACE\":\"$ifn\"" '"PROXMESH_DIAGNOSIS":"cable-or-nic"'
+	# The delay from the cut to the entry, from the entry's own timestamp.
+	us=$(jsince "$h" "$t" | grep '"PROXMESH_DIAGNOSIS":"cable-or-nic"' | head -n 1 |
+		sed -n 's/.*"__REALTIME_TIMESTAMP":"\([0-9]*\)".*/\1/p')
+	ms=$(( ${us:-0} / 1000 - t_ms ))
+	check "$h: the warning came within 1 s of the cut (${ms} ms)" eval "((ms > 0 && ms < 1000))"
+done
+check_within 10 "pve-1: status degraded" status_is pve-1 degraded
+check "pve-1: 192.168.103.254 reachable via nic3, not preferred" \
+	eval "hexec pve-1 proxmesh status --json | python3 -c '
+import json, sys
+d = [x for x in json.load(sys.stdin)[\"destinations\"] if x[\"node\"] == \"pbs\"][0]
+sys.exit(not (d[\"reachable\"] and d[\"via\"] == \"nic3\" and not d[\"preferred\"]))'"
+check "pve-1: proxmesh status exits 1 while degraded" eval "! hexec pve-1 proxmesh status >/dev/null"
+t=$(hnow pve-1)
+"$LAB_DIR/fault" heal pve-1 nic4 >&2
+check_within 15 "pve-1: info entry when the link recovers" \
+	jhas pve-1 "$t" '"PRIORITY":"6"' '"PROXMESH_INTERFACE":"nic4"' '"PROXMESH_DIAGNOSIS":"ok"'
+check_within 20 "pve-1: healthy again" status_ok pve-1
+
+# journalctl -x explains the event from the catalog.
+check "pve-1: journalctl -x shows the catalog text" \
+	eval "hexec pve-1 journalctl -u proxmesh -x -q --no-pager | grep -q '^-- '"
+
+# Peer down: the PBS's FRR stops (the PBS is external: judged by OSPF alone).
+t=$(hnow pve-1)
+"$LAB_DIR/fault" frr-stop pbs >&2
+for h in "${PVE_HOSTS[@]}"; do
+	check_within 15 "$h: notice peer-offline for pbs" \
+		jhas "$h" "$t" '"PRIORITY":"5"' '"PROXMESH_PEER":"pbs"' '"PROXMESH_DIAGNOSIS":"peer-offline"'
+	check_within 15 "$h: broken (192.168.103.254 unreachable)" status_is "$h" broken
+done
+"$LAB_DIR/fault" frr-start pbs >&2
+check_within 60 "mesh back after the PBS's FRR starts" "$LAB_DIR/wait-converged" -t 1
+check_within 30 "pve-1: healthy again" status_ok pve-1
+
+# FRR stopped on a host: unknown, then healthy without restarting proxmesh.
+pid=$(mainpid pve-2)
+"$LAB_DIR/fault" frr-stop pve-2 >&2
+check_within 15 "pve-2: health unknown while FRR is stopped" status_is pve-2 unknown
+"$LAB_DIR/fault" frr-start pve-2 >&2
+check_within 60 "pve-2: healthy again after FRR starts" status_ok pve-2
+check "pve-2: the same proxmesh process throughout" eval "[[ \$(mainpid pve-2) == $pid ]]"
+
+# Reload: a valid change is applied live; a broken file is logged and ignored.
+for h in "${PVE_HOSTS[@]}"; do
+	hexec "$h" sed -i 's/^link = \(pve-[12]\) nic3 cost 200/link = \1 nic3 cost 150/' "$conf"
+	hexec "$h" systemctl reload proxmesh
+done
+for h in "${PVE_HOSTS[@]}"; do
+	check_within 10 "$h: reload applied the new cost live" \
+		eval "hexec $h vtysh -c 'show running-config' | grep -q 'ip ospf cost 150'"
+done
+t=$(hnow pve-1)
+hexec pve-1 cp "$conf" /tmp/good.conf
+hexec pve-1 sh -c "echo 'bogus = 1' >>$conf"
+hexec pve-1 systemctl reload proxmesh
+check_within 10 "pve-1: broken file on reload is logged with file:line" \
+	jhas pve-1 "$t" 'proxmesh.conf:' 'keeping the previous configuration'
+check "pve-1: agent still active after a broken reload" hexec pve-1 systemctl is-active proxmesh
+hexec pve-1 cp /tmp/good.conf "$conf"
+for h in "${PVE_HOSTS[@]}"; do
+	hexec "$h" sed -i 's/^link = \(pve-[12]\) nic3 cost 150/link = \1 nic3 cost 200/' "$conf"
+	hexec "$h" systemctl reload proxmesh
+done
+
+# kill -9: systemd restarts the agent; the mesh does not notice.
+up0=$(nbr_uptime pve-1 nic4)
+pid=$(mainpid pve-1)
+hexec pve-1 kill -9 "$pid"
+check_within 10 "pve-1: systemd restarted the agent after kill -9" \
+	eval "p=\$(mainpid pve-1); [[ \$p != 0 && \$p != $pid ]]"
+check "pve-1: adjacency on nic4 not reset by the crash" \
+	eval "[[ \$(nbr_uptime pve-1 nic4) -gt $up0 ]]"
+
+# Watchdog: a stalled agent is restarted.
+pid=$(mainpid pve-2)
+hexec pve-2 kill -STOP "$pid"
+check_within 60 "pve-2: watchdog restarted the stalled agent" \
+	eval "p=\$(mainpid pve-2); [[ \$p != 0 && \$p != $pid ]]"
+
+# Upgrade: a higher version restarts the agent without an adjacency flap.
+deb2=$(build_deb 0.1.1)
+declare -A up
+for h in "${HOSTS[@]}"; do up[$h]=$(nbr_uptime "$h" nic3); done
+for h in "${HOSTS[@]}"; do
+	pid=$(mainpid "$h")
+	cp "$deb2" "$(hroot "$h")/tmp/proxmesh2.deb"
+	check "$h: upgrade to 0.1.1 with dpkg" eval "hexec $h dpkg -i /tmp/proxmesh2.deb >/dev/null 2>&1"
+	check "$h: agent restarted by the upgrade" eval "p=\$(mainpid $h); [[ \$p != 0 && \$p != $pid ]]"
+done
+for h in "${HOSTS[@]}"; do
+	check "$h: no adjacency flap during the upgrade" \
+		eval "[[ \$(nbr_uptime $h nic3) -gt ${up[$h]} ]]"
+done
+
+# Flap storm: a link cut and healed every second for a minute.
+pid=$(mainpid pve-1)
+rss0=$(hexec pve-1 awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+t=$(hnow pve-1)
+for ((i = 0; i < 30; i++)); do
+	"$LAB_DIR/fault" silent-cut pve-1 nic4 >/dev/null; sleep 1
+	"$LAB_DIR/fault" heal pve-1 nic4 >/dev/null; sleep 1
+done
+n=$(jsince pve-1 "$t" | wc -l)
+rss1=$(hexec pve-1 awk '/VmRSS/ { print $2 }' "/proc/$pid/status")
+check "pve-1: agent stayed up through the flap storm" eval "[[ \$(mainpid pve-1) == $pid ]]"
+check "pve-1: bounded journal during the storm ($n entries for 60 state changes)" eval "((n < 40))"
+check "pve-1: memory flat through the storm (${rss0} -> ${rss1} kB)" eval "((rss1 - rss0 < 1024))"
+check_within 60 "mesh converged after the storm" "$LAB_DIR/wait-converged" -t 1
+
+# MTU mismatch: mtu = 9000 everywhere, then pve-2's end forced to 1500.
+for h in "${HOSTS[@]}"; do
+	hexec "$h" sed -i 's/^\[mesh\]$/[mesh]\nmtu = 9000/' "$conf"
+	hexec "$h" systemctl reload proxmesh
+done
+check_within 20 "pve-1: nic3 at MTU 9000" eval "hexec pve-1 ip link show nic3 | grep -q 'mtu 9000'"
+hexec pve-2 systemctl stop proxmesh
+hexec pve-2 ip link set nic3 mtu 1500
+for h in "${PVE_HOSTS[@]}"; do hexec "$h" vtysh -c 'clear ip ospf process' >/dev/null; done
+check_within 40 "pve-1 (larger MTU) diagnoses mtu-mismatch on nic3" \
+	eval "hexec pve-1 proxmesh status --json | grep -q '\"diagnosis\": *\"mtu-mismatch\"'"
+hexec pve-2 systemctl start proxmesh
+check_within 60 "mesh converged once pve-2's agent restores the MTU" "$LAB_DIR/wait-converged" -t 1
