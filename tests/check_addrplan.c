@@ -5,52 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addrplan.h"
-#include "config.h"
-#include "util.h"
-
-static char *
-load_data(const char *name)
-{
-	char *path = xasprintf("%s/%s", TEST_DATA, name), *text = NULL;
-
-	ck_assert_msg(read_file(path, 1 << 20, &text, NULL) == 0, "cannot read %s", path);
-	free(path);
-	return text;
-}
-
-static struct config *
-parse_text(const char *text)
-{
-	struct config *c = NULL;
-	char *err = NULL;
-
-	ck_assert_msg(config_parse_string(text, "test.conf", true, &c, &err) == 0, "%s", err);
-	return c;
-}
-
-static struct config *
-parse_data(const char *name)
-{
-	char *text = load_data(name);
-	struct config *c = parse_text(text);
-
-	free(text);
-	return c;
-}
-
-/* Insert line after the first occurrence of anchor (owned s). */
-static char *
-insert_after(char *s, const char *anchor, const char *line)
-{
-	char *p = strstr(s, anchor), *r;
-
-	ck_assert_msg(p != NULL, "\"%s\" not found", anchor);
-	p += strlen(anchor);
-	r = xasprintf("%.*s%s%s", (int)(p - s), s, line, p);
-	free(s);
-	return r;
-}
+#include "testutil.h"
 
 START_TEST(test_index)
 {
@@ -134,10 +89,8 @@ check_plan(const struct config *c, const struct want_link *want, size_t n_want)
 
 	for (size_t i = 0; i < c->n_nodes; i++) {
 		const struct node_conf *n = &c->nodes[i];
-		struct link_plan *lp = NULL;
-		char *err = NULL;
+		struct link_plan *lp = tu_link_plans(c, n->name, NULL);
 
-		ck_assert_msg(addrplan_node(c, n, &lp, &err) == 0, "%s", err);
 		for (size_t k = 0; k < n->n_links; k++) {
 			const struct want_link *w = NULL;
 			char b1[19], b2[19], b3[16];
@@ -175,7 +128,7 @@ static const struct want_link reference_plan[] = {
 
 START_TEST(test_reference)
 {
-	struct config *c = parse_data("config/reference.conf");
+	struct config *c = tu_parse_data("config/reference.conf");
 
 	check_plan(c, reference_plan, ARRAY_SIZE(reference_plan));
 	config_free(c);
@@ -207,7 +160,7 @@ static const struct want_link five_plan[] = {
 
 START_TEST(test_five)
 {
-	struct config *c = parse_data("config/five.conf");
+	struct config *c = tu_parse_data("config/five.conf");
 
 	check_plan(c, five_plan, ARRAY_SIZE(five_plan));
 	config_free(c);
@@ -218,12 +171,12 @@ END_TEST
  * nothing. */
 START_TEST(test_add_node)
 {
-	char *text = load_data("config/five.conf");
+	char *text = tu_read_data("config/five.conf");
 	struct want_link want[ARRAY_SIZE(five_plan) + 4];
 	struct config *c;
 
-	text = insert_after(text, "[node pve-a]\n", "link = pve-e ens2\n");
-	text = insert_after(text, "[node pve-d]\n", "link = pve-e ens3\n");
+	text = tu_replace(text, "[node pve-a]\n", "[node pve-a]\nlink = pve-e ens2\n");
+	text = tu_replace(text, "[node pve-d]\n", "[node pve-d]\nlink = pve-e ens3\n");
 	{
 		char *old = text;
 
@@ -232,7 +185,7 @@ START_TEST(test_add_node)
 		                 old);
 		free(old);
 	}
-	c = parse_text(text);
+	c = tu_parse(text);
 	memcpy(want, five_plan, sizeof(five_plan));
 	want[ARRAY_SIZE(five_plan) + 0] = (struct want_link){
 	    "pve-a", "ens2", "pve-e", "10.10.0.6/31", "10.10.0.6/31", "10.10.0.7"};
@@ -272,7 +225,7 @@ START_TEST(test_order_independent)
 	                           "link = pve-2 nic3 cost 200\n"
 	                           "router-id = 192.168.102.1\n"
 	                           "id = 1\n";
-	struct config *c = parse_text(text);
+	struct config *c = tu_parse(text);
 
 	check_plan(c, reference_plan, ARRAY_SIZE(reference_plan));
 	config_free(c);
@@ -281,7 +234,7 @@ END_TEST
 
 START_TEST(test_errors)
 {
-	struct config *c = parse_data("config/five.conf");
+	struct config *c = tu_parse_data("config/five.conf");
 	struct node_conf *n = (struct node_conf *)config_find_node(c, "pve-c");
 	struct link_plan *lp = (struct link_plan *)0x1;
 	char *err = NULL;
@@ -316,8 +269,8 @@ END_TEST
 /* A node without links has an empty plan. */
 START_TEST(test_no_links)
 {
-	struct config *c = parse_text("[mesh]\nprefix = 10.0.0.0/24\n[node a]\nid = 1\n"
-	                              "router-id = 1.1.1.1\n");
+	struct config *c = tu_parse("[mesh]\nprefix = 10.0.0.0/24\n[node a]\nid = 1\n"
+	                            "router-id = 1.1.1.1\n");
 	struct link_plan *lp = NULL;
 	char *err = NULL;
 
@@ -348,11 +301,5 @@ addrplan_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(addrplan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(addrplan_suite());
 }

@@ -8,68 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "util.h"
-
-static char *
-load_data(const char *name)
-{
-	char *path = xasprintf("%s/%s", TEST_DATA, name), *text = NULL;
-
-	ck_assert_msg(read_file(path, 1 << 20, &text, NULL) == 0, "cannot read %s", path);
-	free(path);
-	return text;
-}
-
-static struct config *
-parse_ok(const char *text)
-{
-	struct config *c = NULL;
-	char *err = NULL;
-	int r = config_parse_string(text, "test.conf", true, &c, &err);
-
-	ck_assert_msg(r == 0, "unexpected error: %s", err ? err : "(none)");
-	ck_assert_ptr_nonnull(c);
-	return c;
-}
-
-static const char *
-ip(struct in_addr a)
-{
-	static char buf[4][16];
-	static int i;
-
-	i = (i + 1) % 4;
-	return ip4_str(a, buf[i]);
-}
-
-static const char *
-pfx(const struct prefix4 *p)
-{
-	static char buf[4][19];
-	static int i;
-
-	i = (i + 1) % 4;
-	return prefix4_str(p, buf[i]);
-}
-
-/* Replace the first occurrence of from in s (owned) by to. */
-static char *
-replace(char *s, const char *from, const char *to)
-{
-	char *p = strstr(s, from), *r;
-
-	ck_assert_msg(p != NULL, "\"%s\" not found", from);
-	r = xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
-	free(s);
-	return r;
-}
+#include "testutil.h"
 
 /* The reference setup of DESIGN §3, exactly as printed there. */
 START_TEST(test_reference)
 {
-	char *text = load_data("config/reference.conf");
-	struct config *c = parse_ok(text);
+	char *text = tu_read_data("config/reference.conf");
+	struct config *c = tu_parse(text);
 	const struct node_conf *n;
 	static const struct {
 		const char *name;
@@ -115,7 +60,7 @@ START_TEST(test_reference)
 	};
 
 	ck_assert_str_eq(c->path, "test.conf");
-	ck_assert_str_eq(pfx(&c->prefix), "192.168.103.0/24");
+	ck_assert_str_eq(tu_prefix_str(&c->prefix), "192.168.103.0/24");
 	ck_assert_uint_eq(c->link_prefix_len, 30);
 	ck_assert_uint_eq(c->area, 0);
 	ck_assert_uint_eq(c->hello_interval, 1);
@@ -143,10 +88,10 @@ START_TEST(test_reference)
 		ck_assert_ptr_eq(n, &c->nodes[i]);
 		ck_assert_uint_eq(n->id, want[i].id);
 		ck_assert(n->has_router_id);
-		ck_assert_str_eq(ip(n->router_id), want[i].router_id);
+		ck_assert_str_eq(tu_ip(n->router_id), want[i].router_id);
 		ck_assert_int_eq(n->has_loopback, want[i].loopback != NULL);
 		if (want[i].loopback)
-			ck_assert_str_eq(pfx(&n->loopback), want[i].loopback);
+			ck_assert_str_eq(tu_prefix_str(&n->loopback), want[i].loopback);
 		ck_assert_int_eq(n->role, want[i].role);
 		ck_assert_int_eq(n->external, want[i].external);
 		ck_assert_uint_eq(n->n_links, want[i].n_links);
@@ -175,7 +120,7 @@ END_TEST
 /* Everything optional left out: the defaults of DESIGN §3. */
 START_TEST(test_defaults)
 {
-	struct config *c = parse_ok("[mesh]\n"
+	struct config *c = tu_parse("[mesh]\n"
 	                            "prefix = 10.0.0.0/29\n"
 	                            "[node a]\n"
 	                            "id = 1\n"
@@ -199,7 +144,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->api.n_urls, 0);
 	/* router-id defaults to the loopback address */
 	ck_assert(!c->nodes[0].has_router_id);
-	ck_assert_str_eq(ip(c->nodes[0].router_id), "10.255.0.1");
+	ck_assert_str_eq(tu_ip(c->nodes[0].router_id), "10.255.0.1");
 	ck_assert_int_eq(c->nodes[0].role, ROLE_TRANSIT);
 	ck_assert(!c->nodes[0].external);
 	ck_assert_uint_eq(c->nodes[0].links[0].cost, 10);
@@ -211,8 +156,8 @@ END_TEST
  * fingerprint, area as a number. */
 START_TEST(test_five)
 {
-	char *text = load_data("config/five.conf");
-	struct config *c = parse_ok(text);
+	char *text = tu_read_data("config/five.conf");
+	struct config *c = tu_parse(text);
 	const struct node_conf *a, *q;
 	char buf[16];
 
@@ -238,12 +183,12 @@ START_TEST(test_five)
 	ck_assert_str_eq(a->links[0].ifname, "ens1f0");
 	ck_assert(a->links[2].pinned);
 	ck_assert_uint_eq(a->links[2].cost, 5);
-	ck_assert_str_eq(pfx(&a->links[2].address), "172.16.0.1/31");
-	ck_assert_str_eq(ip(a->router_id), "10.10.255.1");
+	ck_assert_str_eq(tu_prefix_str(&a->links[2].address), "172.16.0.1/31");
+	ck_assert_str_eq(tu_ip(a->router_id), "10.10.255.1");
 	q = config_find_node(c, "qdev");
 	ck_assert_int_eq(q->role, ROLE_ENDPOINT);
 	ck_assert(q->external);
-	ck_assert_str_eq(pfx(&q->links[0].address), "172.16.0.0/31");
+	ck_assert_str_eq(tu_prefix_str(&q->links[0].address), "172.16.0.0/31");
 	ck_assert_uint_eq(q->links[0].cost, 5); /* options in any order */
 	ck_assert_ptr_eq(config_find_reverse_link(c, a, &a->links[2]), &q->links[0]);
 	config_free(c);
@@ -284,7 +229,7 @@ START_TEST(test_forms)
 		char *text = xasprintf("[mesh]\nprefix = 10.0.0.0/24\n%s\n"
 		                       "[node a]\nid = 1\nrouter-id = 1.1.1.1\n",
 		                       cases[i].mesh);
-		struct config *c = parse_ok(text);
+		struct config *c = tu_parse(text);
 
 		ck_assert_msg(c->area == cases[i].area, "%s: area %u", cases[i].mesh, c->area);
 		ck_assert_msg(c->bfd == cases[i].bfd, "%s", cases[i].mesh);
@@ -522,8 +467,8 @@ static const struct invalid {
      "[api] needs ca-file or fingerprint: TLS is always verified"},
     {"api with ca-file and fingerprint",
      MESH AB "[api]\n" API_OK "fingerprint = "
-                              "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:"
-                              "66:77:88:99:aa:bb:cc:dd:ee:ff\n",
+             "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:"
+             "66:77:88:99:aa:bb:cc:dd:ee:ff\n",
      11, "[api] has both ca-file and fingerprint; choose one"},
     {"http url", MESH AB "[api]\nurl = http://pve:8006\n", 12,
      "url \"http://pve:8006\" is not an https:// URL"},
@@ -620,9 +565,9 @@ tmpfiles_make(struct tmpfiles *t, mode_t token_mode, mode_t key_mode, const char
 	write_mode(t->token, "root@pam!proxmesh=0b7a3a0e-5c5e-4e5b-9a0e-000000000000\n",
 	           token_mode);
 	write_mode(t->key, key, key_mode);
-	text = load_data("config/reference.conf");
-	text = replace(text, "/etc/proxmesh/api-token", t->token);
-	text = replace(text, "/etc/proxmesh/ospf.key", t->key);
+	text = tu_read_data("config/reference.conf");
+	text = tu_replace(text, "/etc/proxmesh/api-token", t->token);
+	text = tu_replace(text, "/etc/proxmesh/ospf.key", t->key);
 	write_mode(t->conf, text, 0644); /* the configuration itself holds no secret */
 	free(text);
 }
@@ -950,8 +895,8 @@ random_words(void)
  * every error names the file. */
 START_TEST(test_fuzz)
 {
-	char *seeds[] = {load_data("config/reference.conf"), load_data("config/five.conf"),
-	                 load_data("config/frr-defaults.conf")};
+	char *seeds[] = {tu_read_data("config/reference.conf"), tu_read_data("config/five.conf"),
+	                 tu_read_data("config/frr-defaults.conf")};
 	unsigned ok = 0, bad = 0;
 
 	rng_state = 0x9e3779b97f4a7c15ULL;
@@ -1021,11 +966,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(config_suite());
 }

@@ -5,17 +5,7 @@
 #include <string.h>
 
 #include "frrconf.h"
-#include "util.h"
-
-static char *
-load_data(const char *name)
-{
-	char *path = xasprintf("%s/%s", TEST_DATA, name), *text = NULL;
-
-	ck_assert_msg(read_file(path, 1 << 20, &text, NULL) == 0, "cannot read %s", path);
-	free(path);
-	return text;
-}
+#include "testutil.h"
 
 static void
 assert_same_tree(const struct frr_line *a, const struct frr_line *b)
@@ -56,7 +46,7 @@ static const struct {
 /* The structure of the recorded running-configs of FRR 8.4.4 and 10.3. */
 START_TEST(test_samples)
 {
-	char *text = load_data(samples[_i].file), *s;
+	char *text = tu_read_data(samples[_i].file), *s;
 	struct frrconf c;
 	const struct frr_line *l, *bfd, *prof;
 	static const char *const if_lines[] = {
@@ -138,7 +128,7 @@ END_TEST
 /* parse -> format -> parse gives the same tree; format is stable. */
 START_TEST(test_round_trip)
 {
-	char *text = load_data(samples[_i].file), *f1, *f2;
+	char *text = tu_read_data(samples[_i].file), *f1, *f2;
 	struct frrconf a, b, d;
 
 	ck_assert_int_eq(frrconf_parse(text, &a), 0);
@@ -345,11 +335,5 @@ frrconf_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(frrconf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(frrconf_suite());
 }

@@ -3,54 +3,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "addrplan.h"
-#include "config.h"
 #include "frrconf.h"
 #include "frrdiff.h"
 #include "render.h"
-#include "util.h"
-
-static char *
-load_data(const char *name)
-{
-	char *path = xasprintf("%s/%s", TEST_DATA, name), *text = NULL;
-
-	ck_assert_msg(read_file(path, 1 << 20, &text, NULL) == 0, "cannot read %s", path);
-	free(path);
-	return text;
-}
-
-/* Replace every occurrence of from in s (owned) by to; at least one. */
-static char *
-replace_all(char *s, const char *from, const char *to)
-{
-	char *p;
-	size_t off = 0;
-
-	ck_assert_msg(strstr(s, from) != NULL, "\"%s\" not found", from);
-	while ((p = strstr(s + off, from)) != NULL) {
-		char *r = xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
-
-		off = (size_t)(p - s) + strlen(to);
-		free(s);
-		s = r;
-	}
-	return s;
-}
+#include "testutil.h"
 
 /* A configuration from tests/data/config, with edits (pairs from, to). */
 static struct config *
 config_edited(const char *name, const char *const *edits)
 {
-	char *text = load_data(name), *err = NULL;
-	struct config *c = NULL;
+	_cleanup_free_ char *data = tu_read_data(name);
+	_cleanup_free_ char *text = tu_edit(data, edits);
+	struct config *c = tu_parse(text);
 
-	for (size_t i = 0; edits && edits[i]; i += 2)
-		text = replace_all(text, edits[i], edits[i + 1]);
-	ck_assert_msg(config_parse_string(text, "test.conf", true, &c, &err) == 0, "%s", err);
 	if (!strcmp(name, "config/five.conf"))
 		c->auth_key = xstrdup("s3cretKey"); /* as in the recording */
-	free(text);
 	return c;
 }
 
@@ -60,15 +27,12 @@ static void
 diff_node(const struct config *c, const char *node, const char *live_text, const char *extra_if,
           struct strv *cmds)
 {
-	const struct node_conf *n = config_find_node(c, node);
+	const struct node_conf *n;
 	struct frr_version v = {8, 4};
-	struct link_plan *lp = NULL;
+	struct link_plan *lp = tu_link_plans(c, node, &n);
 	struct frrconf want, live;
 	struct strv ifnames = {0};
-	char *err = NULL;
 
-	ck_assert_ptr_nonnull(n);
-	ck_assert_msg(addrplan_node(c, n, &lp, &err) == 0, "%s", err);
 	render_frr(c, n, lp, v, &want);
 	ck_assert_int_eq(frrconf_parse(live_text, &live), 0);
 	strv_push_dup(&ifnames, "lo");
@@ -87,7 +51,7 @@ diff_node(const struct config *c, const char *node, const char *live_text, const
 static void
 diff_file(const struct config *c, const char *node, const char *live_file, struct strv *cmds)
 {
-	char *text = load_data(live_file);
+	char *text = tu_read_data(live_file);
 
 	diff_node(c, node, text, NULL, cmds);
 	free(text);
@@ -125,6 +89,20 @@ assert_cmds(struct strv *cmds, const char *const *want)
 	strv_free(cmds);
 }
 
+/* The configuration name with edits, diffed on node against the recorded
+ * live_file: the commands are exactly want. */
+static void
+check_diff(const char *name, const char *const *edits, const char *node, const char *live_file,
+           const char *const *want)
+{
+	struct config *c = config_edited(name, edits);
+	struct strv cmds;
+
+	diff_file(c, node, live_file, &cmds);
+	assert_cmds(&cmds, want);
+	config_free(c);
+}
+
 static size_t
 index_of(const struct strv *sv, const char *s, size_t from)
 {
@@ -154,13 +132,9 @@ static const struct {
 
 START_TEST(test_converged)
 {
-	struct config *c = config_edited(converged[_i].conf, NULL);
-	struct strv cmds;
 	static const char *const none[] = {NULL};
 
-	diff_file(c, converged[_i].node, converged[_i].live, &cmds);
-	assert_cmds(&cmds, none);
-	config_free(c);
+	check_diff(converged[_i].conf, NULL, converged[_i].node, converged[_i].live, none);
 }
 END_TEST
 
@@ -220,12 +194,8 @@ static const struct {
 
 START_TEST(test_samples)
 {
-	struct config *c = config_edited("config/reference.conf", NULL);
-	struct strv cmds;
-
-	diff_file(c, samples[_i].node, samples[_i].live, &cmds);
-	assert_cmds(&cmds, samples[_i].want);
-	config_free(c);
+	check_diff("config/reference.conf", NULL, samples[_i].node, samples[_i].live,
+	           samples[_i].want);
 }
 END_TEST
 
@@ -321,12 +291,12 @@ END_TEST
 START_TEST(test_cost_change)
 {
 	struct config *c = config_edited("config/reference.conf", NULL);
-	char *live = load_data("frr-8.4/pve-2.rendered.running-config.txt");
+	char *live = tu_read_data("frr-8.4/pve-2.rendered.running-config.txt");
 	struct strv cmds;
 	static const char *const want[] = {"interface nic4", "ip ospf cost 10", "exit", NULL};
 	static const char *const want2[] = {"interface nic3", "ip ospf cost 150", "exit", NULL};
 
-	live = replace_all(live, " ip ospf cost 10\n", " ip ospf cost 20\n");
+	live = tu_replace_all(live, " ip ospf cost 10\n", " ip ospf cost 20\n");
 	diff_node(c, "pve-2", live, NULL, &cmds);
 	assert_cmds(&cmds, want);
 	config_free(c);
@@ -336,7 +306,7 @@ START_TEST(test_cost_change)
 	                  (const char *const[]){"link = pve-1 nic3 cost 200",
 	                                        "link = pve-1 nic3 cost 150", NULL});
 	free(live);
-	live = load_data("frr-8.4/pve-2.rendered.running-config.txt");
+	live = tu_read_data("frr-8.4/pve-2.rendered.running-config.txt");
 	diff_node(c, "pve-2", live, NULL, &cmds);
 	assert_cmds(&cmds, want2);
 	free(live);
@@ -352,8 +322,6 @@ END_TEST
  * next diff was empty. */
 START_TEST(test_hand_made)
 {
-	struct config *c = config_edited("config/reference.conf", NULL);
-	struct strv cmds;
 	static const char *const want[] = {
 	    "router ospf",
 	    "no network 192.168.103.4/30 area 0.0.0.0",
@@ -398,9 +366,8 @@ START_TEST(test_hand_made)
 	    NULL,
 	};
 
-	diff_file(c, "pbs", "frr-8.4/pbs.handmade.running-config.txt", &cmds);
-	assert_cmds(&cmds, want);
-	config_free(c);
+	check_diff("config/reference.conf", NULL, "pbs", "frr-8.4/pbs.handmade.running-config.txt",
+	           want);
 }
 END_TEST
 
@@ -408,52 +375,52 @@ END_TEST
 START_TEST(test_foreign)
 {
 	struct config *c = config_edited("config/reference.conf", NULL);
-	char *live = load_data("frr-8.4/pve-1.rendered.running-config.txt");
+	char *live = tu_read_data("frr-8.4/pve-1.rendered.running-config.txt");
 	struct strv cmds;
 	static const char *const none[] = {NULL};
 
-	live = replace_all(live, "service integrated-vtysh-config\n",
-	                   "service integrated-vtysh-config\n"
-	                   "ip route 10.99.0.0/16 192.168.103.6\n"
-	                   "ip prefix-list other seq 5 permit 10.0.0.0/8 le 32\n"
-	                   "ip protocol bgp route-map other\n"
-	                   "!\n"
-	                   "interface vmbr0\n"
-	                   " description uplink\n"
-	                   " ip ospf area 0.0.0.9\n"
-	                   " ip ospf cost 5\n"
-	                   "exit\n"
-	                   "!\n"
-	                   "router bgp 65000\n"
-	                   " bgp router-id 192.168.102.1\n"
-	                   " neighbor 192.168.102.2 remote-as 65000\n"
-	                   " !\n"
-	                   " address-family l2vpn evpn\n"
-	                   "  neighbor 192.168.102.2 activate\n"
-	                   "  advertise-all-vni\n"
-	                   " exit-address-family\n"
-	                   "exit\n"
-	                   "!\n"
-	                   "router ospf vrf blue\n"
-	                   " ospf router-id 9.9.9.9\n"
-	                   " network 10.1.0.0/16 area 0\n"
-	                   " redistribute connected\n"
-	                   "exit\n"
-	                   "!\n"
-	                   "route-map other permit 10\n"
-	                   " set src 10.1.1.1\n"
-	                   "exit\n"
-	                   "!\n");
+	live = tu_replace_all(live, "service integrated-vtysh-config\n",
+	                      "service integrated-vtysh-config\n"
+	                      "ip route 10.99.0.0/16 192.168.103.6\n"
+	                      "ip prefix-list other seq 5 permit 10.0.0.0/8 le 32\n"
+	                      "ip protocol bgp route-map other\n"
+	                      "!\n"
+	                      "interface vmbr0\n"
+	                      " description uplink\n"
+	                      " ip ospf area 0.0.0.9\n"
+	                      " ip ospf cost 5\n"
+	                      "exit\n"
+	                      "!\n"
+	                      "router bgp 65000\n"
+	                      " bgp router-id 192.168.102.1\n"
+	                      " neighbor 192.168.102.2 remote-as 65000\n"
+	                      " !\n"
+	                      " address-family l2vpn evpn\n"
+	                      "  neighbor 192.168.102.2 activate\n"
+	                      "  advertise-all-vni\n"
+	                      " exit-address-family\n"
+	                      "exit\n"
+	                      "!\n"
+	                      "router ospf vrf blue\n"
+	                      " ospf router-id 9.9.9.9\n"
+	                      " network 10.1.0.0/16 area 0\n"
+	                      " redistribute connected\n"
+	                      "exit\n"
+	                      "!\n"
+	                      "route-map other permit 10\n"
+	                      " set src 10.1.1.1\n"
+	                      "exit\n"
+	                      "!\n");
 	/* other lines on the interfaces proxmesh manages */
-	live = replace_all(live, "interface nic3\n",
-	                   "interface nic3\n description to pve-2\n"
-	                   " ipv6 ospf6 area 0\n"
-	                   " mpls enable\n");
+	live = tu_replace_all(live, "interface nic3\n",
+	                      "interface nic3\n description to pve-2\n"
+	                      " ipv6 ospf6 area 0\n"
+	                      " mpls enable\n");
 	/* other bfd profiles and peers */
-	live = replace_all(live, "bfd\n profile proxmesh\n",
-	                   "bfd\n peer 192.168.103.2 interface nic3\n exit\n !\n"
-	                   " profile other\n  detect-multiplier 10\n exit\n !\n"
-	                   " profile proxmesh\n");
+	live = tu_replace_all(live, "bfd\n profile proxmesh\n",
+	                      "bfd\n peer 192.168.103.2 interface nic3\n exit\n !\n"
+	                      " profile other\n  detect-multiplier 10\n exit\n !\n"
+	                      " profile proxmesh\n");
 	diff_node(c, "pve-1", live, NULL, &cmds);
 	assert_cmds(&cmds, none);
 	free(live);
@@ -464,10 +431,6 @@ END_TEST
 /* (f) A new area: FRR does not change it in place. */
 START_TEST(test_area_change)
 {
-	struct config *c =
-	    config_edited("config/reference.conf",
-	                  (const char *const[]){"area = 0.0.0.0", "area = 0.0.0.1", NULL});
-	struct strv cmds;
 	static const char *const want[] = {
 	    "interface lo",
 	    "no ip ospf area",
@@ -490,9 +453,9 @@ START_TEST(test_area_change)
 	    NULL,
 	};
 
-	diff_file(c, "pbs", "frr-8.4/pbs.rendered.running-config.txt", &cmds);
-	assert_cmds(&cmds, want);
-	config_free(c);
+	check_diff("config/reference.conf",
+	           (const char *const[]){"area = 0.0.0.0", "area = 0.0.0.1", NULL}, "pbs",
+	           "frr-8.4/pbs.rendered.running-config.txt", want);
 }
 END_TEST
 
@@ -501,9 +464,6 @@ END_TEST
  * real FRR 8.4.4, the next diff was empty. */
 START_TEST(test_bfd_off)
 {
-	struct config *c = config_edited("config/reference.conf",
-	                                 (const char *const[]){"bfd = yes", "bfd = no", NULL});
-	struct strv cmds;
 	static const char *const want[] = {
 	    "interface nic3",
 	    "no ip ospf bfd profile proxmesh",
@@ -519,9 +479,8 @@ START_TEST(test_bfd_off)
 	    NULL,
 	};
 
-	diff_file(c, "pve-2", "frr-8.4/pve-2.rendered.running-config.txt", &cmds);
-	assert_cmds(&cmds, want);
-	config_free(c);
+	check_diff("config/reference.conf", (const char *const[]){"bfd = yes", "bfd = no", NULL},
+	           "pve-2", "frr-8.4/pve-2.rendered.running-config.txt", want);
 }
 END_TEST
 
@@ -529,11 +488,6 @@ END_TEST
  * is set to it (FRR 8.4.4: "% Unknown command: no detect-multiplier 5"). */
 START_TEST(test_bfd_timers)
 {
-	struct config *c =
-	    config_edited("config/five.conf",
-	                  (const char *const[]){"bfd-multiplier = 5", "bfd-multiplier = 3",
-	                                        "bfd-interval = 50", "bfd-interval = 200", NULL});
-	struct strv cmds;
 	static const char *const want[] = {
 	    "bfd",
 	    "profile proxmesh",
@@ -549,9 +503,10 @@ START_TEST(test_bfd_timers)
 	    NULL,
 	};
 
-	diff_file(c, "qdev", "frr-8.4/five-qdev.rendered.running-config.txt", &cmds);
-	assert_cmds(&cmds, want);
-	config_free(c);
+	check_diff("config/five.conf",
+	           (const char *const[]){"bfd-multiplier = 5", "bfd-multiplier = 3",
+	                                 "bfd-interval = 50", "bfd-interval = 200", NULL},
+	           "qdev", "frr-8.4/five-qdev.rendered.running-config.txt", want);
 }
 END_TEST
 
@@ -559,7 +514,7 @@ END_TEST
 START_TEST(test_key_change)
 {
 	struct config *c = config_edited("config/five.conf", NULL);
-	char *live = load_data("frr-8.4/five-qdev.rendered.running-config.txt");
+	char *live = tu_read_data("frr-8.4/five-qdev.rendered.running-config.txt");
 	struct strv cmds;
 	static const char *const want[] = {
 	    "interface tb0",
@@ -577,7 +532,7 @@ START_TEST(test_key_change)
 	    NULL,
 	};
 
-	live = replace_all(live, " md5 s3cretKey\n", " md5 oldKey\n");
+	live = tu_replace_all(live, " md5 s3cretKey\n", " md5 oldKey\n");
 	diff_node(c, "qdev", live, NULL, &cmds);
 	assert_cmds(&cmds, want);
 	free(live);
@@ -614,10 +569,6 @@ END_TEST
  * route-map's user, then the route-map. */
 START_TEST(test_loopback_removed)
 {
-	struct config *c =
-	    config_edited("config/reference.conf",
-	                  (const char *const[]){"loopback = 192.168.102.1/32", "", NULL});
-	struct strv cmds;
 	static const char *const want[] = {
 	    "interface lo",
 	    "no ip ospf passive",
@@ -628,19 +579,15 @@ START_TEST(test_loopback_removed)
 	    NULL,
 	};
 
-	diff_file(c, "pve-1", "frr-8.4/pve-1.rendered.running-config.txt", &cmds);
-	assert_cmds(&cmds, want);
-	config_free(c);
+	check_diff("config/reference.conf",
+	           (const char *const[]){"loopback = 192.168.102.1/32", "", NULL}, "pve-1",
+	           "frr-8.4/pve-1.rendered.running-config.txt", want);
 }
 END_TEST
 
 /* Role changes: forwarding and max-metric follow. */
 START_TEST(test_role_change)
 {
-	struct config *c =
-	    config_edited("config/reference.conf",
-	                  (const char *const[]){"role = endpoint", "role = transit", NULL});
-	struct strv cmds;
 	static const char *const to_transit[] = {
 	    "router ospf", "no max-metric router-lsa administrative", "exit", "ip forwarding", NULL,
 	};
@@ -648,16 +595,13 @@ START_TEST(test_role_change)
 	    "no ip forwarding", "router ospf", "max-metric router-lsa administrative", "exit", NULL,
 	};
 
-	diff_file(c, "pbs", "frr-8.4/pbs.rendered.running-config.txt", &cmds);
-	assert_cmds(&cmds, to_transit);
-	config_free(c);
-
-	c = config_edited("config/reference.conf",
-	                  (const char *const[]){"[node pve-2]\nid = 2\n",
-	                                        "[node pve-2]\nid = 2\nrole = endpoint\n", NULL});
-	diff_file(c, "pve-2", "frr-8.4/pve-2.rendered.running-config.txt", &cmds);
-	assert_cmds(&cmds, to_endpoint);
-	config_free(c);
+	check_diff("config/reference.conf",
+	           (const char *const[]){"role = endpoint", "role = transit", NULL}, "pbs",
+	           "frr-8.4/pbs.rendered.running-config.txt", to_transit);
+	check_diff("config/reference.conf",
+	           (const char *const[]){"[node pve-2]\nid = 2\n",
+	                                 "[node pve-2]\nid = 2\nrole = endpoint\n", NULL},
+	           "pve-2", "frr-8.4/pve-2.rendered.running-config.txt", to_endpoint);
 }
 END_TEST
 
@@ -666,7 +610,7 @@ END_TEST
 START_TEST(test_stale_interface)
 {
 	struct config *c = config_edited("config/reference.conf", NULL);
-	char *live = load_data("frr-8.4/pve-2.rendered.running-config.txt");
+	char *live = tu_read_data("frr-8.4/pve-2.rendered.running-config.txt");
 	struct strv cmds;
 	static const char *const want[] = {
 	    "interface nic5",
@@ -677,10 +621,10 @@ START_TEST(test_stale_interface)
 	    NULL,
 	};
 
-	live = replace_all(live, "router ospf\n",
-	                   "interface nic5\n description old link\n ip ospf area 0.0.0.0\n"
-	                   " ip ospf cost 10\n ip ospf network point-to-point\nexit\n!\n"
-	                   "router ospf\n");
+	live = tu_replace_all(live, "router ospf\n",
+	                      "interface nic5\n description old link\n ip ospf area 0.0.0.0\n"
+	                      " ip ospf cost 10\n ip ospf network point-to-point\nexit\n!\n"
+	                      "router ospf\n");
 	diff_node(c, "pve-2", live, "nic5", &cmds);
 	assert_cmds(&cmds, want);
 	free(live);
@@ -759,11 +703,5 @@ frrdiff_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(frrdiff_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(frrdiff_suite());
 }

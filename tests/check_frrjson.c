@@ -7,30 +7,9 @@
 #include <unistd.h>
 
 #include "frrjson.h"
-#include "util.h"
+#include "testutil.h"
 
 static const char *const versions[] = {"8.4", "10.3"};
-
-static char *
-read_data(const char *version, const char *file)
-{
-	_cleanup_free_ char *path = xasprintf(TEST_DATA "/frr-%s/%s", version, file);
-	char *text = NULL;
-	int r = read_file(path, 1 << 20, &text, NULL);
-
-	ck_assert_msg(r == 0, "%s: %s", path, strerror(-r));
-	return text;
-}
-
-static const char *
-ip(struct in_addr a)
-{
-	static char buf[4][16];
-	static int k;
-
-	k = (k + 1) % 4;
-	return inet_ntop(AF_INET, &a, buf[k], sizeof(buf[k]));
-}
 
 /* ---- neighbours ---- */
 
@@ -76,7 +55,7 @@ START_TEST(test_neighbors)
 {
 	const struct nbr_case *c = &nbr_cases[_i / 2];
 	const char *v = versions[_i % 2];
-	_cleanup_free_ char *text = read_data(v, c->file);
+	_cleanup_free_ char *text = tu_read_frr(v, c->file);
 	_cleanup_free_ struct frr_neighbor *nb = NULL;
 	size_t n = 0;
 
@@ -84,10 +63,10 @@ START_TEST(test_neighbors)
 	ck_assert_msg(n == c->n, "%s %s: %zu neighbours", v, c->file, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct want_nbr *w = &c->want[i];
-		ck_assert_str_eq(ip(nb[i].router_id), w->rid);
+		ck_assert_str_eq(tu_ip(nb[i].router_id), w->rid);
 		ck_assert_str_eq(nb[i].ifname, w->ifname);
-		ck_assert_str_eq(ip(nb[i].local), w->local);
-		ck_assert_str_eq(ip(nb[i].address), w->address);
+		ck_assert_str_eq(tu_ip(nb[i].local), w->local);
+		ck_assert_str_eq(tu_ip(nb[i].address), w->address);
 		ck_assert_int_eq(nb[i].state, w->state);
 		ck_assert_int_gt(nb[i].uptime_ms, 1000);
 	}
@@ -113,7 +92,7 @@ START_TEST(test_interfaces)
 
 	for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
 		for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
-			_cleanup_free_ char *text = read_data(versions[v], cases[k].file);
+			_cleanup_free_ char *text = tu_read_frr(versions[v], cases[k].file);
 			_cleanup_free_ struct frr_interface *fi = NULL;
 			const struct frr_interface *f = NULL;
 			size_t n = 0;
@@ -126,7 +105,7 @@ START_TEST(test_interfaces)
 			ck_assert(f->up);
 			ck_assert(f->ospf_enabled);
 			ck_assert_uint_eq(f->mtu, 1500);
-			ck_assert_str_eq(ip(f->address.addr), cases[k].addr);
+			ck_assert_str_eq(tu_ip(f->address.addr), cases[k].addr);
 			ck_assert_uint_eq(f->address.len, 30);
 			ck_assert_str_eq(f->area, "0.0.0.0");
 			ck_assert_str_eq(f->network_type, "POINTOPOINT");
@@ -168,7 +147,7 @@ START_TEST(test_routes)
 
 			if (cases[k].v != NULL && strcmp(cases[k].v, versions[v]) != 0)
 				continue;
-			text = read_data(versions[v], cases[k].file);
+			text = tu_read_frr(versions[v], cases[k].file);
 			ck_assert_int_eq(frrjson_parse_routes(text, &r, &n), 0);
 			ck_assert_uint_eq(n, cases[k].n_routes);
 			i = frr_routes_find(r, n, &lo, &cnt);
@@ -180,7 +159,7 @@ START_TEST(test_routes)
 			ck_assert_uint_eq(r[i].n_nexthops, 1);
 			ck_assert(r[i].nexthops[0].has_ip);
 			ck_assert(r[i].nexthops[0].active);
-			ck_assert_str_eq(ip(r[i].nexthops[0].ip), cases[k].via_ip);
+			ck_assert_str_eq(tu_ip(r[i].nexthops[0].ip), cases[k].via_ip);
 			ck_assert_str_eq(r[i].nexthops[0].ifname, cases[k].via_if);
 			frr_routes_free(r, n);
 		}
@@ -192,7 +171,7 @@ START_TEST(test_routes_connected_ecmp)
 {
 	/* the PBS: its own loopback directly connected, an ECMP route */
 	for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
-		_cleanup_free_ char *text = read_data(versions[v], "pbs.ip-route-ospf-json.txt");
+		_cleanup_free_ char *text = tu_read_frr(versions[v], "pbs.ip-route-ospf-json.txt");
 		struct frr_route *r = NULL;
 		struct prefix4 p = {.len = 32};
 		size_t n = 0;
@@ -224,8 +203,8 @@ END_TEST
 START_TEST(test_bfd)
 {
 	for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
-		_cleanup_free_ char *a = read_data(versions[v], "pve-1.bfd-peers-json.txt");
-		_cleanup_free_ char *b = read_data(versions[v], "pve-1.cut.bfd-peers-json.txt");
+		_cleanup_free_ char *a = tu_read_frr(versions[v], "pve-1.bfd-peers-json.txt");
+		_cleanup_free_ char *b = tu_read_frr(versions[v], "pve-1.cut.bfd-peers-json.txt");
 		_cleanup_free_ struct frr_bfd_peer *pa = NULL, *pb = NULL;
 		size_t na = 0, nb = 0;
 
@@ -234,14 +213,14 @@ START_TEST(test_bfd)
 		for (size_t i = 0; i < na; i++) {
 			ck_assert_int_eq(pa[i].status, BFD_STATUS_UP);
 			ck_assert(!pa[i].multihop);
-			ck_assert_str_eq(pa[i].ifname, strcmp(ip(pa[i].peer), "192.168.103.2") == 0
-			                                   ? "nic3"
-			                                   : "nic4");
+			ck_assert_str_eq(pa[i].ifname,
+			                 strcmp(tu_ip(pa[i].peer), "192.168.103.2") == 0 ? "nic3"
+			                                                                 : "nic4");
 		}
 		ck_assert_int_eq(frrjson_parse_bfd_peers(b, &pb, &nb), 0);
 		ck_assert_uint_eq(nb, 1);
 		ck_assert_str_eq(pb[0].ifname, "nic3");
-		ck_assert_str_eq(ip(pb[0].peer), "192.168.103.2");
+		ck_assert_str_eq(tu_ip(pb[0].peer), "192.168.103.2");
 	}
 }
 END_TEST
@@ -275,11 +254,11 @@ START_TEST(test_router_id)
 	for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
 		for (size_t h = 0; h < ARRAY_SIZE(hosts); h++) {
 			_cleanup_free_ char *f = xasprintf("%s.ip-ospf-json.txt", hosts[h][0]);
-			_cleanup_free_ char *t = read_data(versions[v], f);
+			_cleanup_free_ char *t = tu_read_frr(versions[v], f);
 			struct in_addr a;
 
 			ck_assert_int_eq(frrjson_parse_router_id(t, &a), 0);
-			ck_assert_str_eq(ip(a), hosts[h][1]);
+			ck_assert_str_eq(tu_ip(a), hosts[h][1]);
 		}
 	}
 }
@@ -451,7 +430,7 @@ START_TEST(test_truncated)
 
 	for (size_t v = 0; v < ARRAY_SIZE(versions); v++) {
 		for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
-			_cleanup_free_ char *text = read_data(versions[v], files[f]);
+			_cleanup_free_ char *text = tu_read_frr(versions[v], files[f]);
 			size_t len = strlen(text);
 
 			/* the whole text up to its last closing bracket is valid */
@@ -480,9 +459,9 @@ END_TEST
 /* Each recorded document fed to the wrong parser fails cleanly. */
 START_TEST(test_wrong_parser)
 {
-	_cleanup_free_ char *nbr = read_data("10.3", "pve-1.ip-ospf-neighbor-json.txt");
-	_cleanup_free_ char *ifs = read_data("10.3", "pve-1.ip-ospf-interface-json.txt");
-	_cleanup_free_ char *bfd = read_data("10.3", "pve-1.bfd-peers-json.txt");
+	_cleanup_free_ char *nbr = tu_read_frr("10.3", "pve-1.ip-ospf-neighbor-json.txt");
+	_cleanup_free_ char *ifs = tu_read_frr("10.3", "pve-1.ip-ospf-interface-json.txt");
+	_cleanup_free_ char *bfd = tu_read_frr("10.3", "pve-1.bfd-peers-json.txt");
 	struct frr_neighbor *nb = NULL;
 	struct frr_interface *fi = NULL;
 	struct frr_route *r = NULL;
@@ -526,11 +505,5 @@ frrjson_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(frrjson_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(frrjson_suite());
 }

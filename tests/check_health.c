@@ -2,12 +2,13 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "health.h"
-#include "health_fixture.h"
+#include "testutil.h"
 
 #define T0 1000000LL /* monotonic ms of the first evaluation */
 
@@ -215,17 +216,17 @@ find_link(const struct health *h, const char *ifname)
 static void
 check_recorded(const struct rec_case *c, const char *v)
 {
-	struct fixture_node f;
+	struct tu_node f;
 	struct frr_state st;
 	struct peer_presence members[4];
 	struct health h;
 	struct health_events ev = {0};
 	struct health_input in;
 
-	fixture_node_open(&f, reference_conf, c->host);
-	fixture_frr_load(v, c->host, c->scenario, &st);
+	tu_node_open(&f, tu_reference_mesh, c->host);
+	tu_frr_load(v, c->host, c->scenario, &st);
 	if (c->fault != K_NONE) {
-		struct kernel_link *k = fixture_kernel(&f, c->fault_if);
+		struct kernel_link *k = tu_node_kernel(&f, c->fault_if);
 		k->exists = c->fault != K_MISSING;
 		k->up = c->fault != K_ADMIN_DOWN && c->fault != K_MISSING;
 		k->carrier = c->fault == K_NONE;
@@ -293,7 +294,7 @@ check_recorded(const struct rec_case *c, const char *v)
 	health_events_free(&ev);
 	health_free(&h);
 	frr_state_free(&st);
-	fixture_node_close(&f);
+	tu_node_close(&f);
 }
 
 START_TEST(test_recorded)
@@ -310,7 +311,7 @@ END_TEST
 /* ---- synthetic states ---- */
 
 struct sim {
-	struct fixture_node f;
+	struct tu_node f;
 	struct frr_state st;
 	struct peer_presence members[4];
 	size_t n_members;
@@ -324,7 +325,7 @@ static void
 sim_open(struct sim *s, const char *conf, const char *host)
 {
 	memset(s, 0, sizeof(*s));
-	fixture_node_open(&s->f, conf, host);
+	tu_node_open(&s->f, conf, host);
 	s->cur = -1;
 }
 
@@ -342,7 +343,7 @@ static void
 sim_recorded(struct sim *s, const char *v, const char *host, const char *scenario)
 {
 	frr_state_free(&s->st);
-	fixture_frr_load(v, host, scenario, &s->st);
+	tu_frr_load(v, host, scenario, &s->st);
 }
 
 /* Evaluate at T0 + t ms; returns the new health. */
@@ -377,7 +378,7 @@ sim_close(struct sim *s)
 	health_free(&s->h[0]);
 	health_free(&s->h[1]);
 	frr_state_free(&s->st);
-	fixture_node_close(&s->f);
+	tu_node_close(&s->f);
 }
 
 /* Count the events of a kind. */
@@ -408,7 +409,7 @@ START_TEST(test_events_cut_heal)
 	const struct health *h;
 	const struct health_event *e;
 
-	sim_open(&s, reference_conf, "pve-1");
+	sim_open(&s, tu_reference_mesh, "pve-1");
 	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
 
 	sim_recorded(&s, v, "pve-1", "converged");
@@ -463,7 +464,7 @@ START_TEST(test_frr_down_and_back)
 	struct sim s;
 	const struct health *h;
 
-	sim_open(&s, reference_conf, "pve-1");
+	sim_open(&s, tu_reference_mesh, "pve-1");
 	sim_recorded(&s, "10.3", "pve-1", "cut");
 	sim_eval(&s, 0);
 	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
@@ -506,7 +507,7 @@ START_TEST(test_peer_offline_broken)
 	const struct health *h;
 	const struct link_health *l;
 
-	sim_open(&s, reference_conf, "pve-1");
+	sim_open(&s, tu_reference_mesh, "pve-1");
 	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
 	sim_frr(&s, nbr_only_pve2, "{}", bfd_only_pve2);
 	h = sim_eval(&s, 0);
@@ -678,7 +679,7 @@ START_TEST(test_stuck_states)
 	_cleanup_free_ char *full = nbr_pve1_nic3("Full/-", 90000);
 	_cleanup_free_ char *forming = nbr_pve1_nic3(cases[_i].state, 100);
 
-	sim_open(&s, reference_conf, "pve-1");
+	sim_open(&s, tu_reference_mesh, "pve-1");
 	s.n_members = parse_members("pve-2=1", s.members, 4);
 	sim_frr(&s, full, routes_pve1, bfd_pve1_up);
 	sim_eval(&s, 0);
@@ -716,7 +717,7 @@ START_TEST(test_exstart_exchange_one_class)
 	_cleanup_free_ char *a = nbr_pve1_nic3("ExStart/-", 100);
 	_cleanup_free_ char *b = nbr_pve1_nic3("Exchange/-", 100);
 
-	sim_open(&s, reference_conf, "pve-1");
+	sim_open(&s, tu_reference_mesh, "pve-1");
 	sim_frr(&s, a, routes_pve1, bfd_pve1_up);
 	h = sim_eval(&s, 0);
 	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_OK);
@@ -737,7 +738,7 @@ START_TEST(test_cable_fault_then_forming)
 
 	/* neighbour gone (cable-or-nic), then back in Init: the diagnosis
 	 * stays until Full or stuck */
-	sim_open(&s, reference_conf, "pve-1");
+	sim_open(&s, tu_reference_mesh, "pve-1");
 	s.n_members = parse_members("pve-2=1", s.members, 4);
 	sim_frr(&s,
 	        "{\"neighbors\":{\"192.168.102.3\":[{\"nbrState\":\"Full/-\",\"ifaceName\":"
@@ -832,11 +833,5 @@ health_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(health_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(health_suite());
 }

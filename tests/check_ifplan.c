@@ -7,67 +7,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "addrplan.h"
-#include "config.h"
 #include "ifdiff.h"
 #include "ifplan.h"
 #include "ifupdown.h"
-#include "util.h"
+#include "testutil.h"
 
-static const char reference_conf[] = "[mesh]\n"
-                                     "prefix = 192.168.103.0/24\n"
-                                     "%s"
-                                     "[node pve-1]\n"
-                                     "id = 1\n"
-                                     "router-id = 192.168.102.1\n"
-                                     "loopback = 192.168.102.1/32\n"
-                                     "link = pve-2 nic3 cost 200\n"
-                                     "link = pbs nic4 cost 10\n"
-                                     "[node pve-2]\n"
-                                     "id = 2\n"
-                                     "router-id = 192.168.102.2\n"
-                                     "link = pve-1 nic3 cost 200\n"
-                                     "link = pbs nic4 cost 10\n"
-                                     "[node pbs]\n"
-                                     "id = 3\n"
-                                     "router-id = 192.168.102.3\n"
-                                     "role = endpoint\n"
-                                     "external = yes\n"
-                                     "loopback = 192.168.103.254/32\n"
-                                     "link = pve-1 nic3\n"
-                                     "link = pve-2 nic4\n";
-
+/* The reference mesh with a loopback on pve-1 and mesh_extra in [mesh]. */
 static struct config *
 load(const char *mesh_extra)
 {
-	_cleanup_free_ char *text = xasprintf(reference_conf, mesh_extra);
-	_cleanup_free_ char *err = NULL;
-	struct config *c = NULL;
-	int r = config_parse_string(text, "test.conf", true, &c, &err);
+	_cleanup_free_ char *mesh = xasprintf("prefix = 192.168.103.0/24\n%s", mesh_extra);
+	_cleanup_free_ char *text =
+	    tu_edit(tu_reference_mesh,
+	            (const char *const[]){
+	                "prefix = 192.168.103.0/24\n", mesh, "router-id = 192.168.102.1\n",
+	                "router-id = 192.168.102.1\nloopback = 192.168.102.1/32\n", NULL});
 
-	ck_assert_msg(r == 0, "config: %s", err ? err : "?");
-	return c;
+	return tu_parse(text);
 }
 
 static void
 build(const struct config *c, const char *node, struct ifplan *out)
 {
-	const struct node_conf *n = config_find_node(c, node);
-	_cleanup_free_ struct link_plan *lp = NULL;
-	_cleanup_free_ char *err = NULL;
+	const struct node_conf *n;
+	_cleanup_free_ struct link_plan *lp = tu_link_plans(c, node, &n);
 
-	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(addrplan_node(c, n, &lp, &err), 0);
 	ifplan_build(c, n, lp, out);
-}
-
-static struct prefix4
-pfx(const char *a, unsigned len)
-{
-	struct prefix4 p = {.len = (uint8_t)len};
-
-	ck_assert_int_eq(inet_pton(AF_INET, a, &p.addr), 1);
-	return p;
 }
 
 static const char *
@@ -221,7 +186,7 @@ converged(const struct ifplan *p, struct live_state *s)
 	lo->ifindex = 1;
 	lo->mtu = 65536;
 	{
-		struct prefix4 l127 = pfx("127.0.0.1", 8);
+		struct prefix4 l127 = tu_prefix("127.0.0.1", 8);
 
 		live_if_add_addr(lo, &l127, "lo");
 	}
@@ -269,8 +234,8 @@ mut_fresh(struct live_state *s, struct ifaddr_list *prev)
 static void
 mut_foreign(struct live_state *s, struct ifaddr_list *prev)
 {
-	struct prefix4 a = pfx("10.1.2.3", 24), b = pfx("192.168.103.1", 24),
-	               c = pfx("192.168.103.200", 32);
+	struct prefix4 a = tu_prefix("10.1.2.3", 24), b = tu_prefix("192.168.103.1", 24),
+	               c = tu_prefix("192.168.103.200", 32);
 
 	live_if_add_addr(find_mut(s, "nic3"), &a, NULL);
 	live_if_add_addr(find_mut(s, "nic3"), &b, NULL); /* same address, other length */
@@ -280,8 +245,10 @@ mut_foreign(struct live_state *s, struct ifaddr_list *prev)
 static void
 mut_previous(struct live_state *s, struct ifaddr_list *prev)
 {
-	struct prefix4 old = pfx("192.168.103.99", 30), gone = pfx("192.168.103.77", 30),
-	               lo_old = pfx("192.168.102.9", 32), cur = pfx("192.168.103.1", 30);
+	struct prefix4 old = tu_prefix("192.168.103.99", 30),
+	               gone = tu_prefix("192.168.103.77", 30),
+	               lo_old = tu_prefix("192.168.102.9", 32),
+	               cur = tu_prefix("192.168.103.1", 30);
 
 	live_if_add_addr(find_mut(s, "nic3"), &old, NULL);
 	live_if_add_addr(find_mut(s, "lo"), &lo_old, IFPLAN_LOOPBACK_LABEL);
@@ -295,7 +262,7 @@ static void
 mut_moved(struct live_state *s, struct ifaddr_list *prev)
 {
 	/* the address planned on nic4 used to be planned on nic3 */
-	struct prefix4 a = pfx("192.168.103.5", 30);
+	struct prefix4 a = tu_prefix("192.168.103.5", 30);
 	struct live_if *nic4 = find_mut(s, "nic4");
 
 	nic4->n_addrs = 0;
@@ -471,7 +438,7 @@ END_TEST
 START_TEST(test_state_file)
 {
 	struct ifaddr_list l = {0}, m = {0};
-	struct prefix4 a = pfx("192.168.103.1", 30), b = pfx("192.168.102.1", 32);
+	struct prefix4 a = tu_prefix("192.168.103.1", 30), b = tu_prefix("192.168.102.1", 32);
 	_cleanup_free_ char *text = NULL;
 	char dir[] = "/tmp/check_ifplan.XXXXXX", path[64];
 	unsigned line = 0;
@@ -514,7 +481,7 @@ START_TEST(test_record)
 {
 	struct config *c = load("");
 	struct ifaddr_list prev = {0}, out = {0};
-	struct prefix4 old = pfx("192.168.103.99", 30), cur = pfx("192.168.103.1", 30);
+	struct prefix4 old = tu_prefix("192.168.103.99", 30), cur = tu_prefix("192.168.103.1", 30);
 	struct strv names = {0};
 	struct ifplan p;
 
@@ -647,11 +614,5 @@ ifplan_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ifplan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(ifplan_suite());
 }

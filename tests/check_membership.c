@@ -7,22 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "membership.h"
-#include "util.h"
-
-#define DATA_DIR TEST_DATA "/pveapi/"
+#include "testutil.h"
 
 static int
 parse_file(const char *name, struct membership *m, char **err)
 {
-	_cleanup_free_ char *path = xasprintf(DATA_DIR "%s", name);
-	_cleanup_free_ char *body = NULL;
+	_cleanup_free_ char *path = xasprintf("pveapi/%s", name);
 	size_t len;
-	int r;
+	_cleanup_free_ char *body = tu_read_data_len(path, &len);
 
-	r = read_file(path, 4 << 20, &body, &len);
-	ck_assert_msg(r == 0, "%s: %s", path, strerror(-r));
 	return membership_parse(body, len, m, err);
 }
 
@@ -291,27 +285,9 @@ END_TEST
 
 /* ---- persistence ---- */
 
-static char tmpdir[64];
-
-static void
-tmp_setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check-membership-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-tmp_teardown(void)
-{
-	_cleanup_free_ char *state = xasprintf("%s/membership.json", tmpdir);
-
-	unlink(state);
-	rmdir(tmpdir);
-}
-
 START_TEST(test_save_load)
 {
-	_cleanup_free_ char *path = xasprintf("%s/membership.json", tmpdir);
+	_cleanup_free_ char *path = xasprintf("%s/membership.json", tu_tmpdir);
 	struct membership m = {0}, l = {0};
 	struct stat st;
 	char *err = NULL;
@@ -328,10 +304,10 @@ START_TEST(test_save_load)
 	for (size_t i = 0; i < m.n; i++)
 		ck_assert_int_eq(l.members[i].local, m.members[i].local);
 	/* only the state file is left in the folder (the write was atomic) */
-	ck_assert_int_eq(rmdir(tmpdir), -1);
+	ck_assert_int_eq(rmdir(tu_tmpdir), -1);
 	unlink(path);
-	ck_assert_int_eq(rmdir(tmpdir), 0);
-	ck_assert_int_eq(mkdir(tmpdir, 0700), 0);
+	ck_assert_int_eq(rmdir(tu_tmpdir), 0);
+	ck_assert_int_eq(mkdir(tu_tmpdir, 0700), 0);
 	membership_free(&m);
 	membership_free(&l);
 }
@@ -363,7 +339,7 @@ START_TEST(test_load_bad)
 	    "\"members\":[{\"name\":\"a\",\"id\":1,\"online\":true,\"local\":true},"
 	    "{\"name\":\"a\",\"id\":2,\"online\":true,\"local\":false}]}",
 	};
-	_cleanup_free_ char *path = xasprintf("%s/membership.json", tmpdir);
+	_cleanup_free_ char *path = xasprintf("%s/membership.json", tu_tmpdir);
 	struct membership m = {0};
 
 	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
@@ -471,7 +447,7 @@ membership_suite(void)
 	tcase_add_test(tc, test_state_names);
 	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(tp, tmp_setup, tmp_teardown);
+	tcase_add_checked_fixture(tp, tu_tmpdir_setup, tu_tmpdir_teardown);
 	tcase_add_loop_test(tp, test_save_load, 0, ARRAY_SIZE(good_cases));
 	tcase_add_test(tp, test_load_bad);
 	suite_add_tcase(s, tp);
@@ -481,11 +457,5 @@ membership_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(membership_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(membership_suite());
 }

@@ -15,33 +15,11 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
 
-#include "addrplan.h"
-#include "config.h"
 #include "ifdiff.h"
 #include "ifplan.h"
 #include "netlink.h"
 #include "sysctl.h"
-#include "util.h"
-
-static const char conf[] = "[mesh]\n"
-                           "prefix = 192.168.103.0/24\n"
-                           "mtu = 9000\n"
-                           "[node pve-1]\n"
-                           "id = 1\n"
-                           "loopback = 192.168.102.1/32\n"
-                           "link = pve-2 nic3 cost 200\n"
-                           "link = pbs nic4 cost 10\n"
-                           "[node pve-2]\n"
-                           "id = 2\n"
-                           "router-id = 192.168.102.2\n"
-                           "link = pve-1 nic3 cost 200\n"
-                           "link = pbs nic4 cost 10\n"
-                           "[node pbs]\n"
-                           "id = 3\n"
-                           "role = endpoint\n"
-                           "loopback = 192.168.103.254/32\n"
-                           "link = pve-1 nic3\n"
-                           "link = pve-2 nic4\n";
+#include "testutil.h"
 
 static struct config *cfg;
 static struct ifplan plan;
@@ -50,10 +28,17 @@ static struct ifplan plan;
 static void
 setup_netns(const char *const *veths)
 {
+	/* the reference mesh with MTU 9000, pve-1 with a loopback for its
+	 * router-id, the PBS without router-id and not external */
+	_cleanup_free_ char *conf =
+	    tu_edit(tu_reference_mesh,
+	            (const char *const[]){
+	                "prefix = 192.168.103.0/24\n", "prefix = 192.168.103.0/24\nmtu = 9000\n",
+	                "router-id = 192.168.102.1\n", "loopback = 192.168.102.1/32\n",
+	                "router-id = 192.168.102.3\n", "", "external = yes\n", "", NULL});
 	const struct node_conf *n;
-	struct link_plan *lp = NULL;
+	struct link_plan *lp;
 	struct nl_sock *sk;
-	char *err = NULL;
 
 	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
 	sk = nl_socket_alloc();
@@ -62,9 +47,8 @@ setup_netns(const char *const *veths)
 		ck_assert_int_eq(rtnl_link_veth_add(sk, veths[0], veths[1], getpid()), 0);
 	nl_socket_free(sk);
 
-	ck_assert_msg(config_parse_string(conf, "test.conf", true, &cfg, &err) == 0, "%s", err);
-	n = config_find_node(cfg, "pve-1");
-	ck_assert_int_eq(addrplan_node(cfg, n, &lp, &err), 0);
+	cfg = tu_parse(conf);
+	lp = tu_link_plans(cfg, "pve-1", &n);
 	ifplan_build(cfg, n, lp, &plan);
 	free(lp);
 }
@@ -80,21 +64,13 @@ teardown_netns(void)
 static const char *const both[] = {"nic3", "peer3", "nic4", "peer4", NULL};
 static const char *const only_nic3[] = {"nic3", "peer3", NULL};
 
-static struct prefix4
-pfx(const char *a, unsigned len)
-{
-	struct prefix4 p = {.len = (uint8_t)len};
-
-	ck_assert_int_eq(inet_pton(AF_INET, a, &p.addr), 1);
-	return p;
-}
-
 /* Add or remove an address behind proxmesh's back. */
 static void
 by_hand(enum if_change_kind kind, const char *ifname, const char *addr, unsigned len,
         const char *label)
 {
-	struct if_change c = {.kind = kind, .addr = pfx(addr, len), .text = (char *)"by hand"};
+	struct if_change c = {
+	    .kind = kind, .addr = tu_prefix(addr, len), .text = (char *)"by hand"};
 	struct if_changes ch = {.v = &c, .n = 1};
 	struct strv errors = {0};
 
@@ -134,7 +110,7 @@ static const struct live_addr *
 find_addr(const struct live_state *s, const char *ifname, const char *addr, unsigned len)
 {
 	const struct live_if *li = live_state_find(s, ifname);
-	struct prefix4 p = pfx(addr, len);
+	struct prefix4 p = tu_prefix(addr, len);
 
 	ck_assert_ptr_nonnull(li);
 	for (size_t i = 0; i < li->n_addrs; i++)
@@ -191,8 +167,8 @@ END_TEST
 START_TEST(test_foreign_and_previous)
 {
 	struct ifaddr_list prev = {0};
-	struct prefix4 old = pfx("192.168.103.99", 30), gone = pfx("10.0.0.1", 30),
-	               cur = pfx("192.168.103.1", 30);
+	struct prefix4 old = tu_prefix("192.168.103.99", 30), gone = tu_prefix("10.0.0.1", 30),
+	               cur = tu_prefix("192.168.103.1", 30);
 	struct if_changes ch;
 	struct live_state s;
 	char *err = NULL;
@@ -274,7 +250,7 @@ END_TEST
 START_TEST(test_apply_error)
 {
 	struct if_change c = {.kind = IFC_ADDR_DEL,
-	                      .addr = pfx("192.168.1.1", 24),
+	                      .addr = tu_prefix("192.168.1.1", 24),
 	                      .text = (char *)"ip addr del 192.168.1.1/24 dev nic3"};
 	struct if_change d = {.kind = IFC_SYSCTL,
 	                      .sysctl = {"net/ipv4/conf/nope/rp_filter", "2"},
@@ -381,16 +357,9 @@ can_unshare(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	if (!can_unshare()) {
 		printf("check_netlink: skipped (needs root and network namespaces)\n");
 		return 77;
 	}
-	sr = srunner_create(netlink_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(netlink_suite());
 }

@@ -25,7 +25,7 @@
 #include "config.h"
 #include "membership.h"
 #include "pveapi.h"
-#include "util.h"
+#include "testutil.h"
 
 #define DATA_DIR TEST_DATA "/pveapi/"
 #define SECRET "8a3f6c2e-51b7-4c1e-9d0a-secret0001"
@@ -200,24 +200,6 @@ END_TEST
 
 /* ---- token file ---- */
 
-static char tmpdir[64];
-
-static void
-tmp_setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check-pveapi-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-tmp_teardown(void)
-{
-	_cleanup_free_ char *path = xasprintf("%s/token", tmpdir);
-
-	unlink(path);
-	rmdir(tmpdir);
-}
-
 START_TEST(test_token)
 {
 	static const struct {
@@ -247,7 +229,7 @@ START_TEST(test_token)
 	    {"root@pam!proxmesh=", 0, -EINVAL, NULL, "USER@REALM!TOKENID=SECRET"},
 	    {"!proxmesh=" SECRET, 0, -EINVAL, NULL, "USER@REALM!TOKENID=SECRET"},
 	};
-	_cleanup_free_ char *path = xasprintf("%s/token", tmpdir);
+	_cleanup_free_ char *path = xasprintf("%s/token", tu_tmpdir);
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
@@ -406,7 +388,7 @@ END_TEST
 
 START_TEST(test_fetch_not_https)
 {
-	_cleanup_free_ char *tok = xasprintf("%s/token", tmpdir);
+	_cleanup_free_ char *tok = xasprintf("%s/token", tu_tmpdir);
 	char *urls[] = {"http://127.0.0.1:8006", "HTTPS:/x"};
 	struct api_conf c = {.enabled = true, .urls = urls, .n_urls = 2, .token_file = tok};
 	struct api_result r;
@@ -1115,30 +1097,14 @@ start_server(void)
 	return 1;
 }
 
-static int
-rm_entry(const char *dir, const char *name)
-{
-	_cleanup_free_ char *p = xasprintf("%s/%s", dir, name);
-	return unlink(p);
-}
-
 static void
 stop_server(void)
 {
-	DIR *d;
-	struct dirent *de;
-
 	if (server_pid > 0) {
 		kill(server_pid, SIGTERM);
 		waitpid(server_pid, NULL, 0);
 	}
-	if (workdir[0] == '\0' || (d = opendir(workdir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			rm_entry(workdir, de->d_name);
-	closedir(d);
-	rmdir(workdir);
+	tu_remove_dir(workdir);
 }
 
 static Suite *
@@ -1158,7 +1124,7 @@ pveapi_suite(void)
 	tcase_add_test(tc, test_fetch_no_network);
 	suite_add_tcase(s, tc);
 
-	tcase_add_checked_fixture(tf, tmp_setup, tmp_teardown);
+	tcase_add_checked_fixture(tf, tu_tmpdir_setup, tu_tmpdir_teardown);
 	tcase_add_test(tf, test_token);
 	tcase_add_test(tf, test_fetch_not_https);
 	suite_add_tcase(s, tf);
@@ -1176,15 +1142,11 @@ pveapi_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
+	int r;
 
 	if (enter_netns())
 		https = start_server() > 0 ? 1 : -1;
-	sr = srunner_create(pveapi_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	r = tu_run(pveapi_suite());
 	stop_server();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return r;
 }

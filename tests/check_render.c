@@ -6,55 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "addrplan.h"
-#include "config.h"
 #include "frrconf.h"
 #include "ifplan.h"
 #include "render.h"
-#include "util.h"
+#include "testutil.h"
 
 static const struct frr_version v84 = {8, 4}, v103 = {10, 3};
-
-static char *
-load_data(const char *name)
-{
-	char *path = xasprintf("%s/%s", TEST_DATA, name), *text = NULL;
-
-	ck_assert_msg(read_file(path, 1 << 20, &text, NULL) == 0, "cannot read %s", path);
-	free(path);
-	return text;
-}
-
-static char *
-replace(char *s, const char *from, const char *to)
-{
-	char *p = strstr(s, from), *r;
-
-	ck_assert_msg(p != NULL, "\"%s\" not found", from);
-	r = xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
-	free(s);
-	return r;
-}
-
-static struct config *
-parse_text(const char *text)
-{
-	struct config *c = NULL;
-	char *err = NULL;
-
-	ck_assert_msg(config_parse_string(text, "test.conf", true, &c, &err) == 0, "%s", err);
-	return c;
-}
-
-static struct config *
-parse_data(const char *name)
-{
-	char *text = load_data(name);
-	struct config *c = parse_text(text);
-
-	free(text);
-	return c;
-}
 
 /* five.conf loaded from disk with its key file, so authentication is
  * rendered from the key as config_load reads it. */
@@ -70,9 +27,9 @@ load_five(void)
 	conf = xasprintf("%s/proxmesh.conf", dir);
 	ck_assert_int_eq(write_file_atomic(key, "s3cretKey\n", 10, 0600), 0);
 	ck_assert_int_eq(write_file_atomic(token, "u@pam!t=x\n", 10, 0600), 0);
-	text = load_data("config/five.conf");
-	text = replace(text, "/etc/proxmesh/ospf.key", key);
-	text = replace(text, "/etc/proxmesh/api-token", token);
+	text = tu_read_data("config/five.conf");
+	text = tu_replace(text, "/etc/proxmesh/ospf.key", key);
+	text = tu_replace(text, "/etc/proxmesh/api-token", token);
 	ck_assert_int_eq(write_file_atomic(conf, text, strlen(text), 0644), 0);
 	ck_assert_msg(config_load(conf, &c, &err) == 0, "%s", err);
 	ck_assert_str_eq(c->auth_key, "s3cretKey");
@@ -90,12 +47,10 @@ load_five(void)
 static char *
 render(const struct config *c, const char *node, struct frr_version v)
 {
-	const struct node_conf *n = config_find_node(c, node);
-	struct link_plan *lp = NULL;
-	char *err = NULL, *text;
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, node, &n);
+	char *text;
 
-	ck_assert_ptr_nonnull(n);
-	ck_assert_msg(addrplan_node(c, n, &lp, &err) == 0, "%s", err);
 	text = render_frr_text(c, n, lp, v);
 	free(lp);
 	return text;
@@ -104,11 +59,9 @@ render(const struct config *c, const char *node, struct frr_version v)
 static void
 render_tree(const struct config *c, const char *node, struct frr_version v, struct frrconf *out)
 {
-	const struct node_conf *n = config_find_node(c, node);
-	struct link_plan *lp = NULL;
-	char *err = NULL;
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, node, &n);
 
-	ck_assert_msg(addrplan_node(c, n, &lp, &err) == 0, "%s", err);
 	render_frr(c, n, lp, v, out);
 	free(lp);
 }
@@ -161,14 +114,14 @@ static const struct {
 static struct config *
 load_expected_conf(const char *name)
 {
-	return !strcmp(name, "config/five.conf") ? load_five() : parse_data(name);
+	return !strcmp(name, "config/five.conf") ? load_five() : tu_parse_data(name);
 }
 
 START_TEST(test_expected_text)
 {
 	struct config *c = load_expected_conf(expected[_i].conf);
 	char *name = xasprintf("render/%s.frr", expected[_i].node);
-	char *want = load_data(name), *got = render(c, expected[_i].node, v84);
+	char *want = tu_read_data(name), *got = render(c, expected[_i].node, v84);
 	char *got10 = render(c, expected[_i].node, v103);
 
 	ck_assert_str_eq(got, want);
@@ -186,7 +139,7 @@ END_TEST
 START_TEST(test_matches_frr)
 {
 	struct config *c = load_expected_conf(expected[_i].conf);
-	char *live_text = load_data(expected[_i].recorded);
+	char *live_text = tu_read_data(expected[_i].recorded);
 	struct frrconf want, live;
 
 	render_tree(c, expected[_i].node, v84, &want);
@@ -281,16 +234,15 @@ START_TEST(test_reference)
 	     {"192.168.103.6/30", "192.168.103.10/30"},
 	     {10, 10}},
 	};
-	struct config *c = parse_data("config/reference.conf");
+	struct config *c = tu_parse_data("config/reference.conf");
 
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
-		const struct node_conf *n = config_find_node(c, want[i].node);
-		struct link_plan *lp = NULL;
+		const struct node_conf *n;
+		struct link_plan *lp = tu_link_plans(c, want[i].node, &n);
 		struct ifplan ip;
-		char *err = NULL, *text, *s;
+		char *text, *s;
 		struct frrconf tree;
 
-		ck_assert_int_eq(addrplan_node(c, n, &lp, &err), 0);
 		text = render_frr_text(c, n, lp, v84);
 		render_frr(c, n, lp, v84, &tree);
 
@@ -360,7 +312,7 @@ END_TEST
 
 START_TEST(test_pbs_exact)
 {
-	struct config *c = parse_data("config/reference.conf");
+	struct config *c = tu_parse_data("config/reference.conf");
 	char *text = render(c, "pbs", v84);
 
 	ck_assert_str_eq(text, "no ip forwarding\n"
@@ -454,13 +406,13 @@ END_TEST
 START_TEST(test_interface_order)
 {
 	struct config *c =
-	    parse_text("[mesh]\nprefix = 10.0.0.0/24\n"
-	               "[node a]\nid = 1\nloopback = 10.255.0.1/32\n"
-	               "link = b nic10\nlink = c nic9\nlink = d eth1\nlink = e ens1f0\n"
-	               "[node b]\nid = 2\nrouter-id = 1.1.1.2\nlink = a x\n"
-	               "[node c]\nid = 3\nrouter-id = 1.1.1.3\nlink = a x\n"
-	               "[node d]\nid = 4\nrouter-id = 1.1.1.4\nlink = a x\n"
-	               "[node e]\nid = 5\nrouter-id = 1.1.1.5\nlink = a x\n");
+	    tu_parse("[mesh]\nprefix = 10.0.0.0/24\n"
+	             "[node a]\nid = 1\nloopback = 10.255.0.1/32\n"
+	             "link = b nic10\nlink = c nic9\nlink = d eth1\nlink = e ens1f0\n"
+	             "[node b]\nid = 2\nrouter-id = 1.1.1.2\nlink = a x\n"
+	             "[node c]\nid = 3\nrouter-id = 1.1.1.3\nlink = a x\n"
+	             "[node d]\nid = 4\nrouter-id = 1.1.1.4\nlink = a x\n"
+	             "[node e]\nid = 5\nrouter-id = 1.1.1.5\nlink = a x\n");
 	static const char *const want[] = {"interface ens1f0", "interface eth1", "interface lo",
 	                                   "interface nic9", "interface nic10"};
 	struct frrconf tree;
@@ -477,10 +429,10 @@ END_TEST
 /* Without BFD no bfd line at all; a node without links has no profile. */
 START_TEST(test_no_bfd)
 {
-	struct config *c = parse_text("[mesh]\nprefix = 10.0.0.0/24\nbfd = no\n"
-	                              "[node a]\nid = 1\nrouter-id = 1.1.1.1\nlink = b nic1\n"
-	                              "[node b]\nid = 2\nrouter-id = 1.1.1.2\nlink = a nic1\n"
-	                              "[node c]\nid = 3\nrouter-id = 1.1.1.3\n");
+	struct config *c = tu_parse("[mesh]\nprefix = 10.0.0.0/24\nbfd = no\n"
+	                            "[node a]\nid = 1\nrouter-id = 1.1.1.1\nlink = b nic1\n"
+	                            "[node b]\nid = 2\nrouter-id = 1.1.1.2\nlink = a nic1\n"
+	                            "[node c]\nid = 3\nrouter-id = 1.1.1.3\n");
 	char *text = render(c, "a", v84);
 
 	ck_assert_ptr_null(strstr(text, "bfd"));
@@ -522,11 +474,5 @@ render_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(render_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(render_suite());
 }

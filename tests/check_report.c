@@ -6,14 +6,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "health_fixture.h"
+#include "testutil.h"
 #include "report.h"
 
 #define T0 1000000LL
 
 /* pve-1 of the reference mesh, fed recorded states one after the other. */
 struct run {
-	struct fixture_node f;
+	struct tu_node f;
 	struct frr_state st[3]; /* converged, cut, PBS dead */
 	struct health h[2];
 	int cur;
@@ -29,9 +29,9 @@ static void
 run_open(struct run *r, const char *v)
 {
 	memset(r, 0, sizeof(*r));
-	fixture_node_open(&r->f, reference_conf, "pve-1");
-	fixture_frr_load(v, "pve-1", "converged", &r->st[0]);
-	fixture_frr_load(v, "pve-1", "cut", &r->st[1]);
+	tu_node_open(&r->f, tu_reference_mesh, "pve-1");
+	tu_frr_load(v, "pve-1", "converged", &r->st[0]);
+	tu_frr_load(v, "pve-1", "cut", &r->st[1]);
 	ck_assert_int_eq(
 	    frrjson_parse_neighbors(nbr_only_pve2, &r->st[2].neighbors, &r->st[2].n_neighbors), 0);
 	r->st[2].have_neighbors = r->st[2].have_routes = true;
@@ -81,7 +81,7 @@ run_close(struct run *r)
 		frr_state_free(&r->st[i]);
 	reporter_free(&r->r);
 	report_entries_free(&r->out);
-	fixture_node_close(&r->f);
+	tu_node_close(&r->f);
 }
 
 static const char *
@@ -364,11 +364,5 @@ report_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(report_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(report_suite());
 }

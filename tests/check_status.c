@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "health_fixture.h"
+#include "testutil.h"
 #include "status.h"
 
 /* 2026-11-26T10:00:00Z */
@@ -48,14 +48,14 @@ capture_close(struct capture *c)
 static void
 cut_health(const char *v, struct health *h)
 {
-	struct fixture_node f;
+	struct tu_node f;
 	struct frr_state st;
 	struct health first;
 	struct health_events ev = {0};
 	struct health_input in;
 
-	fixture_node_open(&f, reference_conf, "pve-1");
-	fixture_frr_load(v, "pve-1", "cut", &st);
+	tu_node_open(&f, tu_reference_mesh, "pve-1");
+	tu_frr_load(v, "pve-1", "cut", &st);
 	in = (struct health_input){.config = f.config,
 	                           .node = f.node,
 	                           .plans = f.plans,
@@ -69,7 +69,7 @@ cut_health(const char *v, struct health *h)
 	health_free(&first);
 	health_events_free(&ev);
 	frr_state_free(&st);
-	fixture_node_close(&f);
+	tu_node_close(&f);
 }
 
 static struct status_info
@@ -198,29 +198,11 @@ START_TEST(test_render_nothing_yet)
 }
 END_TEST
 
-static char tmpdir[64];
-
-static void
-tmp_setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_status.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-tmp_teardown(void)
-{
-	_cleanup_free_ char *p = xasprintf("%s/status.json", tmpdir);
-
-	unlink(p);
-	rmdir(tmpdir);
-}
-
 START_TEST(test_write_and_command)
 {
 	struct health h;
 	struct status_info si;
-	_cleanup_free_ char *path = xasprintf("%s/status.json", tmpdir);
+	_cleanup_free_ char *path = xasprintf("%s/status.json", tu_tmpdir);
 	_cleanup_free_ char *text = NULL;
 	struct capture out, err;
 	struct stat sb;
@@ -373,7 +355,7 @@ status_suite(void)
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_format_bad);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(tf, tmp_setup, tmp_teardown);
+	tcase_add_checked_fixture(tf, tu_tmpdir_setup, tu_tmpdir_teardown);
 	tcase_add_test(tf, test_write_and_command);
 	suite_add_tcase(s, tf);
 	return s;
@@ -382,11 +364,5 @@ status_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(status_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(status_suite());
 }

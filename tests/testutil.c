@@ -1,0 +1,292 @@
+/* testutil.c - helpers shared by the unit tests */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+const char tu_reference_mesh[] = "[mesh]\n"
+                                 "prefix = 192.168.103.0/24\n"
+                                 "[node pve-1]\n"
+                                 "id = 1\n"
+                                 "router-id = 192.168.102.1\n"
+                                 "link = pve-2 nic3 cost 200\n"
+                                 "link = pbs nic4 cost 10\n"
+                                 "[node pve-2]\n"
+                                 "id = 2\n"
+                                 "router-id = 192.168.102.2\n"
+                                 "link = pve-1 nic3 cost 200\n"
+                                 "link = pbs nic4 cost 10\n"
+                                 "[node pbs]\n"
+                                 "id = 3\n"
+                                 "router-id = 192.168.102.3\n"
+                                 "role = endpoint\n"
+                                 "external = yes\n"
+                                 "loopback = 192.168.103.254/32\n"
+                                 "link = pve-1 nic3\n"
+                                 "link = pve-2 nic4\n";
+
+char tu_tmpdir[64];
+
+char *
+tu_read_data_len(const char *name, size_t *len)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", TEST_DATA, name);
+	char *text = NULL;
+	int r = read_file(path, 4 << 20, &text, len);
+
+	ck_assert_msg(r == 0, "%s: %s", path, strerror(-r));
+	return text;
+}
+
+char *
+tu_read_data(const char *name)
+{
+	return tu_read_data_len(name, NULL);
+}
+
+char *
+tu_read_frr(const char *version, const char *file)
+{
+	_cleanup_free_ char *name = xasprintf("frr-%s/%s", version, file);
+
+	return tu_read_data(name);
+}
+
+char *
+tu_replace(char *s, const char *from, const char *to)
+{
+	char *p = strstr(s, from), *r;
+
+	ck_assert_msg(p != NULL, "\"%s\" not found", from);
+	r = xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	free(s);
+	return r;
+}
+
+char *
+tu_replace_all(char *s, const char *from, const char *to)
+{
+	char *p;
+	size_t off = 0;
+
+	ck_assert_msg(strstr(s, from) != NULL, "\"%s\" not found", from);
+	while ((p = strstr(s + off, from)) != NULL) {
+		char *r = xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+
+		off = (size_t)(p - s) + strlen(to);
+		free(s);
+		s = r;
+	}
+	return s;
+}
+
+char *
+tu_edit(const char *text, const char *const *edits)
+{
+	char *s = xstrdup(text);
+
+	for (size_t i = 0; edits && edits[i]; i += 2)
+		s = tu_replace_all(s, edits[i], edits[i + 1]);
+	return s;
+}
+
+struct config *
+tu_parse(const char *text)
+{
+	_cleanup_free_ char *err = NULL;
+	struct config *c = NULL;
+	int r = config_parse_string(text, "test.conf", true, &c, &err);
+
+	ck_assert_msg(r == 0, "config: %s", err ? err : "?");
+	ck_assert_ptr_nonnull(c);
+	return c;
+}
+
+struct config *
+tu_parse_data(const char *name)
+{
+	_cleanup_free_ char *text = tu_read_data(name);
+
+	return tu_parse(text);
+}
+
+struct link_plan *
+tu_link_plans(const struct config *c, const char *name, const struct node_conf **node)
+{
+	const struct node_conf *n = config_find_node(c, name);
+	_cleanup_free_ char *err = NULL;
+	struct link_plan *lp = NULL;
+	int r;
+
+	ck_assert_msg(n != NULL, "no node %s", name);
+	r = addrplan_node(c, n, &lp, &err);
+	ck_assert_msg(r == 0, "addrplan: %s", err ? err : "?");
+	if (node)
+		*node = n;
+	return lp;
+}
+
+const char *
+tu_ip(struct in_addr a)
+{
+	static char buf[4][16];
+	static int i;
+
+	i = (i + 1) % 4;
+	return ip4_str(a, buf[i]);
+}
+
+const char *
+tu_prefix_str(const struct prefix4 *p)
+{
+	static char buf[4][19];
+	static int i;
+
+	i = (i + 1) % 4;
+	return prefix4_str(p, buf[i]);
+}
+
+struct prefix4
+tu_prefix(const char *addr, unsigned len)
+{
+	struct prefix4 p = {.len = (uint8_t)len};
+
+	ck_assert_int_eq(inet_pton(AF_INET, addr, &p.addr), 1);
+	return p;
+}
+
+void
+tu_tmpdir_setup(void)
+{
+	snprintf(tu_tmpdir, sizeof(tu_tmpdir), "/tmp/proxmesh-check.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tu_tmpdir));
+}
+
+void
+tu_tmpdir_teardown(void)
+{
+	tu_remove_dir(tu_tmpdir);
+}
+
+void
+tu_remove_dir(const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+
+	if (dir[0] == '\0' || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
+
+			unlink(p);
+		}
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+int
+tu_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+void
+tu_node_open(struct tu_node *f, const char *conf, const char *name)
+{
+	memset(f, 0, sizeof(*f));
+	f->config = tu_parse(conf);
+	f->plans = tu_link_plans(f->config, name, &f->node);
+	for (size_t i = 0; i < f->node->n_links && i < ARRAY_SIZE(f->kernel); i++) {
+		struct kernel_link *k = &f->kernel[f->n_kernel++];
+
+		snprintf(k->ifname, sizeof(k->ifname), "%s", f->node->links[i].ifname);
+		k->exists = k->up = k->carrier = true;
+		k->mtu = 1500;
+	}
+}
+
+struct kernel_link *
+tu_node_kernel(struct tu_node *f, const char *ifname)
+{
+	for (size_t i = 0; i < f->n_kernel; i++)
+		if (strcmp(f->kernel[i].ifname, ifname) == 0)
+			return &f->kernel[i];
+	ck_abort_msg("no kernel link %s", ifname);
+	return NULL;
+}
+
+void
+tu_node_close(struct tu_node *f)
+{
+	free(f->plans);
+	config_free(f->config);
+	memset(f, 0, sizeof(*f));
+}
+
+char *
+tu_frr_file(const char *version, const char *host, const char *scenario, const char *what)
+{
+	static const struct {
+		const char *what, *converged, *fault;
+	} names[] = {
+	    {"neighbors", "ip-ospf-neighbor-json", "ospf-neighbor-json"},
+	    {"interfaces", "ip-ospf-interface-json", "ospf-interface-json"},
+	    {"routes", "ip-route-ospf-json", "ip-route-ospf-json"},
+	    {"bfd", "bfd-peers-json", "bfd-peers-json"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char path[256];
+
+		if (strcmp(names[i].what, what) != 0)
+			continue;
+		if (strcmp(scenario, "converged") != 0) {
+			snprintf(path, sizeof(path), TEST_DATA "/frr-%s/%s.%s.%s.txt", version,
+			         host, scenario, names[i].fault);
+			if (access(path, R_OK) == 0) {
+				snprintf(path, sizeof(path), "%s.%s.%s.txt", host, scenario,
+				         names[i].fault);
+				return tu_read_frr(version, path);
+			}
+		}
+		snprintf(path, sizeof(path), "%s.%s.txt", host, names[i].converged);
+		return tu_read_frr(version, path);
+	}
+	ck_abort_msg("unknown FRR output %s", what);
+	return NULL;
+}
+
+void
+tu_frr_load(const char *version, const char *host, const char *scenario, struct frr_state *st)
+{
+	char *t;
+
+	memset(st, 0, sizeof(*st));
+	t = tu_frr_file(version, host, scenario, "neighbors");
+	ck_assert_int_eq(frrjson_parse_neighbors(t, &st->neighbors, &st->n_neighbors), 0);
+	free(t);
+	t = tu_frr_file(version, host, scenario, "interfaces");
+	ck_assert_int_eq(frrjson_parse_interfaces(t, &st->interfaces, &st->n_interfaces), 0);
+	free(t);
+	t = tu_frr_file(version, host, scenario, "routes");
+	ck_assert_int_eq(frrjson_parse_routes(t, &st->routes, &st->n_routes), 0);
+	free(t);
+	t = tu_frr_file(version, host, scenario, "bfd");
+	ck_assert_int_eq(frrjson_parse_bfd_peers(t, &st->bfd_peers, &st->n_bfd_peers), 0);
+	free(t);
+	st->have_neighbors = st->have_interfaces = st->have_routes = st->have_bfd = true;
+}

@@ -1,0 +1,82 @@
+/* testutil.h - helpers shared by the unit tests (tests/check_*.c) */
+#pragma once
+
+#include <check.h>
+#include <netinet/in.h>
+#include <stddef.h>
+
+#include "addrplan.h"
+#include "config.h"
+#include "frrjson.h"
+#include "health.h"
+#include "util.h"
+
+/* The reference mesh of DESIGN §1: pve-1 nic3 - pve-2 nic3 (cost 200),
+ * pve-1 nic4 - pbs nic3, pve-2 nic4 - pbs nic4 (cost 10); the PBS an
+ * external endpoint with a loopback. */
+extern const char tu_reference_mesh[];
+
+/* A file under tests/data ("config/five.conf"); fails the test if unreadable. */
+char *tu_read_data(const char *name);
+/* tu_read_data, with the length in *len. */
+char *tu_read_data_len(const char *name, size_t *len);
+/* A recorded FRR output, tests/data/frr-<version>/<file>. */
+char *tu_read_frr(const char *version, const char *file);
+
+/* s (owned) with the first from replaced by to; from must occur. */
+char *tu_replace(char *s, const char *from, const char *to);
+/* s (owned) with every from replaced by to; from must occur. */
+char *tu_replace_all(char *s, const char *from, const char *to);
+/* A copy of text with edits (pairs from, to; NULL-terminated) replaced all over. */
+char *tu_edit(const char *text, const char *const *edits);
+
+/* The configuration parsed from text; fails the test on an error. */
+struct config *tu_parse(const char *text);
+/* The configuration parsed from a file under tests/data. */
+struct config *tu_parse_data(const char *name);
+/* The link plans (owned) of node name of c, the node in *node if not NULL. */
+struct link_plan *tu_link_plans(const struct config *c, const char *name,
+                                const struct node_conf **node);
+
+/* Dotted form of a, in one of four rotating buffers. */
+const char *tu_ip(struct in_addr a);
+/* A.B.C.D/LEN form of p, in one of four rotating buffers. */
+const char *tu_prefix_str(const struct prefix4 *p);
+/* The prefix addr/len; fails the test if addr is not an address. */
+struct prefix4 tu_prefix(const char *addr, unsigned len);
+
+/* The directory made by tu_tmpdir_setup, a checked fixture with tu_tmpdir_teardown. */
+extern char tu_tmpdir[64];
+/* Make a fresh tu_tmpdir. */
+void tu_tmpdir_setup(void);
+/* Remove tu_tmpdir and the files in it. */
+void tu_tmpdir_teardown(void);
+/* Remove the files in dir (not recursively), then dir. */
+void tu_remove_dir(const char *dir);
+
+/* Run suite s; the exit status for main. */
+int tu_run(Suite *s);
+
+/* One node of a parsed configuration with its link plans, and its kernel
+ * links (every link interface present, up, with carrier, MTU 1500). */
+struct tu_node {
+	struct config *config;
+	const struct node_conf *node;
+	struct link_plan *plans;
+	struct kernel_link kernel[8];
+	size_t n_kernel;
+};
+
+/* Parse conf and plan node name into f. */
+void tu_node_open(struct tu_node *f, const char *conf, const char *name);
+/* The kernel link ifname of f; fails the test if there is none. */
+struct kernel_link *tu_node_kernel(struct tu_node *f, const char *ifname);
+/* Free what tu_node_open made. */
+void tu_node_close(struct tu_node *f);
+
+/* The recorded FRR output what ("neighbors", "interfaces", "routes", "bfd")
+ * of host in a scenario ("converged", "cut", "mtu-mismatch",
+ * "hello-mismatch"), or the converged one if the scenario did not record it. */
+char *tu_frr_file(const char *version, const char *host, const char *scenario, const char *what);
+/* All four recorded outputs of host in a scenario, parsed into st. */
+void tu_frr_load(const char *version, const char *host, const char *scenario, struct frr_state *st);
