@@ -1,0 +1,570 @@
+# shellcheck shell=bash
+# Common code of the proxmesh lab. Source it; it sets `set -euo pipefail`.
+#
+# Topology (DESIGN §1): three hosts, each a network namespace plus its own
+# mount/pid/uts/cgroup namespaces running systemd as PID 1 on an overlayfs
+# root. Cables are veth pairs joined by a bridge in a "wire" namespace that no
+# host can see, so a carrier cut made there cannot be undone by an agent.
+
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck disable=SC2034 # used by the scripts
+SRC_DIR=$(cd "$LAB_DIR/../.." && pwd)
+PREFIX=${PMLAB_PREFIX:-pmlab-}
+if [[ $PREFIX == pmlab- ]]; then
+	STATE=${PMLAB_STATE:-/run/proxmesh-lab}
+else
+	STATE=${PMLAB_STATE:-/run/proxmesh-lab.${PREFIX%-}}
+fi
+CACHE=${PMLAB_CACHE:-/var/cache/proxmesh-lab}
+MIRROR=${PMLAB_MIRROR:-http://deb.debian.org/debian}
+
+HOSTS=(pve-1 pve-2 pbs)
+PVE_HOSTS=(pve-1 pve-2)
+declare -A SUITE=([pve-1]=bookworm [pve-2]=trixie [pbs]=trixie)
+declare -A HOSTNUM=([pve-1]=1 [pve-2]=2 [pbs]=3)
+declare -A MGMT=([pve-1]=192.168.100.1 [pve-2]=192.168.100.2 [pbs]=192.168.100.3)
+MGMT_NET=192.168.100
+# One line per cable: HOST-A IF-A ADDR-A HOST-B IF-B ADDR-B (DESIGN §1).
+CABLES=(
+	"pve-1 nic3 192.168.103.1/30 pve-2 nic3 192.168.103.2/30"
+	"pve-1 nic4 192.168.103.5/30 pbs nic3 192.168.103.6/30"
+	"pve-2 nic4 192.168.103.9/30 pbs nic4 192.168.103.10/30"
+)
+PBS_SERVICE=192.168.103.254
+
+# Root filesystem recipe; changing it changes the cache key.
+ROOTFS_RECIPE=4
+PKGS_COMMON=(systemd systemd-sysv dbus frr frr-pythontools ifupdown2 bridge-utils
+	iproute2 nftables iputils-ping procps python3 openssl ca-certificates less
+	curl tcpdump man-db)
+declare -A PKGS_SUITE=(
+	[bookworm]="libcurl4 libjansson4 libinih1 libnl-route-3-200 libsystemd0"
+	[trixie]="libcurl4t64 libjansson4 libinih1 libnl-route-3-200 libsystemd0"
+)
+# Units masked on every host (at boot, not in the cached root filesystem):
+# they fail in a namespace, would touch the real machine's kernel settings or
+# devices, or only add noise and time (timers, getty, module loading).
+MASKED_UNITS=(systemd-modules-load.service systemd-udevd.service
+	systemd-udevd-control.socket systemd-udevd-kernel.socket
+	systemd-udev-trigger.service systemd-udev-settle.service
+	systemd-networkd.service systemd-networkd.socket
+	systemd-networkd-wait-online.service systemd-resolved.service
+	systemd-timesyncd.service getty.target getty@tty1.service
+	console-getty.service serial-getty@.service systemd-firstboot.service
+	systemd-remount-fs.service systemd-binfmt.service
+	proc-sys-fs-binfmt_misc.automount proc-sys-fs-binfmt_misc.mount
+	sys-kernel-debug.mount sys-kernel-tracing.mount sys-kernel-config.mount
+	sys-fs-fuse-connections.mount dev-hugepages.mount
+	systemd-journald-audit.socket systemd-hwdb-update.service
+	systemd-random-seed.service systemd-pstore.service
+	modprobe@.service apt-daily.timer apt-daily-upgrade.timer
+	dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer
+	man-db.timer logrotate.timer systemd-tmpfiles-clean.timer)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+need_root() { [[ $EUID -eq 0 ]] || die "must run as root"; }
+ns() { printf '%s%s' "$PREFIX" "$1"; }  # namespace name of a host / mgmt / wire
+is_host() { local h; for h in "${HOSTS[@]}"; do [[ $h == "$1" ]] && return 0; done; return 1; }
+check_host() { is_host "$1" || die "unknown host \"$1\" (one of: ${HOSTS[*]})"; }
+is_pve() { [[ $1 == pve-* ]]; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Cache key and paths of a suite's root filesystem.
+rootfs_pkgs() {
+	local extra
+	read -ra extra <<<"${PKGS_SUITE[$1]}"
+	printf '%s\n' "${PKGS_COMMON[@]}" "${extra[@]}" | sort -u | paste -sd,
+}
+rootfs_key() {
+	printf '%s\n' "$ROOTFS_RECIPE" "$1" "$MIRROR" "$(rootfs_pkgs "$1")" |
+		sha256sum | cut -c1-12
+}
+rootfs_tar() { printf '%s/%s-%s.tar' "$CACHE" "$1" "$(rootfs_key "$1")"; }
+rootfs_dir() { printf '%s/%s-%s.d' "$CACHE" "$1" "$(rootfs_key "$1")"; }
+
+# The cgroup v2 hierarchy that holds one cgroup per host.
+cgroot() {
+	local m
+	m=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	if [[ -z $m ]]; then
+		m=/run/proxmesh-lab-cgroup2
+		mkdir -p "$m"
+		mount -t cgroup2 cgroup2 "$m"
+	fi
+	printf '%s' "$m"
+}
+host_cg() { printf '%s/%s%s' "$(cgroot)" "$PREFIX" "$1"; }
+cg_kill() {  # kill every process of a cgroup tree and remove it
+	local cg=$1 i
+	[[ -d $cg ]] || return 0
+	if [[ -e $cg/cgroup.kill ]]; then
+		echo 1 >"$cg/cgroup.kill" 2>/dev/null || true
+	else
+		xargs -r kill -KILL <"$cg/cgroup.procs" 2>/dev/null || true
+	fi
+	for i in $(seq 50); do
+		find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+		[[ -d $cg ]] || return 0
+		sleep 0.1
+	done
+	log "warning: cannot remove cgroup $cg"
+}
+
+# The host-side PID of a host's systemd, if it runs.
+host_pid() {
+	local f=$STATE/hosts/$1/pid pid
+	[[ -r $f ]] || return 1
+	pid=$(<"$f")
+	[[ -d /proc/$pid && $(cat "/proc/$pid/comm" 2>/dev/null) == systemd ]] || return 1
+	printf '%s' "$pid"
+}
+host_running() { host_pid "$1" >/dev/null; }
+
+# Run a command inside a host (all its namespaces, its root, a clean env).
+hexec() {
+	local h=$1 pid
+	shift
+	pid=$(host_pid "$h") || die "host $h is not running"
+	nsenter -t "$pid" -m -u -p -n -C -r -w \
+		env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		TERM="${TERM:-dumb}" HOME=/root LANG=C.UTF-8 "$@"
+}
+# Path of a file inside a running host, seen from outside.
+hroot() { printf '/proc/%s/root' "$(host_pid "$1")"; }
+
+# Wait until CMD succeeds, at most TIMEOUT seconds. wait_for TIMEOUT CMD...
+wait_for() {
+	local t=$1 end
+	shift
+	end=$(($(date +%s) + t))
+	until "$@"; do
+		(($(date +%s) < end)) || return 1
+		sleep 0.2
+	done
+}
+
+# Cable lookup: prints "HOST IF" of the other end of HOST IF.
+cable_peer() {
+	local c a ai aa b bi ba
+	for c in "${CABLES[@]}"; do
+		read -r a ai aa b bi ba <<<"$c"
+		[[ $a == "$1" && $ai == "$2" ]] && { echo "$b $bi"; return 0; }
+		[[ $b == "$1" && $bi == "$2" ]] && { echo "$a $ai"; return 0; }
+	done
+	return 1
+}
+# Cable number (1-based) of HOST IF, and the wire-namespace names.
+cable_index() {
+	local i=0 c a ai aa b bi ba
+	for c in "${CABLES[@]}"; do
+		i=$((i + 1))
+		read -r a ai aa b bi ba <<<"$c"
+		if [[ $a == "$1" && $ai == "$2" ]] || [[ $b == "$1" && $bi == "$2" ]]; then
+			echo "$i"
+			return 0
+		fi
+	done
+	return 1
+}
+wire_port() { printf '%s-%s' "$1" "$2"; }  # wire-side end of HOST IF
+# Interfaces of a host that are cable ends, with their mesh addresses.
+host_links() {  # prints "IF ADDR PEER PEER-IF" lines
+	local c a ai aa b bi ba
+	for c in "${CABLES[@]}"; do
+		read -r a ai aa b bi ba <<<"$c"
+		if [[ $a == "$1" ]]; then echo "$ai $aa $b $bi"; fi
+		if [[ $b == "$1" ]]; then echo "$bi $ba $a $ai"; fi
+	done
+}
+link_cost() {  # hand-made costs: PVE↔PVE 200, everything to/from the PBS 10
+	[[ $1 == pve-* && $2 == pve-* ]] && echo 200 || echo 10
+}
+
+# Cables run through a bridge in the wire namespace; to behave like a direct
+# cable, the wire-side port of each end follows the admin state of the other
+# end (carrierd calls this on every link event), unless the cable is pulled.
+admin_up() { ip -n "$(ns "$1")" -o link show "$2" 2>/dev/null | grep -q '<[^>]*\bUP\b'; }
+cables_lock() { exec 8>"$STATE/cables.lock"; flock 8; }  # against carrierd
+cables_unlock() { exec 8>&-; }
+sync_cables() {
+	local i=0 c a ai aa b bi ba want w
+	w=$(ns wire)
+	cables_lock
+	for c in "${CABLES[@]}"; do
+		i=$((i + 1))
+		read -r a ai aa b bi ba <<<"$c"
+		[[ -e $STATE/faults/cable$i.carrier ]] && continue
+		admin_up "$b" "$bi" && want=up || want=down
+		ip -n "$w" link set "$(wire_port "$a" "$ai")" "$want" 2>/dev/null || true
+		admin_up "$a" "$ai" && want=up || want=down
+		ip -n "$w" link set "$(wire_port "$b" "$bi")" "$want" 2>/dev/null || true
+	done
+	cables_unlock
+}
+carrierd_start() {
+	setsid ip netns exec "$(ns wire)" "$LAB_DIR/carrierd" </dev/null >>"$STATE/carrierd.log" 2>&1 &
+	echo $! >"$STATE/carrierd.pid"
+}
+carrierd_stop() {
+	local pid
+	pid=$(cat "$STATE/carrierd.pid" 2>/dev/null) || return 0
+	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == carrierd ]] && kill "$pid"
+	rm -f "$STATE/carrierd.pid"
+}
+
+lab_mode() { cat "$STATE/mode" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------------------
+# Network: host namespaces, management LAN, cables.
+
+mac() { printf '02:6c:%02x:%02x:00:%02x' "$1" "$2" "$3"; }  # HOSTNUM KIND IFNUM
+
+net_create() {
+	local h c a ai aa b bi ba i=0 w m
+	m=$(ns mgmt) w=$(ns wire)
+	for h in mgmt wire "${HOSTS[@]}"; do ip netns add "$(ns "$h")"; done
+	ip -n "$m" link set lo up
+	ip -n "$m" link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+	ip -n "$m" addr add "$MGMT_NET.254/24" dev br0
+	ip -n "$m" link set br0 up
+	ip -n "$w" link set lo up
+	for h in "${HOSTS[@]}"; do
+		ip -n "$(ns "$h")" link add nic0 address "$(mac "${HOSTNUM[$h]}" 0 0)" type veth \
+			peer name "$h" address "$(mac "${HOSTNUM[$h]}" 254 0)" netns "$m"
+		ip -n "$m" link set "$h" master br0 up
+	done
+	# A cable: HOST-A IF-A <-veth-> port | bridge cableN | port <-veth-> IF-B HOST-B
+	for c in "${CABLES[@]}"; do
+		i=$((i + 1))
+		read -r a ai aa b bi ba <<<"$c"
+		ip -n "$w" link add "cable$i" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+		ip -n "$w" link set "cable$i" up
+		for h in "$a:$ai" "$b:$bi"; do
+			ip -n "$(ns "${h%%:*}")" link add "${h#*:}" \
+				address "$(mac "${HOSTNUM[${h%%:*}]}" 0 "${h#*:nic}")" type veth \
+				peer name "$(wire_port "${h%%:*}" "${h#*:}")" \
+				address "$(mac "${HOSTNUM[${h%%:*}]}" 255 "${h#*:nic}")" netns "$w"
+			ip -n "$w" link set "$(wire_port "${h%%:*}" "${h#*:}")" mtu 9000 master "cable$i"
+		done
+	done
+	ip netns exec "$w" nft add table netdev pmlab
+	# What a freshly booted kernel has: restored when a host is stopped.
+	for h in "${HOSTS[@]}"; do
+		mkdir -p "$STATE/hosts/$h"
+		ip netns exec "$(ns "$h")" sysctl -a 2>/dev/null |
+			grep -E '^net\.ipv[46]\.(conf\.|ip_forward |fib_multipath)' \
+			>"$STATE/hosts/$h/sysctl.init" || true
+	done
+}
+
+# Put a stopped host's network namespace back into the state of a machine
+# that just powered up: links down, no addresses or routes, no bridges, default
+# kernel settings. Cables and the NIC to the management LAN stay.
+net_reset() {
+	local h=$1 n dev keep
+	n=$(ns "$h")
+	keep=" lo nic0 $(host_links "$h" | awk '{ printf "%s ", $1 }')"
+	for dev in $(ip -n "$n" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		if [[ $keep == *" $dev "* ]]; then
+			ip -n "$n" link set "$dev" nomaster 2>/dev/null || true
+			ip -n "$n" link set "$dev" down
+			ip -n "$n" addr flush dev "$dev"
+		else
+			ip -n "$n" link del "$dev" 2>/dev/null || true
+		fi
+	done
+	ip -n "$n" route flush table all 2>/dev/null || true
+	ip -n "$n" -6 route flush table all 2>/dev/null || true
+	ip netns exec "$n" nft flush ruleset 2>/dev/null || true
+	ip netns exec "$n" sysctl -q -e -p "$STATE/hosts/$h/sysctl.init" >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------------------
+# PKI and mock API state.
+
+pki_cert() {  # pki_cert CA NAME SUBJECT SAN → $STATE/pki/NAME.{key,pem}
+	local d=$STATE/pki
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$d/$2.key" -out "$d/$2.csr" \
+		-subj "$3" 2>/dev/null
+	openssl x509 -req -in "$d/$2.csr" -CA "$d/$1.pem" -CAkey "$d/$1.key" \
+		-CAcreateserial -days 700 -out "$d/$2.pem" -extfile <(printf '%s\n' \
+		"subjectAltName=$4" basicConstraints=CA:FALSE extendedKeyUsage=serverAuth \
+		keyUsage=digitalSignature,keyEncipherment) 2>/dev/null
+	rm -f "$d/$2.csr"
+}
+
+pki_create() {
+	local d=$STATE/pki ca h san
+	mkdir -p "$d"
+	chmod 700 "$d"
+	for ca in ca wrong-ca; do
+		openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout "$d/$ca.key" \
+			-out "$d/$ca.pem" -subj "/CN=Proxmox Virtual Environment/OU=$ca $(cat /proc/sys/kernel/random/uuid)/O=PVE Cluster Manager CA" \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+	done
+	for h in "${PVE_HOSTS[@]}"; do
+		san="DNS:localhost,DNS:$h,DNS:$h.pmlab,IP:127.0.0.1,IP:::1,IP:${MGMT[$h]}"
+		pki_cert ca "$h" "/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=$h.pmlab" "$san" &
+		pki_cert wrong-ca "$h-wrong" "/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=$h.pmlab" "$san" &
+	done
+	wait
+}
+
+api_dir() { printf '%s/api' "$STATE"; }
+# Write a file of the API state atomically (the mock may read it any time).
+api_write() { local f; f=$(api_dir)/$1; cat >"$f.tmp"; mv "$f.tmp" "$f"; }
+# Edit cluster.json with a Python expression on `c`.
+api_edit() {
+	python3 - "$(api_dir)/cluster.json" "$1" <<-'PY'
+		import json, os, sys
+		path, code = sys.argv[1], sys.argv[2]
+		with open(path) as f:
+		    c = json.load(f)
+		exec(code)
+		c["version"] = c.get("version", 1) + 1
+		with open(path + ".tmp", "w") as f:
+		    json.dump(c, f, indent=1)
+		os.rename(path + ".tmp", path)
+	PY
+}
+
+api_create() {
+	local d h fp nodes=()
+	d=$(api_dir)
+	mkdir -p "$d"
+	chmod 700 "$d"
+	printf 'root@pam!proxmesh=%s\n' "$(cat /proc/sys/kernel/random/uuid)" | api_write token
+	for h in "${PVE_HOSTS[@]}"; do
+		fp=$(openssl x509 -noout -fingerprint -sha256 -in "$STATE/pki/$h.pem" | cut -d= -f2)
+		nodes+=("{\"name\": \"$h\", \"nodeid\": ${HOSTNUM[$h]}, \"online\": 1, \"ip\": \"${MGMT[$h]}\", \"fingerprint\": \"$fp\"}")
+		echo '{"fault": "none", "cert": "good"}' | api_write "$h.json"
+	done
+	printf '{"name": "pmlab", "version": 1, "quorate": 1, "standalone": 0, "nodes": [%s]}\n' \
+		"$(IFS=,; echo "${nodes[*]}")" | api_write cluster.json
+}
+
+# ---------------------------------------------------------------------------
+# Host disks (overlay upper dirs) and boot.
+
+render_interfaces() {  # render_interfaces HOST MODE
+	local h=$1 mode=$2 ifc addr peer pif
+	printf 'auto lo\niface lo inet loopback\n\n'
+	printf 'iface nic0 inet manual\n\n'
+	for ifc in nic1 nic2; do printf 'iface %s inet manual\n\n' "$ifc"; done
+	printf 'auto vmbr0\niface vmbr0 inet static\n\taddress %s/24\n\tgateway %s.254\n' \
+		"${MGMT[$h]}" "$MGMT_NET"
+	printf '\tbridge-ports nic0\n\tbridge-stp off\n\tbridge-fd 0\n\n'
+	while read -r ifc addr peer pif; do
+		if [[ $mode == handmade ]]; then
+			printf 'auto %s\niface %s inet static\n\taddress %s\n# link to %s %s\n\n' \
+				"$ifc" "$ifc" "$addr" "$peer" "$pif"
+		else
+			printf 'iface %s inet manual\n\n' "$ifc"
+		fi
+	done < <(host_links "$h")
+	if [[ $mode == handmade && $h == pbs ]]; then
+		printf 'auto lo:backup\niface lo:backup inet static\n\taddress %s/32\n\n' "$PBS_SERVICE"
+	fi
+	printf 'source /etc/network/interfaces.d/*\n'
+}
+
+render_frr_handmade() {  # the §1 hand-made frr.conf of HOST
+	local h=$1 ifc addr peer pif
+	printf 'frr defaults traditional\nhostname %s\nlog syslog informational\n' "$h"
+	[[ $h == pbs ]] && printf 'no ip forwarding\n'
+	printf 'service integrated-vtysh-config\n!\n'
+	while read -r ifc addr peer pif; do
+		printf 'interface %s\n ip ospf cost %s\n ip ospf dead-interval 3\n ip ospf hello-interval 1\n!\n' \
+			"$ifc" "$(link_cost "$h" "$peer")"
+	done < <(host_links "$h")
+	printf 'router ospf\n ospf router-id 192.168.102.%s\n' "${HOSTNUM[$h]}"
+	[[ $h == pbs ]] && printf ' redistribute connected\n'
+	while read -r ifc addr peer pif; do
+		local o=${addr%/*}  # the /30 network of the address
+		printf ' network %s.%s/30 area 0.0.0.0\n' "${o%.*}" $((${o##*.} & 252))
+	done < <(host_links "$h")
+	printf '!\nline vty\n!\n'
+}
+
+# Write a file into a host's disk before it boots, with owner and mode.
+put() {  # put UPPER PATH MODE OWNER < content
+	local f=$1$2
+	mkdir -p "$(dirname "$f")"
+	cat >"$f"
+	chmod "$3" "$f"
+	chown "$4" "$f"
+}
+
+# Replace a file of the root filesystem, keeping its owner and mode.
+replace() {  # replace LOWER UPPER PATH < content
+	mkdir -p "$(dirname "$2$3")"
+	cp -a "$1$3" "$2$3"
+	cat >"$2$3"
+}
+
+prepare_host() {  # prepare_host HOST MODE: a fresh disk for HOST
+	local h=$1 mode=$2 u lower www
+	u=$STATE/hosts/$h/upper
+	lower=$(rootfs_dir "${SUITE[$h]}")
+	rm -rf "$u" "$STATE/hosts/$h/work"
+	mkdir -p "$u" "$STATE/hosts/$h/work" "$STATE/hosts/$h/root"
+	www=$(awk -F: '$1 == "www-data" { print $3 }' "$lower/etc/group")
+	echo "$h" | put "$u" /etc/hostname 644 0:0
+	od -An -N16 -tx1 /dev/urandom | tr -d ' \n' | put "$u" /etc/machine-id 444 0:0
+	{
+		printf '127.0.0.1 localhost.localdomain localhost\n'
+		local x
+		for x in "${HOSTS[@]}"; do printf '%s %s.pmlab %s\n' "${MGMT[$x]}" "$x" "$x"; done
+		printf '\n::1 ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n'
+	} | put "$u" /etc/hosts 644 0:0
+	render_interfaces "$h" "$mode" | put "$u" /etc/network/interfaces 644 0:0
+	mkdir -p "$u/etc/network/interfaces.d" "$u/etc/proxmesh" "$u/var/lib/pmlab-api" \
+		"$u/etc/systemd/system"
+	local unit
+	for unit in "${MASKED_UNITS[@]}"; do ln -s /dev/null "$u/etc/systemd/system/$unit"; done
+	put "$u" /etc/proxmesh/api-token 600 0:0 <"$(api_dir)/token"
+	put "$u" /etc/proxmesh/pve-root-ca.pem 644 0:0 <"$STATE/pki/ca.pem"
+	if is_pve "$h"; then
+		put "$u" /etc/pve/pve-root-ca.pem 640 "0:$www" <"$STATE/pki/ca.pem"
+		put "$u" /etc/pve/local/pve-ssl.pem 640 "0:$www" <"$STATE/pki/$h.pem"
+		put "$u" /etc/pve/local/pve-ssl.key 640 "0:$www" <"$STATE/pki/$h.key"
+		put "$u" /etc/pve/local/pmlab-wrong-ssl.pem 640 "0:$www" <"$STATE/pki/$h-wrong.pem"
+		put "$u" /etc/pve/local/pmlab-wrong-ssl.key 640 "0:$www" <"$STATE/pki/$h-wrong.key"
+		put "$u" /usr/local/lib/pmlab/mockpve.py 755 0:0 <"$LAB_DIR/mockpve.py"
+		put "$u" /etc/systemd/system/pve-mockapi.service 644 0:0 <<-EOF2
+			[Unit]
+			Description=Mock Proxmox VE API (proxmesh lab)
+			After=network.target
+
+			[Service]
+			ExecStart=/usr/bin/python3 /usr/local/lib/pmlab/mockpve.py
+			SyslogIdentifier=pve-mockapi
+			Restart=always
+			RestartSec=1
+
+			[Install]
+			WantedBy=multi-user.target
+		EOF2
+		mkdir -p "$u/etc/systemd/system/multi-user.target.wants"
+		ln -s /etc/systemd/system/pve-mockapi.service \
+			"$u/etc/systemd/system/multi-user.target.wants/pve-mockapi.service"
+	fi
+	if [[ $mode == handmade ]]; then
+		sed 's/^ospfd=no/ospfd=yes/' "$lower/etc/frr/daemons" | replace "$lower" "$u" /etc/frr/daemons
+		render_frr_handmade "$h" | replace "$lower" "$u" /etc/frr/frr.conf
+		if [[ $h == pbs ]]; then
+			printf 'net.ipv4.ip_forward = 0\n'
+		else
+			printf 'net.ipv4.ip_forward = 1\n'
+		fi | put "$u" /etc/sysctl.d/90-mesh.conf 644 0:0
+	fi
+}
+
+boot_host() {  # start HOST's systemd on its disk; returns at once
+	local h=$1 d cg lower
+	d=$STATE/hosts/$h
+	lower=$(rootfs_dir "${SUITE[$h]}")
+	[[ -d $lower && -d $d/upper ]] || die "host $h has no disk (run tests/lab/up)"
+	cg=$(host_cg "$h")
+	cg_kill "$cg"
+	mkdir -p "$cg"
+	rm -f "$d/pid"
+	# shellcheck disable=SC2016
+	setsid bash -c 'echo $$ >"$1/cgroup.procs"; shift; exec "$@"' _ "$cg" \
+		ip netns exec "$(ns "$h")" unshare -m -p -f -u -C --kill-child \
+		"$LAB_DIR/boot-inner" "$h" "$lower" "$d/upper" "$d/work" "$d/root" \
+		"$(api_dir)" "$d/pid" </dev/null >>"$d/console.log" 2>&1 &
+}
+
+# Wait until HOST's systemd finished booting; warn about failed units.
+wait_booted() {
+	local h=$1 t=${2:-90} state
+	local f=$STATE/hosts/$h/pid end=$(($(date +%s) + t))
+	until host_running "$h"; do
+		if (($(date +%s) > end)) || { [[ -s $f ]] && [[ ! -d /proc/$(<"$f") ]]; }; then
+			die "host $h: systemd did not start: $(tail -n 3 "$STATE/hosts/$h/console.log")"
+		fi
+		sleep 0.1
+	done
+	while :; do
+		state=$(hexec "$h" systemctl is-system-running 2>/dev/null) || true
+		[[ $state == running || $state == degraded ]] && break
+		(($(date +%s) <= end)) || break
+		sleep 0.2
+	done
+	case $state in
+	running) ;;
+	degraded) log "warning: host $h: failed units: $(hexec "$h" systemctl --failed --plain --no-legend | awk '{ printf "%s ", $1 }')" ;;
+	*) die "host $h: boot did not finish (state \"$state\")" ;;
+	esac
+}
+
+# Stop HOST like a power cut: its processes die, its disk and cables stay.
+host_kill() {
+	local h=$1 pid
+	if pid=$(host_pid "$h"); then
+		kill -KILL "$pid" 2>/dev/null || true
+		wait_for 10 eval "[[ ! -d /proc/$pid ]]" || log "warning: host $h: PID $pid survives"
+	fi
+	cg_kill "$(host_cg "$h")"
+	rm -f "$STATE/hosts/$h/pid"
+}
+elapsed_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Faults injected by `fault`, recorded as files in $STATE/faults:
+#   cableN.silent, cableN.carrier (the whole cable), HOST-IF.down (one end).
+cable_faulted() {  # cable_faulted HOST IF: is any fault on that cable?
+	local i p
+	i=$(cable_index "$1" "$2") || return 1
+	p=$(cable_peer "$1" "$2")
+	[[ -e $STATE/faults/cable$i.silent || -e $STATE/faults/cable$i.carrier ||
+		-e $STATE/faults/$1-$2.down || -e $STATE/faults/${p% *}-${p#* }.down ]]
+}
+
+# ---------------------------------------------------------------------------
+# TAP helpers for scenarios. Scenarios print unnumbered lines; `run` numbers
+# them and prints the plan.
+
+diag() { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "ok - $1 # SKIP ${2:-}"; }
+# check DESC CMD...: ok if CMD succeeds; its output becomes a diagnostic if not.
+check() {
+	local d=$1 out
+	shift
+	if out=$("$@" 2>&1); then ok "$d"; else not_ok "$d"; [[ -z $out ]] || diag "$out"; fi
+}
+# check_within SECONDS DESC CMD...: ok once CMD succeeds within SECONDS.
+check_within() {
+	local t=$1 d=$2 t0
+	shift 2
+	t0=$(now)
+	if wait_for "$t" "$@" >/dev/null 2>&1; then
+		ok "$d ($(elapsed "$t0") s)"
+	else
+		not_ok "$d (not within $t s)"
+		diag "$("$@" 2>&1 || true)"
+	fi
+}
+# todo DESC REASON CMD...: a known failure; CMD is expected to fail.
+todo() {
+	local d=$1 r=$2
+	shift 2
+	if "$@" >/dev/null 2>&1; then echo "ok - $d # TODO $r"; else echo "not ok - $d # TODO $r"; fi
+}
+# Bring the lab up in MODE unless it already is (scenarios run alone, too).
+scenario_mode() {
+	[[ $(lab_mode) == "$1" ]] || "$LAB_DIR/up" --mode "$1" >&2
+}
+
+# Helpers for checks inside hosts.
+hping() { hexec "$1" ping -c 1 -W 1 "$2" >/dev/null; }  # hping HOST ADDR
+route_dev() {  # the interface of HOST's route to ADDR
+	hexec "$1" ip -o route get "$2" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p'
+}
+route_via() { [[ $(route_dev "$1" "$2") == "$3" ]]; }  # route_via HOST ADDR IF
