@@ -109,7 +109,13 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 		addf(i, "ip ospf bfd");
 		addf(i, "ip ospf bfd profile %s", RENDER_BFD_PROFILE);
 	}
-	addf(i, "ip ospf cost %u", lp->link->cost);
+	/* max-metric (RFC 6987) only raises an endpoint's transit links; its
+	 * link subnets stay stubs at their normal cost, so a neighbour would
+	 * route to the far end of the endpoint's other link through it, and
+	 * the endpoint drops that. At the maximum cost they are reached
+	 * through the node that owns the other end. */
+	addf(i, "ip ospf cost %u",
+	     lp->node->role == ROLE_ENDPOINT ? RENDER_ENDPOINT_COST : lp->link->cost);
 	/* Printed whenever configured, even at the default (unlike hello). */
 	addf(i, "ip ospf dead-interval %u", c->dead_interval);
 	if (c->hello_interval != FRR_HELLO_DEFAULT)

@@ -140,7 +140,8 @@ END_TEST
 
 /* (a) The shared recordings of FRR 8.4.4 and 10.3 (frr-samples) were made
  * before proxmesh rendered the OSPF throttling timers and the source
- * route-map, and with pve-1 without the loopback that DESIGN §3 gives it.
+ * route-map, and with pve-1 without the loopback that DESIGN §3 gives it
+ * and the pbs links at their configured cost, not the endpoint maximum.
  * Everything else (interfaces, bfd, router-id, max-metric, forwarding)
  * matches both versions: the difference is exactly these lines. */
 static const char *const sample_diff_pve1[] = {
@@ -175,6 +176,12 @@ static const char *const sample_diff_pbs[] = {
     "timers throttle spf 0 50 1000",
     "timers throttle lsa all 100",
     "timers lsa min-arrival 50",
+    "exit",
+    "interface nic3",
+    "ip ospf cost 65535",
+    "exit",
+    "interface nic4",
+    "ip ospf cost 65535",
     "exit",
     "ip protocol ospf route-map proxmesh-src",
     NULL,
@@ -231,7 +238,7 @@ START_TEST(test_from_empty)
 	    "ip ospf area 0.0.0.0",
 	    "ip ospf bfd",
 	    "ip ospf bfd profile proxmesh",
-	    "ip ospf cost 10",
+	    "ip ospf cost 65535",
 	    "ip ospf dead-interval 3",
 	    "ip ospf hello-interval 1",
 	    "ip ospf network point-to-point",
@@ -240,7 +247,7 @@ START_TEST(test_from_empty)
 	    "ip ospf area 0.0.0.0",
 	    "ip ospf bfd",
 	    "ip ospf bfd profile proxmesh",
-	    "ip ospf cost 10",
+	    "ip ospf cost 65535",
 	    "ip ospf dead-interval 3",
 	    "ip ospf hello-interval 1",
 	    "ip ospf network point-to-point",
@@ -351,12 +358,14 @@ START_TEST(test_hand_made)
 	    "ip ospf area 0.0.0.0",
 	    "ip ospf bfd",
 	    "ip ospf bfd profile proxmesh",
+	    "ip ospf cost 65535",
 	    "ip ospf network point-to-point",
 	    "exit",
 	    "interface nic4",
 	    "ip ospf area 0.0.0.0",
 	    "ip ospf bfd",
 	    "ip ospf bfd profile proxmesh",
+	    "ip ospf cost 65535",
 	    "ip ospf network point-to-point",
 	    "exit",
 	    "ip protocol ospf route-map proxmesh-src",
@@ -589,10 +598,30 @@ END_TEST
 START_TEST(test_role_change)
 {
 	static const char *const to_transit[] = {
-	    "router ospf", "no max-metric router-lsa administrative", "exit", "ip forwarding", NULL,
+	    "router ospf",
+	    "no max-metric router-lsa administrative",
+	    "exit",
+	    "ip forwarding",
+	    "interface nic3",
+	    "ip ospf cost 10",
+	    "exit",
+	    "interface nic4",
+	    "ip ospf cost 10",
+	    "exit",
+	    NULL,
 	};
 	static const char *const to_endpoint[] = {
-	    "no ip forwarding", "router ospf", "max-metric router-lsa administrative", "exit", NULL,
+	    "no ip forwarding",
+	    "router ospf",
+	    "max-metric router-lsa administrative",
+	    "exit",
+	    "interface nic3",
+	    "ip ospf cost 65535",
+	    "exit",
+	    "interface nic4",
+	    "ip ospf cost 65535",
+	    "exit",
+	    NULL,
 	};
 
 	check_diff("config/reference.conf",

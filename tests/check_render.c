@@ -232,7 +232,7 @@ START_TEST(test_reference)
 	     "192.168.102.3",
 	     {"nic3", "nic4"},
 	     {"192.168.103.6/30", "192.168.103.10/30"},
-	     {10, 10}},
+	     {65535, 65535}},
 	};
 	struct config *c = tu_parse_data("config/reference.conf");
 
@@ -326,7 +326,7 @@ START_TEST(test_pbs_exact)
 	                       " ip ospf area 0.0.0.0\n"
 	                       " ip ospf bfd\n"
 	                       " ip ospf bfd profile proxmesh\n"
-	                       " ip ospf cost 10\n"
+	                       " ip ospf cost 65535\n"
 	                       " ip ospf dead-interval 3\n"
 	                       " ip ospf hello-interval 1\n"
 	                       " ip ospf network point-to-point\n"
@@ -336,7 +336,7 @@ START_TEST(test_pbs_exact)
 	                       " ip ospf area 0.0.0.0\n"
 	                       " ip ospf bfd\n"
 	                       " ip ospf bfd profile proxmesh\n"
-	                       " ip ospf cost 10\n"
+	                       " ip ospf cost 65535\n"
 	                       " ip ospf dead-interval 3\n"
 	                       " ip ospf hello-interval 1\n"
 	                       " ip ospf network point-to-point\n"
@@ -380,7 +380,7 @@ START_TEST(test_auth)
 	    "ip ospf authentication message-digest",
 	    "ip ospf bfd",
 	    "ip ospf bfd profile proxmesh",
-	    "ip ospf cost 5",
+	    "ip ospf cost 65535",
 	    "ip ospf dead-interval 8",
 	    "ip ospf hello-interval 2",
 	    "ip ospf message-digest-key 1 md5 s3cretKey",

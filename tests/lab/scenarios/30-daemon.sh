@@ -104,7 +104,7 @@ check_within 20 "pve-1: healthy again" status_ok pve-1
 
 # journalctl -x explains the event from the catalog.
 check "pve-1: journalctl -x shows the catalog text" \
-	eval "hexec pve-1 journalctl -u proxmesh -x -q --no-pager | grep -q '^-- '"
+	eval "hexec pve-1 journalctl -u proxmesh -x -q --no-pager | grep -q '^\(-- \|░░\)'"
 
 # Peer down: the PBS's FRR stops (the PBS is external: judged by OSPF alone).
 t=$(hnow pve-1)
