@@ -135,6 +135,8 @@ step_interfaces(struct pass *p)
 	if (!p->apply)
 		goto out;
 
+	if (mkdir(p->ctx->paths->state_dir, 0755) < 0 && errno != EEXIST)
+		warn(p, "cannot create %s: %s", p->ctx->paths->state_dir, strerror(errno));
 	r = nl_apply(&ch, &errors);
 	for (size_t i = 0; i < errors.n; i++)
 		warn(p, "%s", errors.v[i]);
@@ -305,12 +307,13 @@ step_frr(struct pass *p)
 		r = frrdaemons_restart_frr();
 		if (r < 0)
 			return failed(p, "systemctl restart frr failed");
-		/* Wait until vtysh answers again. */
+		/* Wait until ospfd answers again (with no `router ospf` yet it
+		 * prints nothing, but the command succeeds). */
 		for (long long t0 = now_mono_ms(); now_mono_ms() - t0 < FRR_START_WAIT_MS;) {
 			static const char *const show[] = {"show ip ospf json"};
 
 			if (vtysh_run(&p->ctx->vtysh, show, 1, &vr) == 0 && vr.status == 0 &&
-			    strstr(vr.out, "routerId")) {
+			    !strstr(vr.err, "not running")) {
 				vtysh_result_free(&vr);
 				break;
 			}
