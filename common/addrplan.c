@@ -40,12 +40,6 @@ nth_address(struct prefix4 subnet, unsigned n)
 	return (struct in_addr){.s_addr = htonl(ntohl(subnet.addr.s_addr) + first + n)};
 }
 
-static uint32_t
-mask_of(unsigned len)
-{
-	return len == 0 ? 0 : 0xffffffffu << (32 - len);
-}
-
 int
 addrplan_node(const struct config *c, const struct node_conf *n, struct link_plan **out,
               char **err)
@@ -71,7 +65,7 @@ addrplan_node(const struct config *c, const struct node_conf *n, struct link_pla
 			lp->remote = lp->peer_link->address.addr;
 			lp->subnet.len = l->address.len;
 			lp->subnet.addr.s_addr =
-				htonl(ntohl(l->address.addr.s_addr) & mask_of(l->address.len));
+				htonl(ntohl(l->address.addr.s_addr) & prefix4_mask(l->address.len));
 			continue;
 		}
 		unsigned k = addrplan_index(n->id, lp->peer->id);

@@ -100,18 +100,12 @@ parse_prefix4(const char *s, struct prefix4 *out)
 	return 0;
 }
 
-static uint32_t
-mask_of(unsigned len)
-{
-	return len == 0 ? 0 : 0xffffffffu << (32 - len);
-}
-
 static bool
 prefix_overlaps(const struct prefix4 *a, const struct prefix4 *b)
 {
 	unsigned len = a->len < b->len ? a->len : b->len;
 
-	return ((ntohl(a->addr.s_addr) ^ ntohl(b->addr.s_addr)) & mask_of(len)) == 0;
+	return ((ntohl(a->addr.s_addr) ^ ntohl(b->addr.s_addr)) & prefix4_mask(len)) == 0;
 }
 
 static int
@@ -237,7 +231,7 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 		if (parse_prefix4(value, &c->prefix) < 0 || c->prefix.len > 30)
 			fail(p, p->line, "prefix \"%s\" is not an IPv4 prefix like 192.168.103.0/24",
 			     value);
-		else if (ntohl(c->prefix.addr.s_addr) & ~mask_of(c->prefix.len))
+		else if (ntohl(c->prefix.addr.s_addr) & ~prefix4_mask(c->prefix.len))
 			fail(p, p->line, "prefix \"%s\" has host bits set", value);
 		p->seen_prefix = true;
 		break;
@@ -406,9 +400,9 @@ link_value(struct parse_ctx *p, struct node_conf *n, const char *value)
 				     peer, arg);
 				return;
 			}
-			host = ntohl(l->address.addr.s_addr) & ~mask_of(l->address.len);
+			host = ntohl(l->address.addr.s_addr) & ~prefix4_mask(l->address.len);
 			if (l->address.len < 31 &&
-			    (host == 0 || host == ~mask_of(l->address.len))) {
+			    (host == 0 || host == ~prefix4_mask(l->address.len))) {
 				fail(p, p->line,
 				     "link \"%s\": address \"%s\" is the network or broadcast address",
 				     peer, arg);

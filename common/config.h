@@ -90,6 +90,13 @@ const struct link_conf *config_find_reverse_link(const struct config *c,
                                                  const struct node_conf *node,
                                                  const struct link_conf *link);
 
+/* The netmask of a prefix length, in host byte order. */
+static inline uint32_t
+prefix4_mask(unsigned len)
+{
+	return len == 0 ? 0 : 0xffffffffu << (32 - len);
+}
+
 /* Format an IPv4 address / prefix into a static-size buffer. */
 const char *ip4_str(struct in_addr a, char buf[static 16]);
 const char *prefix4_str(const struct prefix4 *p, char buf[static 19]);

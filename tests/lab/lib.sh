@@ -567,4 +567,11 @@ hping() { hexec "$1" ping -c 1 -W 1 "$2" >/dev/null; }  # hping HOST ADDR
 route_dev() {  # the interface of HOST's route to ADDR
 	hexec "$1" ip -o route get "$2" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p'
 }
+nbr_uptime() {  # nbr_uptime HOST IF: ms the adjacency on IF has been up
+	hexec "$1" vtysh -c 'show ip ospf neighbor json' | python3 -c '
+import json, sys
+for lst in json.load(sys.stdin)["neighbors"].values():
+    for n in lst:
+        if n["ifaceName"].split(":")[0] == sys.argv[1]: print(n["upTimeInMsec"])' "$2"
+}
 route_via() { [[ $(route_dev "$1" "$2") == "$3" ]]; }  # route_via HOST ADDR IF

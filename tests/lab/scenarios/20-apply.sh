@@ -11,13 +11,6 @@ vtysh_calls() {  # vtysh_calls HOST CMD…: vtysh processes spawned by one proxm
 	hexec "$1" env PROXMESH_COUNT_VTYSH=1 proxmesh "${@:2}" 2>&1 >/dev/null |
 		sed -n 's/^vtysh processes: //p'
 }
-nbr_uptime() {  # nbr_uptime HOST IF: ms the adjacency on IF has been up
-	hexec "$1" vtysh -c 'show ip ospf neighbor json' | python3 -c '
-import json, sys
-for lst in json.load(sys.stdin)["neighbors"].values():
-    for n in lst:
-        if n["ifaceName"].split(":")[0] == sys.argv[1]: print(n["upTimeInMsec"])' "$2"
-}
 set_cost() {  # set_cost HOST COST: the PVE-PVE link cost in HOST's configuration
 	hexec "$1" sed -i "s/^link = \(pve-[12]\) nic3 cost [0-9]*/link = \1 nic3 cost $2/" "$conf"
 }

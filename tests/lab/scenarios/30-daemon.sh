@@ -32,13 +32,6 @@ jhas() {  # jhas HOST EPOCH PATTERN…: an entry since EPOCH matching every patt
 }
 status_ok() { hexec "$1" proxmesh status >/dev/null; }
 status_is() { hexec "$1" proxmesh status --json | grep -q "\"health\": *\"$2\""; }
-nbr_uptime() {  # ms the adjacency on IF of HOST has been up
-	hexec "$1" vtysh -c 'show ip ospf neighbor json' | python3 -c '
-import json, sys
-for lst in json.load(sys.stdin)["neighbors"].values():
-    for n in lst:
-        if n["ifaceName"].split(":")[0] == sys.argv[1]: print(n["upTimeInMsec"])' "$2"
-}
 
 mkdir -p "$debdir"
 deb1=$(build_deb 0.1.0)
