@@ -7,7 +7,6 @@
 #include "daemon.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "addrplan.h"
 #include "frrjson.h"
+#include "frrvty.h"
 #include "health.h"
 #include "ifdiff.h"
 #include "ifplan.h"
@@ -55,7 +55,7 @@ struct daemon {
 	char *reconcile_error;
 	bool ready;
 
-	struct vtysh health_vtysh;
+	struct frrvty vty; /* for the health poll */
 	struct health health;
 	struct reporter reporter;
 	bool frr_running;
@@ -221,55 +221,41 @@ reconcile(struct daemon *d)
 	health_poll(d);
 }
 
-/* The four JSON documents of one vtysh call, one after the other. */
-static int
-split_json(const char *text, char *docs[4])
-{
-	const char *p = text;
-
-	for (int i = 0; i < 4; i++) {
-		json_error_t e;
-		json_t *j;
-
-		p += strspn(p, " \r\n\t");
-		if (*p == '\0')
-			return i;
-		j = json_loads(p, JSON_DISABLE_EOF_CHECK, &e);
-		if (j == NULL)
-			return i;
-		json_decref(j);
-		docs[i] = xstrndup(p, (size_t)e.position);
-		p += e.position;
-	}
-	return 4;
-}
-
+/* FRR's view, straight from the daemons' vty sockets (no vtysh process). */
 static bool
 read_frr_state(struct daemon *d, struct frr_state *st)
 {
-	static const char *const cmds[] = {
-		"show ip ospf neighbor json", "show ip ospf interface json",
-		"show ip route ospf json", "show bfd peers json",
+	static const struct {
+		const char *daemon, *cmd;
+	} q[] = {
+		{"ospfd", "show ip ospf neighbor json"},
+		{"ospfd", "show ip ospf interface json"},
+		{"zebra", "show ip route ospf json"},
+		{"bfdd", "show bfd peers json"},
 	};
-	struct vtysh_result vr;
 	char *docs[4] = {0};
-	int n;
 
 	*st = (struct frr_state){0};
-	if (vtysh_run(&d->health_vtysh, cmds, d->config->bfd ? 4 : 3, &vr) < 0)
-		return false;
-	n = split_json(vr.out, docs);
-	if (n >= 1 && frrjson_parse_neighbors(docs[0], &st->neighbors, &st->n_neighbors) == 0)
+	for (size_t i = 0; i < 4; i++) {
+		if (i == 3 && !d->config->bfd)
+			break;
+		if (frrvty_show(&d->vty, q[i].daemon, q[i].cmd, &docs[i]) < 0) {
+			free(docs[i]);
+			docs[i] = NULL;
+			if (i < 3)
+				break; /* FRR is not answering: health unknown */
+		}
+	}
+	if (docs[0] && frrjson_parse_neighbors(docs[0], &st->neighbors, &st->n_neighbors) == 0)
 		st->have_neighbors = true;
-	if (n >= 2 && frrjson_parse_interfaces(docs[1], &st->interfaces, &st->n_interfaces) == 0)
+	if (docs[1] && frrjson_parse_interfaces(docs[1], &st->interfaces, &st->n_interfaces) == 0)
 		st->have_interfaces = true;
-	if (n >= 3 && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0)
+	if (docs[2] && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0)
 		st->have_routes = true;
-	if (n >= 4 && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0)
+	if (docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0)
 		st->have_bfd = true;
 	for (int i = 0; i < 4; i++)
 		free(docs[i]);
-	vtysh_result_free(&vr);
 	return st->have_neighbors && st->have_interfaces && st->have_routes;
 }
 
@@ -561,8 +547,7 @@ daemon_main(struct cli *cli)
 	}
 	d.rctx.paths = &cli->paths;
 	vtysh_init(&d.rctx.vtysh);
-	vtysh_init(&d.health_vtysh);
-	d.health_vtysh.timeout_ms = 5000;
+	frrvty_init(&d.vty);
 	mkdir(cli->paths.state_dir, 0755);
 
 	/* The last known membership survives a restart during an API outage. */

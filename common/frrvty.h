@@ -1,0 +1,28 @@
+/* frrvty.h - read-only show commands straight to an FRR daemon's vty socket
+ *
+ * vtysh is a client of the same sockets: it connects to
+ * /var/run/frr/<daemon>.vty, writes the command line with its terminating
+ * NUL and reads the output up to a four-byte trailer (three NULs and the
+ * command's return code). The health poll runs four show commands every few
+ * seconds; doing that here instead of starting vtysh (~85 ms of CPU for each
+ * start) is what keeps the agent's steady CPU low. Configuration still goes
+ * through vtysh, which knows which daemon owns which command. */
+#pragma once
+
+struct frrvty {
+	char dir[256];  /* the daemons' socket folder */
+	int timeout_ms; /* for one whole command */
+	unsigned calls; /* commands sent so far */
+};
+
+/* /var/run/frr, or /var/run/frr/NAME with PROXMESH_VTYSH_PATHSPACE=NAME,
+ * or PROXMESH_FRR_VTY_DIR (tests). */
+void frrvty_init(struct frrvty *v);
+
+/* Run the show command cmd in daemon ("ospfd", "zebra", "bfdd") and return
+ * its output in *out (owned, NUL-terminated). Only "show …" commands free of
+ * control characters are sent (-EINVAL otherwise). Returns 0, -ENOENT or
+ * -ECONNREFUSED when the daemon is not running, -ETIMEDOUT, -EPROTO when
+ * the daemon closed the connection early or refused the command (*out then
+ * holds its message, if any), or another negative errno. */
+int frrvty_show(struct frrvty *v, const char *daemon, const char *cmd, char **out);
