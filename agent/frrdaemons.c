@@ -110,10 +110,10 @@ frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missi
 	return 1;
 }
 
-int
-frrdaemons_restart_frr(void)
+static int
+systemctl(const char *verb)
 {
-	char *const argv[] = {"systemctl", "restart", "frr.service", NULL};
+	char *const argv[] = {"systemctl", (char *)verb, "frr.service", NULL};
 	int status, r;
 	pid_t pid;
 
@@ -124,4 +124,17 @@ frrdaemons_restart_frr(void)
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+int
+frrdaemons_start(bool frr_running, bool *restarted)
+{
+	*restarted = false;
+	/* FRR's reload restarts watchfrr with the daemons now enabled, which
+	 * starts them, and leaves zebra and ospfd alone: the routes and
+	 * adjacencies of a running FRR survive. It needs frr-reload.py. */
+	if (frr_running && access(FRR_RELOAD_SCRIPT, X_OK) == 0 && systemctl("reload") == 0)
+		return 0;
+	*restarted = true;
+	return systemctl("restart");
 }

@@ -16,5 +16,10 @@ char *frrdaemons_enable(const char *text, unsigned missing);
  * 0 nothing to do, 1 changed (FRR must be restarted), negative errno. */
 int frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missing);
 
-/* Restart FRR through systemd and wait for it (fixed argv, no shell). */
-int frrdaemons_restart_frr(void);
+#define FRR_RELOAD_SCRIPT "/usr/lib/frr/frr-reload.py"
+
+/* Start the daemons just enabled in the daemons file, through systemd
+ * (fixed argv, no shell): `systemctl reload frr` when FRR is running and
+ * frr-reload.py is installed (no adjacency is dropped), else `systemctl
+ * restart frr` (*restarted set). 0 or a negative errno. */
+int frrdaemons_start(bool frr_running, bool *restarted);

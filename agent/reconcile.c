@@ -13,6 +13,7 @@
 #include "frrconf.h"
 #include "frrdaemons.h"
 #include "frrdiff.h"
+#include "frrvty.h"
 #include "ifdiff.h"
 #include "ifplan.h"
 #include "ifupdown.h"
@@ -280,6 +281,44 @@ persist_local(struct pass *p, const struct frrconf *desired)
 	return write_file_atomic(path, text, strlen(text), 0640);
 }
 
+/* Does daemon answer show command cmd on its vty socket? */
+static bool
+answers(struct frrvty *v, const char *daemon, const char *cmd)
+{
+	_cleanup_free_ char *out = NULL;
+
+	return frrvty_show(v, daemon, cmd, &out) == 0;
+}
+
+/* Start the daemons just enabled and wait until they answer. */
+static int
+start_daemons(struct pass *p, const char *daemons, unsigned missing)
+{
+	struct frrvty v;
+	bool running, restarted;
+	int r;
+
+	frrvty_init(&v);
+	v.timeout_ms = 2000;
+	running = answers(&v, "zebra", "show version");
+	r = frrdaemons_start(running, &restarted);
+	if (r < 0)
+		return failed(p, "systemctl %s frr failed", restarted ? "restart" : "reload");
+	log_notice("frr: enabled%s%s in %s; FRR %s", missing & FRRD_OSPFD ? " ospfd" : "",
+	           missing & FRRD_BFDD ? " bfdd" : "", daemons,
+	           restarted ? "restarted" : "reloaded (running daemons untouched)");
+	/* watchfrr starts the new daemons on its own time. With no `router
+	 * ospf` yet ospfd prints nothing, but the command succeeds. */
+	for (long long t0 = now_mono_ms(); now_mono_ms() - t0 < FRR_START_WAIT_MS;) {
+		if (answers(&v, "ospfd", "show ip ospf json") &&
+		    (!(missing & FRRD_BFDD) || answers(&v, "bfdd", "show bfd peers json")))
+			return 0;
+		usleep(100000);
+	}
+	return failed(p, "FRR's daemons did not answer within %d s after they were enabled",
+	              FRR_START_WAIT_MS / 1000);
+}
+
 static int
 step_frr(struct pass *p)
 {
@@ -297,29 +336,13 @@ step_frr(struct pass *p)
 	if (r < 0)
 		return failed(p, "%s: %s", daemons, strerror(-r));
 	if (r > 0) {
-		say(p, "# enable%s%s in %s and restart FRR", missing & FRRD_OSPFD ? " ospfd" : "",
-		    missing & FRRD_BFDD ? " bfdd" : "", daemons);
+		say(p, "# enable%s%s in %s and reload (or restart) FRR",
+		    missing & FRRD_OSPFD ? " ospfd" : "", missing & FRRD_BFDD ? " bfdd" : "", daemons);
 		if (!p->apply)
 			return 0;
-		log_notice("frr: enabled%s%s in %s; restarting FRR once",
-		           missing & FRRD_OSPFD ? " ospfd" : "", missing & FRRD_BFDD ? " bfdd" : "",
-		           daemons);
-		r = frrdaemons_restart_frr();
+		r = start_daemons(p, daemons, missing);
 		if (r < 0)
-			return failed(p, "systemctl restart frr failed");
-		/* Wait until ospfd answers again (with no `router ospf` yet it
-		 * prints nothing, but the command succeeds). */
-		for (long long t0 = now_mono_ms(); now_mono_ms() - t0 < FRR_START_WAIT_MS;) {
-			static const char *const show[] = {"show ip ospf json"};
-
-			if (vtysh_run(&p->ctx->vtysh, show, 1, &vr) == 0 && vr.status == 0 &&
-			    !strstr(vr.err, "not running")) {
-				vtysh_result_free(&vr);
-				break;
-			}
-			vtysh_result_free(&vr);
-			usleep(200000);
-		}
+			return r;
 	}
 
 	r = read_frr(p, &live, &router_id);

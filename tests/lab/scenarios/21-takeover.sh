@@ -3,6 +3,7 @@
 # DESIGN §1 (network statements, redistribute connected, lo:backup); the
 # PBS service address stays reachable from both PVE hosts.
 LAB_MODE=handmade
+LAB_FRESH=1  # a host never touched by proxmesh
 . "$(dirname "$0")/../lib.sh"
 scenario_mode "$LAB_MODE"
 
@@ -13,10 +14,24 @@ for h in "${PVE_HOSTS[@]}"; do
 	hexec "$h" sh -c "ping -D -i 0.01 -W 1 $PBS_SERVICE >/tmp/takeover.ping 2>&1 & echo \$! >/tmp/takeover.pid"
 done
 sleep 1
+# All three hosts at once, as an operator rolls proxmesh out: a host taken
+# over alone cannot route with a hand-made neighbour (point-to-point against
+# broadcast), whatever proxmesh does.
+pids=()
 for h in pbs pve-1 pve-2; do
-	check "$h: take-over apply" hexec "$h" proxmesh apply
-	"$LAB_DIR/wait-converged" -t 30 >/dev/null 2>&1 || true
+	hexec "$h" proxmesh apply >"$STATE/takeover-$h.log" 2>&1 &
+	pids+=($!)
 done
+i=0
+for h in pbs pve-1 pve-2; do
+	rc=0
+	wait "${pids[i]}" || rc=$?
+	check "$h: take-over apply (exit $rc)" test "$rc" -eq 0
+	check "$h: bfdd started by reloading FRR, not restarting it" \
+		grep -q 'FRR reloaded' "$STATE/takeover-$h.log"
+	i=$((i + 1))
+done
+check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
 sleep 2
 gap() {  # longest gap between replies, in seconds
 	hexec "$1" sh -c 'kill -INT $(cat /tmp/takeover.pid); sleep 0.2; cat /tmp/takeover.ping' |
@@ -25,8 +40,8 @@ gap() {  # longest gap between replies, in seconds
 for h in "${PVE_HOSTS[@]}"; do
 	g=$(gap "$h")
 	diag "$h: longest interruption to $PBS_SERVICE during take-over: $g s"
-	check "$h: $PBS_SERVICE never unreachable for more than 3 s (longest gap $g s)" \
-		eval "awk -v g=$g 'BEGIN { exit !(g < 3) }'"
+	check "$h: $PBS_SERVICE never unreachable for 1 s or more (longest gap $g s)" \
+		eval "awk -v g=$g 'BEGIN { exit !(g < 1) }'"
 done
 for h in "${HOSTS[@]}"; do
 	check "$h: after take-over the configuration is proxmesh's (plan exit 0)" hexec "$h" proxmesh plan
@@ -35,5 +50,4 @@ for h in "${HOSTS[@]}"; do
 done
 check "pbs: no redistribute connected left" \
 	eval "! hexec pbs vtysh -c 'show running-config' | grep -q redistribute"
-check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
 for h in "${PVE_HOSTS[@]}"; do check "$h reaches $PBS_SERVICE" hping "$h" "$PBS_SERVICE"; done

@@ -31,7 +31,12 @@ jhas() {  # jhas HOST EPOCH PATTERN…: an entry since EPOCH matching every patt
 	return 1
 }
 status_ok() { hexec "$1" proxmesh status >/dev/null; }
-status_is() { hexec "$1" proxmesh status --json | grep -q "\"health\": *\"$2\""; }
+status_json() { hexec "$1" proxmesh status --json || true; }  # exits 1 unless healthy
+status_is() {
+	local j
+	j=$(status_json "$1")
+	[[ $j =~ \"health\":\ *\"$2\" ]]
+}
 
 mkdir -p "$debdir"
 deb1=$(build_deb 0.1.0)
@@ -45,10 +50,10 @@ check_within 90 "mesh converged under the agents" "$LAB_DIR/wait-converged" -t 1
 for h in "${HOSTS[@]}"; do
 	check_within 30 "$h: proxmesh status exits 0 (healthy)" status_ok "$h"
 	check "$h: systemctl status shows the health summary" \
-		eval "hexec $h systemctl status proxmesh --no-pager | grep -q 'Status: \"healthy: '"
+		eval "t=\$(hexec $h systemctl status proxmesh --no-pager) && [[ \$t == *'Status: \"healthy: '* ]]"
 	check "$h: journal shows the start and the first reconcile" \
-		eval "hexec $h journalctl -u proxmesh -q --no-pager | grep -q 'starting' &&
-		      hexec $h journalctl -u proxmesh -q --no-pager | grep -q 'reconcile'"
+		eval "t=\$(hexec $h journalctl -u proxmesh -q --no-pager -o cat) &&
+		      [[ \$t == *'proxmesh 0.1.0 starting'* && \$t == *'reconcile: converged'* ]]"
 	check "$h: status file world-readable" \
 		eval "[[ \$(hexec $h stat -c %a /run/proxmesh/status.json) == 644 ]]"
 done
@@ -84,7 +89,7 @@ for end in "pve-1 pbs nic4" "pbs pve-1 nic3"; do
 done
 check_within 10 "pve-1: status degraded" status_is pve-1 degraded
 check "pve-1: 192.168.103.254 reachable via nic3, not preferred" \
-	eval "hexec pve-1 proxmesh status --json | python3 -c '
+	eval "status_json pve-1 | python3 -c '
 import json, sys
 d = [x for x in json.load(sys.stdin)[\"destinations\"] if x[\"node\"] == \"pbs\"][0]
 sys.exit(not (d[\"reachable\"] and d[\"via\"] == \"nic3\" and not d[\"preferred\"]))'"
@@ -97,7 +102,7 @@ check_within 20 "pve-1: healthy again" status_ok pve-1
 
 # journalctl -x explains the event from the catalog.
 check "pve-1: journalctl -x shows the catalog text" \
-	eval "hexec pve-1 journalctl -u proxmesh -x -q --no-pager | grep -q '^\(-- \|░░\)'"
+	eval "t=\$(hexec pve-1 journalctl -u proxmesh -x -q --no-pager) && [[ \$t == *\$'\\n'░░* || \$t == *\$'\\n'--\ * ]]"
 
 # Peer down: the PBS's FRR stops (the PBS is external: judged by OSPF alone).
 t=$(hnow pve-1)
@@ -196,6 +201,6 @@ hexec pve-2 systemctl stop proxmesh
 hexec pve-2 ip link set nic3 mtu 1500
 for h in "${PVE_HOSTS[@]}"; do hexec "$h" vtysh -c 'clear ip ospf process' >/dev/null; done
 check_within 40 "pve-1 (larger MTU) diagnoses mtu-mismatch on nic3" \
-	eval "hexec pve-1 proxmesh status --json | grep -q '\"diagnosis\": *\"mtu-mismatch\"'"
+	eval "[[ \$(status_json pve-1) =~ \\\"diagnosis\\\":\\ *\\\"mtu-mismatch\\\" ]]"
 hexec pve-2 systemctl start proxmesh
 check_within 60 "mesh converged once pve-2's agent restores the MTU" "$LAB_DIR/wait-converged" -t 1
