@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "addrplan.h"
+#include "apiclient.h"
 #include "daemon.h"
 #include "ifplan.h"
 #include "log.h"
@@ -197,6 +198,7 @@ cli_main(int argc, char **argv)
 			return 0;
 		case 'V':
 			puts("proxmesh " PROXMESH_VERSION);
+			puts("api client: " PROXMESH_API_CLIENT);
 			return 0;
 		default:
 			usage(stderr);

@@ -25,7 +25,7 @@
 #include "log.h"
 #include "membership.h"
 #include "netlink.h"
-#include "pveapi.h"
+#include "apiclient.h"
 #include "reconcile.h"
 #include "report.h"
 #include "status.h"
@@ -61,7 +61,7 @@ struct daemon {
 	bool frr_running;
 	char frr_version[16];
 
-	struct pveapi *api;
+	struct apiclient *api;
 	enum api_state api_state;
 	char *api_url;
 	unsigned api_failures;
@@ -411,9 +411,9 @@ api_poll(struct daemon *d)
 {
 	int r;
 
-	if (d->config == NULL || !d->config->api.enabled || pveapi_busy(d->api))
+	if (d->config == NULL || !d->config->api.enabled || apiclient_busy(d->api))
 		return;
-	r = pveapi_start(d->api, &d->config->api, NULL, api_done, d);
+	r = apiclient_start(d->api, &d->config->api, NULL, api_done, d);
 	if (r < 0) {
 		log_warn(r, "api: cannot start a request");
 		schedule(d->api_timer, d->config->api.poll_interval * 1000ULL);
@@ -511,7 +511,7 @@ daemon_free(struct daemon *d)
 	sd_event_source_unref(d->api_timer);
 	sd_event_source_unref(d->watchdog_timer);
 	sd_event_source_unref(d->nl_source);
-	pveapi_free(d->api);
+	apiclient_free(d->api);
 	nl_monitor_free(d->monitor);
 	sd_event_unref(d->event);
 	if (d->config) {
@@ -578,7 +578,7 @@ daemon_main(struct cli *cli)
 		sd_event_add_time(d.event, &d.watchdog_timer, CLOCK_MONOTONIC, 0, 0, on_timer, &d);
 		sd_event_source_set_enabled(d.watchdog_timer, SD_EVENT_ONESHOT);
 	}
-	r = pveapi_new(d.event, &d.api);
+	r = apiclient_new(d.event, &d.api);
 	if (r < 0)
 		fatal(r, "api client");
 	if (nl_monitor_open(&d.monitor) == 0)

@@ -27,6 +27,17 @@ api_state_str(enum api_state s)
 	return api_state_names[s];
 }
 
+int
+api_state_parse(const char *s, enum api_state *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(api_state_names); i++)
+		if (strcmp(s, api_state_names[i]) == 0) {
+			*out = (enum api_state)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 static int __attribute__((format(printf, 2, 3))) fail(char **err, const char *fmt, ...)
 {
 	va_list ap;
@@ -240,12 +251,10 @@ membership_parse(const char *body, size_t len, struct membership *out, char **er
 	return 0;
 }
 
-int
-membership_save(const struct membership *m, const char *path)
+json_t *
+membership_to_json(const struct membership *m)
 {
-	json_auto_t *root = NULL;
-	_cleanup_free_ char *text = NULL;
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *root;
 	char when[32] = "";
 
 	if (arr == NULL)
@@ -265,7 +274,15 @@ membership_save(const struct membership *m, const char *path)
 	                 arr);
 	if (root == NULL)
 		fatalx("out of memory");
-	text = json_dumps(root, JSON_INDENT(2));
+	return root;
+}
+
+int
+membership_save(const struct membership *m, const char *path)
+{
+	json_auto_t *root = membership_to_json(m);
+	_cleanup_free_ char *text = json_dumps(root, JSON_INDENT(2));
+
 	if (text == NULL)
 		fatalx("out of memory");
 	text = xrealloc(text, strlen(text) + 2);
@@ -274,23 +291,16 @@ membership_save(const struct membership *m, const char *path)
 }
 
 int
-membership_load(const char *path, struct membership *out)
+membership_from_json(json_t *root, struct membership *out)
 {
-	_cleanup_free_ char *text = NULL;
-	json_auto_t *root = NULL;
 	_cleanup_free_ struct member *members = NULL;
 	struct membership m = {0};
 	json_t *arr, *e;
 	json_int_t format = 0, last_ok = 0;
 	const char *cluster = NULL;
 	int clustered = 0, quorate = 0;
-	size_t len, idx;
-	int r;
+	size_t idx;
 
-	r = read_file(path, MEMBERSHIP_BODY_MAX, &text, &len);
-	if (r < 0)
-		return r;
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	if (root == NULL ||
 	    json_unpack(root, "{s:I, s:I, s:b, s:b, s:s, s:o}", "format", &format, "last_ok_ms",
 	                &last_ok, "clustered", &clustered, "quorate", &quorate, "cluster", &cluster,
@@ -326,6 +336,21 @@ membership_load(const char *path, struct membership *out)
 	m.last_ok_ms = last_ok;
 	*out = m;
 	return 0;
+}
+
+int
+membership_load(const char *path, struct membership *out)
+{
+	_cleanup_free_ char *text = NULL;
+	json_auto_t *root = NULL;
+	size_t len;
+	int r;
+
+	r = read_file(path, MEMBERSHIP_BODY_MAX, &text, &len);
+	if (r < 0)
+		return r;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	return membership_from_json(root, out);
 }
 
 void

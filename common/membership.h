@@ -1,6 +1,7 @@
 /* membership.h - Proxmox VE cluster membership: parse, persist, compare (pure) */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,6 +43,8 @@ struct membership {
 
 /* "ok", "unreachable", "unauthorized", "tls-error", "bad-answer", "disabled". */
 const char *api_state_str(enum api_state s);
+/* The state named s (api_state_str's names); -EINVAL. */
+int api_state_parse(const char *s, enum api_state *out);
 
 /* Parse a GET /api2/json/cluster/status answer body. Lenient on the API's
  * quirks (0/1 booleans, numbers as strings, any order, no cluster entry),
@@ -49,6 +52,12 @@ const char *api_state_str(enum api_state s);
  * body is larger than MEMBERSHIP_BODY_MAX) and *err holds one sentence; *out
  * is untouched. last_ok_ms is left 0 for the caller to set. */
 int membership_parse(const char *body, size_t len, struct membership *out, char **err);
+
+/* The JSON form membership_save writes (a new reference). */
+json_t *membership_to_json(const struct membership *m);
+
+/* Read that form back (root may be NULL); -EBADMSG if invalid. */
+int membership_from_json(json_t *root, struct membership *out);
 
 /* Persist atomically as JSON (mode 0644); the folder must exist. */
 int membership_save(const struct membership *m, const char *path);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apiresult.h"
 #include "membership.h"
 #include "testutil.h"
 
@@ -313,6 +314,53 @@ START_TEST(test_save_load)
 }
 END_TEST
 
+/* ---- the line proxmesh-api prints ---- */
+
+START_TEST(test_result_line)
+{
+	static const char *const bad[] = {
+		"", "{}", "[]", "{\"state\":\"ok\",\"http_status\":200}",
+		"{\"state\":\"fine\",\"http_status\":200}",
+		"{\"state\":\"unreachable\",\"http_status\":-1}",
+		"{\"state\":\"unreachable\",\"http_status\":0,\"membership\":{}}",
+		"{\"state\":\"ok\",\"http_status\":200,\"membership\":{\"format\":1}}",
+	};
+	struct api_result r = {.state = API_OK, .url = "https://pve-1:8006", .http_status = 200};
+	struct api_result f = {.state = API_UNAUTHORIZED, .http_status = 401,
+	                       .error = "https://x:8006: HTTP 401 \"no\"\n"};
+	struct api_result back;
+	char *err = NULL, *line;
+
+	ck_assert_int_eq(parse_file(good_cases[_i].file, &r.membership, &err), 0);
+	r.membership.last_ok_ms = 1795687200123LL;
+	line = api_result_dump(&r);
+	ck_assert_ptr_eq(strchr(line, '\n'), line + strlen(line) - 1); /* one line */
+	ck_assert_int_eq(api_result_undump(line, strlen(line), &back), 0);
+	ck_assert_int_eq(back.state, API_OK);
+	ck_assert_str_eq(back.url, r.url);
+	ck_assert_int_eq(back.http_status, 200);
+	ck_assert_ptr_null(back.error);
+	ck_assert(membership_equal(&back.membership, &r.membership));
+	ck_assert_int_eq(back.membership.last_ok_ms, r.membership.last_ok_ms);
+	api_result_free(&back);
+	free(line);
+	membership_free(&r.membership);
+
+	line = api_result_dump(&f);
+	ck_assert_int_eq(api_result_undump(line, strlen(line), &back), 0);
+	ck_assert_int_eq(back.state, API_UNAUTHORIZED);
+	ck_assert_ptr_null(back.url);
+	ck_assert_str_eq(back.error, f.error);
+	ck_assert_int_eq(back.membership.n, 0);
+	api_result_free(&back);
+	free(line);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(api_result_undump(bad[i], strlen(bad[i]), &back) == -EBADMSG, "%s",
+		              bad[i]);
+}
+END_TEST
+
 START_TEST(test_load_bad)
 {
 	static const char *const texts[] = {
@@ -449,6 +497,7 @@ membership_suite(void)
 
 	tcase_add_checked_fixture(tp, tu_tmpdir_setup, tu_tmpdir_teardown);
 	tcase_add_loop_test(tp, test_save_load, 0, ARRAY_SIZE(good_cases));
+	tcase_add_loop_test(tp, test_result_line, 0, ARRAY_SIZE(good_cases));
 	tcase_add_test(tp, test_load_bad);
 	suite_add_tcase(s, tp);
 	return s;

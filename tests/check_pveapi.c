@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "membership.h"
+#include "apiclient.h"
 #include "pveapi.h"
 #include "testutil.h"
 
@@ -858,7 +859,7 @@ END_TEST
 
 struct async_ctx {
 	sd_event *event;
-	struct pveapi *api;
+	struct apiclient *api;
 	const struct api_conf *conf;
 	int calls, restarts, ticks;
 	struct api_result r;
@@ -879,7 +880,7 @@ on_done(void *userdata, const struct api_result *r)
 		membership_copy(&x->r.membership, &r->membership);
 	if (x->restarts > 0) {
 		x->restarts--;
-		ck_assert_int_eq(pveapi_start(x->api, x->conf, &fast, on_done, x), 0);
+		ck_assert_int_eq(apiclient_start(x->api, x->conf, &fast, on_done, x), 0);
 	}
 }
 
@@ -923,26 +924,26 @@ START_TEST(test_async_failover)
 		return;
 	https_conf(&c, &conf, urls, &tok, &ca);
 	ck_assert_int_ge(sd_event_new(&x.event), 0);
-	ck_assert_int_eq(pveapi_new(x.event, &x.api), 0);
+	ck_assert_int_eq(apiclient_new(x.event, &x.api), 0);
 	ck_assert_int_ge(
 	    sd_event_add_time_relative(x.event, &tick, CLOCK_MONOTONIC, 50 * 1000, 1, on_tick, &x),
 	    0);
 	x.conf = &conf;
 	x.restarts = 1;
-	ck_assert(!pveapi_busy(x.api));
-	ck_assert_int_eq(pveapi_start(x.api, &conf, &fast, on_done, &x), 0);
-	ck_assert(pveapi_busy(x.api));
-	ck_assert_int_eq(pveapi_start(x.api, &conf, &fast, on_done, &x), -EBUSY);
+	ck_assert(!apiclient_busy(x.api));
+	ck_assert_int_eq(apiclient_start(x.api, &conf, &fast, on_done, &x), 0);
+	ck_assert(apiclient_busy(x.api));
+	ck_assert_int_eq(apiclient_start(x.api, &conf, &fast, on_done, &x), -EBUSY);
 	ck_assert_int_eq(x.calls, 0);
 	run_until(&x, 2, 60000);
 	ck_assert_int_eq(x.calls, 2);
 	check_result(&c, &x.r);
 	/* two stalls of 1.5 s each: the loop ran all along */
 	ck_assert_int_ge(x.ticks, 30);
-	ck_assert(!pveapi_busy(x.api));
+	ck_assert(!apiclient_busy(x.api));
 	api_result_free(&x.r);
 	sd_event_source_unref(tick);
-	pveapi_free(x.api);
+	apiclient_free(x.api);
 	sd_event_unref(x.event);
 }
 END_TEST
@@ -959,13 +960,13 @@ START_TEST(test_async_each_case)
 		return;
 	https_conf(c, &conf, urls, &tok, &ca);
 	ck_assert_int_ge(sd_event_new(&x.event), 0);
-	ck_assert_int_eq(pveapi_new(x.event, &x.api), 0);
-	ck_assert_int_eq(pveapi_start(x.api, &conf, case_opts(c), on_done, &x), 0);
+	ck_assert_int_eq(apiclient_new(x.event, &x.api), 0);
+	ck_assert_int_eq(apiclient_start(x.api, &conf, case_opts(c), on_done, &x), 0);
 	run_until(&x, 1, 60000);
 	ck_assert_int_eq(x.calls, 1);
 	check_result(c, &x.r);
 	api_result_free(&x.r);
-	pveapi_free(x.api);
+	apiclient_free(x.api);
 	sd_event_unref(x.event);
 }
 END_TEST
@@ -982,18 +983,18 @@ START_TEST(test_async_defer_cancel)
 	_cleanup_free_ char *tok = NULL, *ca = NULL;
 
 	ck_assert_int_ge(sd_event_new(&x.event), 0);
-	ck_assert_int_eq(pveapi_new(x.event, &x.api), 0);
-	ck_assert_int_eq(pveapi_start(x.api, &off, NULL, on_done, &x), -EINVAL);
-	ck_assert_int_eq(pveapi_start(x.api, &conf, NULL, on_done, &x), 0);
+	ck_assert_int_eq(apiclient_new(x.event, &x.api), 0);
+	ck_assert_int_eq(apiclient_start(x.api, &off, NULL, on_done, &x), -EINVAL);
+	ck_assert_int_eq(apiclient_start(x.api, &conf, NULL, on_done, &x), 0);
 	ck_assert_int_eq(x.calls, 0);
 	run_until(&x, 1, 5000);
 	ck_assert_int_eq(x.calls, 1);
 	ck_assert_int_eq(x.r.state, API_UNAUTHORIZED);
 
 	/* cancel a pending deferred end */
-	ck_assert_int_eq(pveapi_start(x.api, &conf, NULL, on_done, &x), 0);
-	pveapi_cancel(x.api);
-	ck_assert(!pveapi_busy(x.api));
+	ck_assert_int_eq(apiclient_start(x.api, &conf, NULL, on_done, &x), 0);
+	apiclient_cancel(x.api);
+	ck_assert(!apiclient_busy(x.api));
 
 	if (https > 0) {
 		tok = xasprintf("%s/token", workdir);
@@ -1001,18 +1002,18 @@ START_TEST(test_async_defer_cancel)
 		conf.token_file = tok;
 		conf.ca_file = ca;
 		/* cancel a request in flight */
-		ck_assert_int_eq(pveapi_start(x.api, &conf, &fast, on_done, &x), 0);
+		ck_assert_int_eq(apiclient_start(x.api, &conf, &fast, on_done, &x), 0);
 		run_until(&x, 2, 300);
-		ck_assert(pveapi_busy(x.api));
-		pveapi_cancel(x.api);
-		ck_assert(!pveapi_busy(x.api));
+		ck_assert(apiclient_busy(x.api));
+		apiclient_cancel(x.api);
+		ck_assert(!apiclient_busy(x.api));
 		/* and free one in flight */
-		ck_assert_int_eq(pveapi_start(x.api, &conf, &fast, on_done, &x), 0);
+		ck_assert_int_eq(apiclient_start(x.api, &conf, &fast, on_done, &x), 0);
 		run_until(&x, 2, 100);
 	}
 	ck_assert_int_eq(x.calls, 1);
 	api_result_free(&x.r);
-	pveapi_free(x.api);
+	apiclient_free(x.api);
 	sd_event_unref(x.event);
 }
 END_TEST
@@ -1144,6 +1145,8 @@ main(void)
 {
 	int r;
 
+	/* The asynchronous tests run the API client the daemon runs. */
+	setenv("PROXMESH_API_CLIENT", API_CLIENT_BIN, 1);
 	if (enter_netns())
 		https = start_server() > 0 ? 1 : -1;
 	r = tu_run(pveapi_suite());

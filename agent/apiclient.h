@@ -1,0 +1,43 @@
+/* apiclient.h - Proxmox API rounds in a helper process, driven by sd-event
+ *
+ * libcurl and its TLS stacks (OpenSSL, and GnuTLS through librtmp and
+ * libldap) cost the agent 7-8 MB of resident memory merely by being linked.
+ * So the agent does not link them: each round runs `proxmesh-api` (which
+ * does, see api.c), reads its one line of JSON (apiresult.h) from a pipe,
+ * and reaps it. One round at a time; a round that takes too long is killed
+ * and counts as unreachable. */
+#pragma once
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "apiresult.h"
+#include "config.h"
+#include "pveapi.h"
+
+/* Where the daemon finds the helper: PROXMESH_API_CLIENT, else this. */
+#ifndef PROXMESH_API_CLIENT
+#define PROXMESH_API_CLIENT "/usr/libexec/proxmesh/proxmesh-api"
+#endif
+
+/* Completion callback; r is only valid during the call. */
+typedef void (*apiclient_done_fn)(void *userdata, const struct api_result *r);
+
+struct apiclient;
+
+/* The helper's argv for conf and opts (NULL: the defaults), a
+ * NULL-terminated strv. */
+void apiclient_argv(const char *helper, const struct api_conf *conf,
+                    const struct pveapi_opts *opts, struct strv *argv);
+
+int apiclient_new(sd_event *event, struct apiclient **out);
+/* Start a round with conf (opts: NULL for the defaults); done is called
+ * from the event loop when it ends (it may start the next round). -EBUSY
+ * while a round is in flight, -EINVAL if conf is not enabled. */
+int apiclient_start(struct apiclient *c, const struct api_conf *conf,
+                    const struct pveapi_opts *opts, apiclient_done_fn done, void *userdata);
+bool apiclient_busy(const struct apiclient *c);
+/* Kill the round in flight, if any, without calling its callback. */
+void apiclient_cancel(struct apiclient *c);
+/* Cancel and free; NULL is fine. */
+void apiclient_free(struct apiclient *c);

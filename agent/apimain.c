@@ -1,0 +1,82 @@
+/* apimain.c - proxmesh-api: one round of Proxmox API requests (GET
+ * /cluster/status, TLS verified, see pveapi.h), printed on stdout as one
+ * line of JSON for the agent (apiclient.h). It is the only program of the
+ * package that links libcurl.
+ *
+ *   proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]
+ *                [--connect-timeout-ms N] [--timeout-ms N] -- URL...
+ *
+ * Exit status 0 when the round ran, whatever its outcome; 1 on bad usage. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apiresult.h"
+#include "config.h"
+#include "log.h"
+#include "pveapi.h"
+#include "util.h"
+
+static int
+usage(const char *why)
+{
+	fprintf(stderr, "proxmesh-api: %s\n"
+	                "usage: proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]"
+	                " -- URL...\n",
+	        why);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"token-file", required_argument, NULL, 't'},
+		{"ca-file", required_argument, NULL, 'c'},
+		{"fingerprint", required_argument, NULL, 'f'},
+		{"connect-timeout-ms", required_argument, NULL, 'C'},
+		{"timeout-ms", required_argument, NULL, 'T'},
+		{0},
+	};
+	struct api_conf conf = {.enabled = true};
+	struct pveapi_opts po = {0};
+	struct api_result r = {0};
+	unsigned long ms;
+	_cleanup_free_ char *line = NULL;
+	int o;
+
+	log_init(LOG_TO_STDERR, false);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 't':
+			conf.token_file = optarg;
+			break;
+		case 'c':
+			conf.ca_file = optarg;
+			break;
+		case 'f':
+			if (pveapi_parse_fingerprint(optarg, conf.fingerprint) < 0)
+				return usage("--fingerprint: not 32 hex pairs separated by colons");
+			conf.has_fingerprint = true;
+			break;
+		case 'C':
+		case 'T':
+			if (parse_uint(optarg, 1, 600000, &ms) < 0)
+				return usage("a timeout is 1 to 600000 ms");
+			*(o == 'C' ? &po.connect_timeout_ms : &po.timeout_ms) = (long)ms;
+			break;
+		default:
+			return usage("unknown option");
+		}
+	}
+	if (conf.token_file == NULL || optind >= argc)
+		return usage("--token-file and at least one URL are needed");
+	conf.urls = argv + optind;
+	conf.n_urls = (size_t)(argc - optind);
+	if (pveapi_fetch_sync(&conf, &po, &r) < 0)
+		return usage("cannot run a round");
+	line = api_result_dump(&r);
+	api_result_free(&r);
+	return fputs(line, stdout) < 0 || fflush(stdout) != 0 ? 1 : 0;
+}

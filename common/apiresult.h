@@ -1,0 +1,33 @@
+/* apiresult.h - the outcome of one round of Proxmox API requests, and its
+ * one-line JSON form: the API client (proxmesh-api, which links libcurl and
+ * its TLS stack) prints it, the daemon reads it. */
+#pragma once
+
+#include <stddef.h>
+
+#include "membership.h"
+
+/* Longest back-off between failing rounds, in seconds. */
+#define PVEAPI_BACKOFF_MAX 300
+
+struct api_result {
+	enum api_state state;
+	char *url;                    /* the URL that answered, or the one the state comes from */
+	long http_status;             /* 0 without an HTTP answer */
+	char *error;                  /* one sentence naming each URL tried; NULL when ok */
+	struct membership membership; /* only when ok; last_ok_ms set */
+};
+
+/* One line of JSON, newline-terminated (owned). */
+char *api_result_dump(const struct api_result *r);
+
+/* Read what api_result_dump wrote; -EBADMSG if it is not that. */
+int api_result_undump(const char *text, size_t len, struct api_result *out);
+
+/* Free what a result owns and zero it. */
+void api_result_free(struct api_result *r);
+
+/* Seconds to wait before the next round after failures failing rounds in a
+ * row: poll_interval doubled per failure, at most PVEAPI_BACKOFF_MAX (but
+ * never less than poll_interval). */
+unsigned pveapi_backoff(unsigned poll_interval, unsigned failures);
