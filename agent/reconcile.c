@@ -319,6 +319,38 @@ start_daemons(struct pass *p, const char *daemons, unsigned missing)
 	              FRR_START_WAIT_MS / 1000);
 }
 
+/* A fingerprint of FRR's state as far as a pass is concerned: FNV-1a over
+ * the running configuration of each daemon proxmesh configures, read over
+ * their sockets (no vtysh process), and over the desired configuration.
+ * 0 when a daemon does not answer. */
+static uint64_t
+frr_fingerprint(const struct pass *p, struct frr_version version)
+{
+	static const char *const daemons[] = {"zebra", "ospfd", "bfdd"};
+	_cleanup_free_ char *desired = render_frr_text(p->c, p->n, p->links, version);
+	uint64_t h = 14695981039346656037ULL;
+	struct frrvty v;
+
+	frrvty_init(&v);
+	v.timeout_ms = 2000;
+	for (size_t i = 0; i < ARRAY_SIZE(daemons) + 1; i++) {
+		_cleanup_free_ char *text = NULL;
+		const char *t = desired;
+
+		if (i < ARRAY_SIZE(daemons)) {
+			if (i == 2 && !p->c->bfd)
+				continue;
+			if (frrvty_show(&v, daemons[i], "show running-config", &text) < 0)
+				return 0;
+			t = text;
+		}
+		for (; *t; t++)
+			h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL; /* a separator */
+	}
+	return h ? h : 1;
+}
+
 static int
 step_frr(struct pass *p)
 {
@@ -329,6 +361,7 @@ step_frr(struct pass *p)
 	struct vtysh_result vr = {0};
 	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
 	unsigned missing = 0;
+	uint64_t fingerprint = 0;
 	char want_rid[16];
 	int r;
 
@@ -345,9 +378,25 @@ step_frr(struct pass *p)
 			return r;
 	}
 
+	/* The daemon's pass: nothing changed in FRR since a pass found it
+	 * converged, so there is nothing to read through vtysh. */
+	if (p->ctx->out == NULL && p->ctx->frr_seen != 0) {
+		fingerprint = frr_fingerprint(p, p->ctx->frr_seen_version);
+		if (fingerprint == p->ctx->frr_seen) {
+			p->res->frr_running = true;
+			p->res->version = p->ctx->frr_seen_version;
+			return 0;
+		}
+	}
+	p->ctx->frr_seen = 0;
+
 	r = read_frr(p, &live, &router_id);
 	if (r < 0)
 		goto out;
+	/* Taken before the full read, so a change made meanwhile is either
+	 * seen by that read or changes the next fingerprint. */
+	if (p->ctx->out == NULL)
+		fingerprint = frr_fingerprint(p, p->res->version);
 	render_frr(p->c, p->n, p->links, p->res->version, &desired);
 	frrdiff(&desired, &live, &p->ifnames, &cmds);
 	print_commands(p, &cmds);
@@ -360,6 +409,10 @@ step_frr(struct pass *p)
 	if (!p->apply || (cmds.n == 0 && !clear)) {
 		if (cmds.n || clear)
 			p->res->frr_commands += clear;
+		else if (p->apply) {
+			p->ctx->frr_seen = fingerprint;
+			p->ctx->frr_seen_version = p->res->version;
+		}
 		goto out;
 	}
 
