@@ -351,6 +351,39 @@ frr_fingerprint(const struct pass *p, struct frr_version version)
 	return h ? h : 1;
 }
 
+/* The fingerprint of the last pass that found FRR converged, kept in
+ * RUN_DIR/frr-seen for the next `proxmesh apply` or `plan` (a stale one is
+ * harmless: it only ever matches a converged FRR). */
+static int
+seen_load(struct reconcile_ctx *ctx)
+{
+	_cleanup_free_ char *path = xasprintf("%s/frr-seen", ctx->paths->run_dir);
+	_cleanup_free_ char *text = NULL;
+	unsigned long long fp;
+	unsigned major, minor;
+
+	if (read_file(path, 64, &text, NULL) < 0 ||
+	    sscanf(text, "%llx %u.%u", &fp, &major, &minor) != 3 || fp == 0)
+		return -ENOENT;
+	ctx->frr_seen = fp;
+	ctx->frr_seen_version = (struct frr_version){major, minor};
+	return 0;
+}
+
+static void
+seen_save(struct reconcile_ctx *ctx, uint64_t fp, struct frr_version version)
+{
+	_cleanup_free_ char *path = xasprintf("%s/frr-seen", ctx->paths->run_dir);
+	_cleanup_free_ char *text = xasprintf("%llx %u.%u\n", (unsigned long long)fp,
+	                                      version.major, version.minor);
+
+	ctx->frr_seen = fp;
+	ctx->frr_seen_version = version;
+	mkdir(ctx->paths->run_dir, 0755);
+	if (write_file_atomic(path, text, strlen(text), 0644) < 0)
+		log_debug("cannot write %s", path);
+}
+
 static int
 step_frr(struct pass *p)
 {
@@ -378,9 +411,9 @@ step_frr(struct pass *p)
 			return r;
 	}
 
-	/* The daemon's pass: nothing changed in FRR since a pass found it
-	 * converged, so there is nothing to read through vtysh. */
-	if (p->ctx->out == NULL && p->ctx->frr_seen != 0) {
+	/* Nothing changed in FRR since a pass found it converged: there is
+	 * nothing to read through vtysh. */
+	if (p->ctx->frr_seen != 0 || seen_load(p->ctx) == 0) {
 		fingerprint = frr_fingerprint(p, p->ctx->frr_seen_version);
 		if (fingerprint == p->ctx->frr_seen) {
 			p->res->frr_running = true;
@@ -395,8 +428,7 @@ step_frr(struct pass *p)
 		goto out;
 	/* Taken before the full read, so a change made meanwhile is either
 	 * seen by that read or changes the next fingerprint. */
-	if (p->ctx->out == NULL)
-		fingerprint = frr_fingerprint(p, p->res->version);
+	fingerprint = frr_fingerprint(p, p->res->version);
 	render_frr(p->c, p->n, p->links, p->res->version, &desired);
 	frrdiff(&desired, &live, &p->ifnames, &cmds);
 	print_commands(p, &cmds);
@@ -409,10 +441,8 @@ step_frr(struct pass *p)
 	if (!p->apply || (cmds.n == 0 && !clear)) {
 		if (cmds.n || clear)
 			p->res->frr_commands += clear;
-		else if (p->apply) {
-			p->ctx->frr_seen = fingerprint;
-			p->ctx->frr_seen_version = p->res->version;
-		}
+		else if (p->apply && fingerprint != 0)
+			seen_save(p->ctx, fingerprint, p->res->version);
 		goto out;
 	}
 

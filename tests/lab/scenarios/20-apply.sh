@@ -47,6 +47,8 @@ for h in "${HOSTS[@]}"; do
 	check "$h: second plan exits 0" pm "$h" plan
 	check "$h: second apply runs one vtysh process (no configuration command)" \
 		eval '[[ $(vtysh_calls '"$h"' apply) == 1 ]]'
+	check "$h: third apply runs none (FRR's daemons unchanged since a pass found them converged)" \
+		eval '[[ $(vtysh_calls '"$h"' apply) == 0 ]]'
 done
 
 # A cost change is one changed line on each side; the adjacency stays up.

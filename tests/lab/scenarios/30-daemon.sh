@@ -146,6 +146,12 @@ for h in "${PVE_HOSTS[@]}"; do
 	hexec "$h" systemctl reload proxmesh
 done
 
+# Drift made by hand is repaired by the periodic pass, which reads FRR
+# through vtysh only when a daemon's running configuration changed.
+hexec pve-1 vtysh -c 'configure terminal' -c 'interface nic3' -c 'ip ospf cost 77' >/dev/null
+check_within 45 "pve-1: drift made by hand through vtysh repaired by the daemon" \
+	eval "t=\$(hexec pve-1 vtysh -c 'show running-config') && [[ \$t == *'ip ospf cost 200'* && \$t != *'ip ospf cost 77'* ]]"
+
 # kill -9: systemd restarts the agent; the mesh does not notice.
 up0=$(nbr_uptime pve-1 nic4)
 pid=$(mainpid pve-1)
