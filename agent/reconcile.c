@@ -217,45 +217,80 @@ run_vtysh(struct pass *p, const char *const *cmds, size_t n, struct vtysh_result
 	}
 }
 
-/* Read the running config and OSPF's router id in one vtysh process. */
+/* FRR's running configuration as its daemons print it for themselves, over
+ * their vty sockets (vtysh joins the same texts): zebra and ospfd must
+ * answer; bfdd and FRR 10's mgmtd only when they run. No process is
+ * started. */
+static int
+read_frr_text(struct pass *p, char **text)
+{
+	static const char *const daemons[] = {"zebra", "ospfd", "bfdd", "mgmtd"};
+	struct frrvty v;
+	char *all = xstrdup("");
+
+	frrvty_init(&v);
+	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
+		_cleanup_free_ char *t = NULL;
+		char *next;
+		int r = frrvty_show(&v, daemons[i], "show running-config", &t);
+
+		if (r < 0 && i >= 2 && (r == -ENOENT || r == -ECONNREFUSED))
+			continue;
+		if (r < 0) {
+			free(all);
+			p->res->frr_running = false;
+			return failed(p, "FRR is not answering (%s: %s)", daemons[i],
+			              r == -ENOENT || r == -ECONNREFUSED ? "not running"
+			                                                : strerror(-r));
+		}
+		next = xasprintf("%s%s\n", all, t);
+		free(all);
+		all = next;
+	}
+	*text = all;
+	p->res->frr_running = true;
+	return 0;
+}
+
+/* Parse what read_frr_text read, and ask ospfd for the router id in use. */
+static int
+parse_frr(struct pass *p, const char *text, struct frrconf *live, char **router_id)
+{
+	_cleanup_free_ char *ospf = NULL;
+	struct frrvty v;
+	json_t *j;
+
+	*router_id = NULL;
+	if (frrconf_parse(text, live) < 0)
+		return failed(p, "cannot parse FRR's running config");
+	frrconf_merge(live);
+	frrvty_init(&v);
+	if (frrvty_show(&v, "ospfd", "show ip ospf json", &ospf) == 0) {
+		j = json_loads(ospf, 0, NULL);
+		if (json_is_object(j) && json_is_string(json_object_get(j, "routerId")))
+			*router_id = xstrdup(json_string_value(json_object_get(j, "routerId")));
+		json_decref(j);
+	}
+	return 0;
+}
+
+/* Both: read and parse the live configuration. */
 static int
 read_frr(struct pass *p, struct frrconf *live, char **router_id)
 {
-	static const char *const cmds[] = {"show running-config", "show ip ospf json"};
-	struct vtysh_result vr;
-	json_t *j = NULL;
-	char *end, *ver;
-	int r;
+	_cleanup_free_ char *text = NULL;
+	int r = read_frr_text(p, &text);
 
-	*router_id = NULL;
-	r = run_vtysh(p, cmds, 2, &vr);
-	if (r < 0)
-		return failed(p, "cannot run vtysh: %s", strerror(-r));
-	if (vr.status != 0 || strstr(vr.out, "\nend") == NULL) {
-		char *t = xstrdup(vtysh_result_text(&vr));
+	return r < 0 ? r : parse_frr(p, text, live, router_id);
+}
 
-		t[strcspn(t, "\n")] = '\0';
-		vtysh_result_free(&vr);
-		p->res->frr_running = false;
-		r = failed(p, "FRR is not answering (vtysh: %s)", *t ? t : "no output");
-		free(t);
-		return r;
-	}
-	p->res->frr_running = true;
-	ver = strstr(vr.out, "frr version ");
-	if (ver == NULL || frr_version_parse(ver + 12, &p->res->version) < 0)
-		p->res->version = (struct frr_version){8, 4};
-	end = strstr(vr.out, "\nend");
-	j = json_loads(end + 4, JSON_DISABLE_EOF_CHECK, NULL);
-	if (json_is_object(j) && json_is_string(json_object_get(j, "routerId")))
-		*router_id = xstrdup(json_string_value(json_object_get(j, "routerId")));
-	json_decref(j);
-	end[1] = '\0';
-	r = frrconf_parse(vr.out, live);
-	vtysh_result_free(&vr);
-	if (r < 0)
-		return failed(p, "cannot parse FRR's running config");
-	return 0;
+static void
+frr_version_of(const char *text, struct frr_version *v)
+{
+	const char *ver = strstr(text, "frr version ");
+
+	if (ver == NULL || frr_version_parse(ver + 12, v) < 0)
+		*v = (struct frr_version){8, 4};
 }
 
 /* Proxmox SDN owns /etc/frr/frr.conf; our lines go to frr.conf.local. */
@@ -320,31 +355,16 @@ start_daemons(struct pass *p, const char *daemons, unsigned missing)
 }
 
 /* A fingerprint of FRR's state as far as a pass is concerned: FNV-1a over
- * the running configuration of each daemon proxmesh configures, read over
- * their sockets (no vtysh process), and over the desired configuration.
- * 0 when a daemon does not answer. */
+ * the daemons' running configuration and the desired configuration. */
 static uint64_t
-frr_fingerprint(const struct pass *p, struct frr_version version)
+frr_fingerprint(const struct pass *p, const char *live, struct frr_version version)
 {
-	static const char *const daemons[] = {"zebra", "ospfd", "bfdd"};
 	_cleanup_free_ char *desired = render_frr_text(p->c, p->n, p->links, version);
+	const char *texts[] = {live, desired};
 	uint64_t h = 14695981039346656037ULL;
-	struct frrvty v;
 
-	frrvty_init(&v);
-	v.timeout_ms = 2000;
-	for (size_t i = 0; i < ARRAY_SIZE(daemons) + 1; i++) {
-		_cleanup_free_ char *text = NULL;
-		const char *t = desired;
-
-		if (i < ARRAY_SIZE(daemons)) {
-			if (i == 2 && !p->c->bfd)
-				continue;
-			if (frrvty_show(&v, daemons[i], "show running-config", &text) < 0)
-				return 0;
-			t = text;
-		}
-		for (; *t; t++)
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		for (const char *t = texts[i]; *t; t++)
 			h = (h ^ (unsigned char)*t) * 1099511628211ULL;
 		h = (h ^ 0xff) * 1099511628211ULL; /* a separator */
 	}
@@ -388,7 +408,7 @@ static int
 step_frr(struct pass *p)
 {
 	_cleanup_free_ char *daemons = xasprintf("%s/daemons", p->ctx->paths->frr_dir);
-	_cleanup_free_ char *router_id = NULL, *vtysh_error = NULL;
+	_cleanup_free_ char *router_id = NULL, *vtysh_error = NULL, *text = NULL;
 	struct frrconf desired = {0}, live = {0};
 	struct strv cmds = {0}, batch = {0};
 	struct vtysh_result vr = {0};
@@ -411,24 +431,22 @@ step_frr(struct pass *p)
 			return r;
 	}
 
-	/* Nothing changed in FRR since a pass found it converged: there is
-	 * nothing to read through vtysh. */
-	if (p->ctx->frr_seen != 0 || seen_load(p->ctx) == 0) {
-		fingerprint = frr_fingerprint(p, p->ctx->frr_seen_version);
-		if (fingerprint == p->ctx->frr_seen) {
-			p->res->frr_running = true;
-			p->res->version = p->ctx->frr_seen_version;
-			return 0;
-		}
-	}
+	r = read_frr_text(p, &text);
+	if (r < 0)
+		return r;
+	frr_version_of(text, &p->res->version);
+	/* Nothing changed in FRR since a pass found it converged: nothing to
+	 * compare. */
+	fingerprint = frr_fingerprint(p, text, p->res->version);
+	if ((p->ctx->frr_seen != 0 || seen_load(p->ctx) == 0) && fingerprint == p->ctx->frr_seen &&
+	    p->ctx->frr_seen_version.major == p->res->version.major &&
+	    p->ctx->frr_seen_version.minor == p->res->version.minor)
+		return 0;
 	p->ctx->frr_seen = 0;
 
-	r = read_frr(p, &live, &router_id);
+	r = parse_frr(p, text, &live, &router_id);
 	if (r < 0)
 		goto out;
-	/* Taken before the full read, so a change made meanwhile is either
-	 * seen by that read or changes the next fingerprint. */
-	fingerprint = frr_fingerprint(p, p->res->version);
 	render_frr(p->c, p->n, p->links, p->res->version, &desired);
 	frrdiff(&desired, &live, &p->ifnames, &cmds);
 	print_commands(p, &cmds);

@@ -96,6 +96,53 @@ frrconf_free(struct frrconf *c)
 	free_children(&c->root);
 }
 
+/* Move src's children into dst: a line dst already has is merged into it,
+ * the others are appended. src is left empty. */
+static void
+merge_into(struct frr_line *dst, struct frr_line *src)
+{
+	for (size_t i = 0; i < src->n_children; i++) {
+		struct frr_line *s = &src->children[i], *d = NULL;
+
+		for (size_t k = 0; k < dst->n_children && d == NULL; k++)
+			if (!strcmp(dst->children[k].text, s->text))
+				d = &dst->children[k];
+		if (d) {
+			merge_into(d, s);
+			free(s->text);
+		} else {
+			dst->children = xreallocarray(dst->children, dst->n_children + 1,
+			                              sizeof(*dst->children));
+			dst->children[dst->n_children++] = *s;
+		}
+	}
+	free(src->children);
+	src->children = NULL;
+	src->n_children = 0;
+}
+
+void
+frrconf_merge(struct frrconf *c)
+{
+	struct frr_line *root = &c->root;
+
+	for (size_t i = 0; i < root->n_children; i++) {
+		size_t j = i + 1;
+
+		while (j < root->n_children) {
+			if (strcmp(root->children[i].text, root->children[j].text) != 0) {
+				j++;
+				continue;
+			}
+			merge_into(&root->children[i], &root->children[j]);
+			free(root->children[j].text);
+			memmove(&root->children[j], &root->children[j + 1],
+			        (root->n_children - j - 1) * sizeof(*root->children));
+			root->n_children--;
+		}
+	}
+}
+
 /* A block header is closed by "exit" even when it is empty, as FRR prints
  * an empty "bfd" / " profile P" / "route-map ..." block. */
 static bool

@@ -23,6 +23,12 @@ int frrconf_parse(const char *text, struct frrconf *out);
 
 void frrconf_free(struct frrconf *c);
 
+/* Join what each FRR daemon prints for itself into one configuration, as
+ * vtysh does: top-level lines that occur more than once (the same
+ * "interface nic3" from ospfd and mgmtd, "hostname" from every daemon)
+ * become one, their lines merged the same way. */
+void frrconf_merge(struct frrconf *c);
+
 /* The child of parent with exactly this text, or NULL. */
 const struct frr_line *frrconf_find(const struct frr_line *parent, const char *text);
 

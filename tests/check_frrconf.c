@@ -2,6 +2,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "frrconf.h"
@@ -174,6 +175,84 @@ END_TEST
 
 /* Blocks of other daemons nest as FRR prints them; "exit-address-family"
  * closes nothing by itself, indentation does. */
+/* Every line of the tree as "parent/…/line", into sv. */
+static void
+collect_paths(const struct frr_line *l, const char *prefix, struct strv *sv)
+{
+	for (size_t i = 0; i < l->n_children; i++) {
+		char *path = xasprintf("%s/%s", prefix, l->children[i].text);
+
+		collect_paths(&l->children[i], path, sv);
+		strv_push(sv, path);
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What the daemons print for themselves (over their vty sockets), joined by
+ * frrconf_merge, is what vtysh prints, line for line, in another order. */
+START_TEST(test_merge_daemons)
+{
+	static const char *const hosts[] = {"frr-8.4/pve-1", "frr-10.3/pve-2"};
+	static const char *const daemons[] = {"zebra", "ospfd", "bfdd", "mgmtd"};
+	/* vtysh's own lines */
+	static const char *const vtysh_only[] = {"/Building configuration...",
+	                                         "/Current configuration:",
+	                                         "/service integrated-vtysh-config"};
+	_cleanup_free_ char *vpath = xasprintf("%s.daemons/vtysh.txt", hosts[_i]);
+	_cleanup_free_ char *vtext = tu_read_data(vpath);
+	char *joined = xstrdup("");
+	struct frrconf a, b;
+	struct strv pa = {0}, pb = {0};
+	size_t k = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s.daemons/%s.txt", TEST_DATA, hosts[_i],
+		                                      daemons[i]);
+		_cleanup_free_ char *text = NULL;
+		char *next;
+
+		if (read_file(path, 1 << 20, &text, NULL) < 0)
+			continue; /* mgmtd is FRR 10's */
+		next = xasprintf("%s%s", joined, text);
+		free(joined);
+		joined = next;
+	}
+	ck_assert_int_eq(frrconf_parse(vtext, &a), 0);
+	ck_assert_int_eq(frrconf_parse(joined, &b), 0);
+	frrconf_merge(&b);
+	collect_paths(&a.root, "", &pa);
+	collect_paths(&b.root, "", &pb);
+	qsort(pa.v, pa.n, sizeof(char *), cmp_str);
+	qsort(pb.v, pb.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < pa.n; i++) {
+		bool skip = false;
+
+		for (size_t v = 0; v < ARRAY_SIZE(vtysh_only); v++)
+			skip |= !strcmp(pa.v[i], vtysh_only[v]);
+		if (skip)
+			continue;
+		ck_assert_msg(k < pb.n, "%s: \"%s\" missing", hosts[_i], pa.v[i]);
+		ck_assert_str_eq(pa.v[i], pb.v[k]);
+		k++;
+	}
+	ck_assert_uint_eq(k, pb.n);
+	/* the joined text had each interface twice on FRR 10 (ospfd, mgmtd) */
+	ck_assert_ptr_nonnull(frrconf_find(&b.root, "interface nic3"));
+	ck_assert_ptr_nonnull(frrconf_find(frrconf_find(&b.root, "interface nic3"),
+	                                     "ip ospf area 0.0.0.0"));
+	strv_free(&pa);
+	strv_free(&pb);
+	frrconf_free(&a);
+	frrconf_free(&b);
+	free(joined);
+}
+END_TEST
+
 START_TEST(test_nesting)
 {
 	static const char text[] = "frr version 8.4.4\n"
@@ -325,6 +404,7 @@ frrconf_suite(void)
 
 	tcase_add_loop_test(tc, test_samples, 0, ARRAY_SIZE(samples));
 	tcase_add_loop_test(tc, test_round_trip, 0, ARRAY_SIZE(samples));
+	tcase_add_loop_test(tc, test_merge_daemons, 0, 2);
 	tcase_add_test(tc, test_nesting);
 	tcase_add_test(tc, test_odd);
 	tcase_add_test(tc, test_build_and_format);
