@@ -19,6 +19,7 @@ static const struct {
 	{"ip ospf cost ", 3, false},
 	{"ip ospf hello-interval ", 3, false},
 	{"ip ospf dead-interval ", 3, false},
+	{"ip ospf retransmit-interval ", 3, false},
 	{"ip ospf network ", 3, false},
 	{"ip ospf priority ", 3, false},
 	{"ip ospf bfd profile ", 4, false},
@@ -201,6 +202,18 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 	}
 	if (rm.n > 1)
 		qsort(rm.v, rm.n, sizeof(char *), cmp_rev);
+	/* An interface joins the area last, once its network type and timers
+	 * are set: joining first would bring it up as broadcast with 10/40 s
+	 * timers and reset it a moment later (a neighbour sees a dead-interval
+	 * mismatch and an adjacency forms twice). */
+	for (size_t i = 0; i + 1 < add.n; i++)
+		if (!strncmp(add.v[i], "ip ospf area ", 13)) {
+			char *area = add.v[i];
+
+			memmove(&add.v[i], &add.v[i + 1], (add.n - i - 1) * sizeof(char *));
+			add.v[add.n - 1] = area;
+			break;
+		}
 	emit_block(&d->ph[PH_NETWORK], header, &net);
 	emit_block(&d->ph[PH_REMOVE], header, &rm);
 	emit_block(&d->ph[add_phase], header, &add);

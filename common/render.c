@@ -121,6 +121,11 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	if (c->hello_interval != FRR_HELLO_DEFAULT)
 		addf(i, "ip ospf hello-interval %u", c->hello_interval);
 	addf(i, "ip ospf network point-to-point");
+	/* LSAs flooded while adjacencies form wait for the retransmit
+	 * interval when they are not acknowledged: 5 s by default, far too
+	 * long on a direct cable (routes took 12-15 s after a boot instead of
+	 * 3-4 s). */
+	addf(i, "ip ospf retransmit-interval %u", RENDER_RETRANSMIT_INTERVAL);
 	/* vtysh prints an interface's lines sorted. */
 	qsort(i->children, i->n_children, sizeof(*i->children), cmp_text);
 }

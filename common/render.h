@@ -19,6 +19,7 @@ struct frr_version {
 #define RENDER_SPF_MAX_HOLD 1000
 #define RENDER_LSA_INTERVAL 100
 #define RENDER_LSA_MIN_ARRIVAL 50
+#define RENDER_RETRANSMIT_INTERVAL 1 /* seconds, on every link */
 
 /* Parse "8.4.4", "10.3" or "FRRouting 10.3 (host) on Linux …"-free forms. */
 int frr_version_parse(const char *s, struct frr_version *out);

@@ -330,6 +330,7 @@ START_TEST(test_pbs_exact)
 	                       " ip ospf dead-interval 3\n"
 	                       " ip ospf hello-interval 1\n"
 	                       " ip ospf network point-to-point\n"
+	                  " ip ospf retransmit-interval 1\n"
 	                       "exit\n"
 	                       "!\n"
 	                       "interface nic4\n"
@@ -340,6 +341,7 @@ START_TEST(test_pbs_exact)
 	                       " ip ospf dead-interval 3\n"
 	                       " ip ospf hello-interval 1\n"
 	                       " ip ospf network point-to-point\n"
+	                  " ip ospf retransmit-interval 1\n"
 	                       "exit\n"
 	                       "!\n"
 	                       "router ospf\n"
@@ -385,6 +387,7 @@ START_TEST(test_auth)
 	    "ip ospf hello-interval 2",
 	    "ip ospf message-digest-key 1 md5 s3cretKey",
 	    "ip ospf network point-to-point",
+	    "ip ospf retransmit-interval 1",
 	};
 
 	render_tree(c, "qdev", v84, &tree);
