@@ -20,5 +20,6 @@ paths_init(struct paths *p)
 	p->frr_dir = env_or("PROXMESH_FRR_DIR", "/etc/frr");
 	p->ifupdown_file = env_or("PROXMESH_IFUPDOWN_FILE", "/etc/network/interfaces.d/proxmesh");
 	p->ifupdown_main = env_or("PROXMESH_IFUPDOWN_MAIN", "/etc/network/interfaces");
+	p->sysctl_file = env_or("PROXMESH_SYSCTL_FILE", "/etc/sysctl.d/90-proxmesh.conf");
 	p->sdn_marker = env_or("PROXMESH_SDN_MARKER", "/etc/pve/sdn/.running-config");
 }

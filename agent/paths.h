@@ -8,10 +8,11 @@ struct paths {
 	const char *frr_dir;       /* /etc/frr */
 	const char *ifupdown_file; /* /etc/network/interfaces.d/proxmesh */
 	const char *ifupdown_main; /* /etc/network/interfaces */
+	const char *sysctl_file;   /* /etc/sysctl.d/90-proxmesh.conf */
 	const char *sdn_marker;    /* /etc/pve/sdn/.running-config */
 };
 
 /* The package defaults, overridden by PROXMESH_CONFIG, PROXMESH_STATE_DIR,
  * PROXMESH_RUN_DIR, PROXMESH_FRR_DIR, PROXMESH_IFUPDOWN_FILE,
- * PROXMESH_IFUPDOWN_MAIN and PROXMESH_SDN_MARKER. */
+ * PROXMESH_IFUPDOWN_MAIN, PROXMESH_SYSCTL_FILE and PROXMESH_SDN_MARKER. */
 void paths_init(struct paths *p);

@@ -105,7 +105,8 @@ step_interfaces(struct pass *p)
 {
 	_cleanup_free_ char *state = xasprintf("%s/addresses", p->ctx->paths->state_dir);
 	_cleanup_free_ char *ifupdown = ifplan_render_ifupdown(&p->ifplan);
-	_cleanup_free_ char *warning = NULL, *err = NULL, *current = NULL;
+	_cleanup_free_ char *sysctls = ifplan_render_sysctl(&p->ifplan);
+	_cleanup_free_ char *warning = NULL, *err = NULL, *current = NULL, *cur_sysctl = NULL;
 	struct ifaddr_list previous = {0}, record = {0};
 	struct if_changes ch = {0};
 	struct strv errors = {0};
@@ -133,6 +134,11 @@ step_interfaces(struct pass *p)
 		say(p, "# write %s", p->ctx->paths->ifupdown_file);
 		p->res->if_changes++;
 	}
+	if (read_file(p->ctx->paths->sysctl_file, 1024 * 1024, &cur_sysctl, NULL) < 0 ||
+	    strcmp(cur_sysctl, sysctls) != 0) {
+		say(p, "# write %s", p->ctx->paths->sysctl_file);
+		p->res->if_changes++;
+	}
 	if (!p->apply)
 		goto out;
 
@@ -146,6 +152,8 @@ step_interfaces(struct pass *p)
 		warn(p, "cannot write %s", state);
 	if (ifupdown_write(p->ctx->paths->ifupdown_file, ifupdown) < 0)
 		warn(p, "cannot write %s", p->ctx->paths->ifupdown_file);
+	if (ifupdown_write(p->ctx->paths->sysctl_file, sysctls) < 0)
+		warn(p, "cannot write %s", p->ctx->paths->sysctl_file);
 	if (r != 0)
 		r = failed(p, "%d interface change%s failed: %s", r, r == 1 ? "" : "s",
 		           errors.n ? errors.v[0] : "netlink error");

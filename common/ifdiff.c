@@ -235,15 +235,6 @@ live_if_find_addr(const struct live_if *i, const struct prefix4 *a)
 	return NULL;
 }
 
-void
-ifdiff_sysctl_name(const char *path, char *buf, size_t size)
-{
-	size_t o = 0;
-
-	for (const char *s = path; *s && o + 1 < size; s++)
-		buf[o++] = *s == '/' ? '.' : *s == '.' ? '/' : *s;
-	buf[o] = '\0';
-}
 
 static struct if_change *
 push(struct if_changes *c, enum if_change_kind kind, const struct live_if *li)
@@ -319,7 +310,7 @@ ifdiff_compute(const struct ifplan *plan, const struct live_state *live,
 			continue;
 		ch = push(out, IFC_SYSCTL, NULL);
 		ch->sysctl = *s;
-		ifdiff_sysctl_name(s->path, name, sizeof(name));
+		ifplan_sysctl_name(s->path, name, sizeof(name));
 		ch->text = xasprintf("sysctl -w %s=%s", name, s->value);
 	}
 

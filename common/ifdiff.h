@@ -106,6 +106,3 @@ void ifdiff_compute(const struct ifplan *plan, const struct live_state *live,
 
 void if_changes_free(struct if_changes *c);
 
-/* "net/ipv4/conf/nic3/rp_filter" -> "net.ipv4.conf.nic3.rp_filter" (a dot in
- * a component becomes '/', as sysctl(8) expects). */
-void ifdiff_sysctl_name(const char *path, char *buf, size_t size);

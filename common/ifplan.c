@@ -129,6 +129,34 @@ ifplan_sysctl_ifname(const char *path, char buf[static IFNAMSIZ])
  * loopback carries service addresses. The address thus exists at boot whether
  * or not FRR or proxmesh run.
  */
+void
+ifplan_sysctl_name(const char *path, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (const char *s = path; *s && o + 1 < size; s++)
+		buf[o++] = *s == '/' ? '.' : *s == '.' ? '/' : *s;
+	buf[o] = '\0';
+}
+
+char *
+ifplan_render_sysctl(const struct ifplan *p)
+{
+	char *out = xstrdup("# Written by proxmesh from /etc/proxmesh/proxmesh.conf: do not edit,\n"
+	                    "# change the configuration instead. systemd-sysctl applies the\n"
+	                    "# settings of an interface when it appears.\n");
+
+	for (size_t i = 0; i < p->n_sysctls; i++) {
+		char name[sizeof(p->sysctls[i].path)], *next;
+
+		ifplan_sysctl_name(p->sysctls[i].path, name, sizeof(name));
+		next = xasprintf("%s%s = %s\n", out, name, p->sysctls[i].value);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 char *
 ifplan_render_ifupdown(const struct ifplan *p)
 {

@@ -37,6 +37,14 @@ void ifplan_free(struct ifplan *p);
 /* The /etc/network/interfaces.d/proxmesh text for ifupdown2 (owned string). */
 char *ifplan_render_ifupdown(const struct ifplan *p);
 
+/* The /etc/sysctl.d/90-proxmesh.conf text: the plan's kernel settings, so
+ * that they hold from early boot on, before the agent runs (owned). */
+char *ifplan_render_sysctl(const struct ifplan *p);
+
+/* "net/ipv4/conf/nic3/rp_filter" -> "net.ipv4.conf.nic3.rp_filter" (a dot in
+ * a component becomes '/', as sysctl(8) expects). */
+void ifplan_sysctl_name(const char *path, char *buf, size_t size);
+
 /* A person-readable description of the plan (owned string). */
 char *ifplan_render_text(const struct ifplan *p);
 

@@ -7,7 +7,8 @@
 #define IFUPDOWN_MAIN "/etc/network/interfaces"
 
 /* Write text to path (atomically, mode 0644) unless it already holds exactly
- * that; 1 when written, 0 when unchanged, negative errno on error. */
+ * that; 1 when written, 0 when unchanged, negative errno on error. (Also
+ * used for the sysctl.d file.) */
 int ifupdown_write(const char *path, const char *text);
 
 /* Whether an interfaces(5) text sources the folder of file (a "source" line

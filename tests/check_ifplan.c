@@ -131,6 +131,35 @@ START_TEST(test_render_ifupdown)
 }
 END_TEST
 
+/* The kernel settings as sysctl.d(5) lines: forwarding off on the PBS. */
+START_TEST(test_render_sysctl)
+{
+	struct config *c = load("");
+	struct ifplan p;
+	_cleanup_free_ char *text = NULL, *t2 = NULL;
+
+	build(c, "pbs", &p);
+	text = ifplan_render_sysctl(&p);
+	ck_assert_str_eq(text,
+	                 "# Written by proxmesh from /etc/proxmesh/proxmesh.conf: do not edit,\n"
+	                 "# change the configuration instead. systemd-sysctl applies the\n"
+	                 "# settings of an interface when it appears.\n"
+	                 "net.ipv4.ip_forward = 0\n"
+	                 "net.ipv4.conf.all.forwarding = 0\n"
+	                 "net.ipv4.fib_multipath_hash_policy = 1\n"
+	                 "net.ipv4.conf.nic3.rp_filter = 2\n"
+	                 "net.ipv4.conf.nic3.ignore_routes_with_linkdown = 1\n"
+	                 "net.ipv4.conf.nic4.rp_filter = 2\n"
+	                 "net.ipv4.conf.nic4.ignore_routes_with_linkdown = 1\n");
+	ifplan_free(&p);
+	build(c, "pve-1", &p);
+	t2 = ifplan_render_sysctl(&p);
+	ck_assert_ptr_nonnull(strstr(t2, "\nnet.ipv4.ip_forward = 1\n"));
+	ifplan_free(&p);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_render_ifupdown_no_mtu_no_loopback)
 {
 	struct config *c = load("");
@@ -514,7 +543,7 @@ START_TEST(test_sysctl_names)
 {
 	char buf[128], dev[IFNAMSIZ];
 
-	ifdiff_sysctl_name("net/ipv4/conf/nic3.100/rp_filter", buf, sizeof(buf));
+	ifplan_sysctl_name("net/ipv4/conf/nic3.100/rp_filter", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "net.ipv4.conf.nic3/100.rp_filter");
 	ck_assert_str_eq(ifplan_sysctl_ifname("net/ipv4/conf/nic3/rp_filter", dev), "nic3");
 	ck_assert_ptr_null(ifplan_sysctl_ifname("net/ipv4/conf/all/forwarding", dev));
@@ -593,6 +622,7 @@ ifplan_suite(void)
 	tcase_add_test(tc, test_build_transit);
 	tcase_add_test(tc, test_build_endpoint_mtu);
 	tcase_add_test(tc, test_render_ifupdown);
+	tcase_add_test(tc, test_render_sysctl);
 	tcase_add_test(tc, test_render_ifupdown_no_mtu_no_loopback);
 	tcase_add_test(tc, test_render_text);
 	suite_add_tcase(s, tc);
