@@ -34,8 +34,8 @@ struct apiclient {
 };
 
 void
-apiclient_argv(const char *helper, const struct api_conf *conf,
-               const struct pveapi_opts *opts, struct strv *argv)
+apiclient_argv(const char *helper, const struct api_conf *conf, const struct pveapi_opts *opts,
+               struct strv *argv)
 {
 	strv_push_dup(argv, helper);
 	if (opts && opts->connect_timeout_ms > 0)
@@ -118,11 +118,12 @@ complete(struct apiclient *c, bool timed_out)
 	} else if (too_big || buf == NULL || api_result_undump(buf, len, &r) < 0) {
 		r.state = API_UNREACHABLE;
 		if (WIFSIGNALED(status))
-			r.error = xasprintf("the API client was killed by signal %d",
-			                    WTERMSIG(status));
+			r.error =
+			    xasprintf("the API client was killed by signal %d", WTERMSIG(status));
 		else
-			r.error = xasprintf("the API client failed (exit status %d; see the journal)",
-			                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			r.error =
+			    xasprintf("the API client failed (exit status %d; see the journal)",
+			              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
 	c->done(c->userdata, &r);
 	api_result_free(&r);
@@ -160,8 +161,8 @@ on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 }
 
 int
-apiclient_start(struct apiclient *c, const struct api_conf *conf,
-                const struct pveapi_opts *opts, apiclient_done_fn done, void *userdata)
+apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct pveapi_opts *opts,
+                apiclient_done_fn done, void *userdata)
 {
 	long per_url = opts && opts->timeout_ms > 0 ? opts->timeout_ms : URL_MS_DEFAULT;
 	const char *helper = getenv("PROXMESH_API_CLIENT");

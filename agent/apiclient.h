@@ -27,8 +27,8 @@ struct apiclient;
 
 /* The helper's argv for conf and opts (NULL: the defaults), a
  * NULL-terminated strv. */
-void apiclient_argv(const char *helper, const struct api_conf *conf,
-                    const struct pveapi_opts *opts, struct strv *argv);
+void apiclient_argv(const char *helper, const struct api_conf *conf, const struct pveapi_opts *opts,
+                    struct strv *argv);
 
 int apiclient_new(sd_event *event, struct apiclient **out);
 /* Start a round with conf (opts: NULL for the defaults); done is called

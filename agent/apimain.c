@@ -21,9 +21,10 @@
 static int
 usage(const char *why)
 {
-	fprintf(stderr, "proxmesh-api: %s\n"
-	                "usage: proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]"
-	                " -- URL...\n",
+	fprintf(stderr,
+	        "proxmesh-api: %s\n"
+	        "usage: proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]"
+	        " -- URL...\n",
 	        why);
 	return 1;
 }
@@ -32,12 +33,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"token-file", required_argument, NULL, 't'},
-		{"ca-file", required_argument, NULL, 'c'},
-		{"fingerprint", required_argument, NULL, 'f'},
-		{"connect-timeout-ms", required_argument, NULL, 'C'},
-		{"timeout-ms", required_argument, NULL, 'T'},
-		{0},
+	    {"token-file", required_argument, NULL, 't'},
+	    {"ca-file", required_argument, NULL, 'c'},
+	    {"fingerprint", required_argument, NULL, 'f'},
+	    {"connect-timeout-ms", required_argument, NULL, 'C'},
+	    {"timeout-ms", required_argument, NULL, 'T'},
+	    {0},
 	};
 	struct api_conf conf = {.enabled = true};
 	struct pveapi_opts po = {0};

@@ -10,11 +10,10 @@
 char *
 api_result_dump(const struct api_result *r)
 {
-	json_auto_t *root = json_pack("{s:s, s:s*, s:I, s:s*, s:o*}", "state",
-	                              api_state_str(r->state), "url", r->url, "http_status",
-	                              (json_int_t)r->http_status, "error", r->error, "membership",
-	                              r->state == API_OK ? membership_to_json(&r->membership)
-	                                                 : NULL);
+	json_auto_t *root =
+	    json_pack("{s:s, s:s*, s:I, s:s*, s:o*}", "state", api_state_str(r->state), "url",
+	              r->url, "http_status", (json_int_t)r->http_status, "error", r->error,
+	              "membership", r->state == API_OK ? membership_to_json(&r->membership) : NULL);
 	char *line;
 
 	if (root == NULL)
@@ -36,9 +35,9 @@ api_result_undump(const char *text, size_t len, struct api_result *out)
 	json_int_t status = 0;
 	json_t *m = NULL;
 
-	if (root == NULL || json_unpack(root, "{s:s, s?s, s:I, s?s, s?o}", "state", &state, "url",
-	                                &url, "http_status", &status, "error", &error,
-	                                "membership", &m) < 0)
+	if (root == NULL ||
+	    json_unpack(root, "{s:s, s?s, s:I, s?s, s?o}", "state", &state, "url", &url,
+	                "http_status", &status, "error", &error, "membership", &m) < 0)
 		return -EBADMSG;
 	if (api_state_parse(state, &r.state) < 0 || status < 0 || status > 999 ||
 	    (r.state == API_OK) != (m != NULL))

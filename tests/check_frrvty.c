@@ -147,7 +147,8 @@ START_TEST(command_refused)
 {
 	char *out;
 
-	start_daemon(REPLY_CODE, "show ip ospf nope json", "% Unknown command: show ip ospf nope json\n", 4096);
+	start_daemon(REPLY_CODE, "show ip ospf nope json",
+	             "% Unknown command: show ip ospf nope json\n", 4096);
 	ck_assert_int_eq(frrvty_show(&vty, "ospfd", "show ip ospf nope json", &out), -EPROTO);
 	ck_assert_ptr_nonnull(out);
 	ck_assert_ptr_nonnull(strstr(out, "% Unknown command"));
@@ -193,8 +194,8 @@ END_TEST
 START_TEST(only_show_commands)
 {
 	static const char *const bad[] = {
-		"configure terminal", "write memory", "show ip ospf\nconfigure terminal",
-		"show ip ospf json\r", "show\tip", "",
+	    "configure terminal",  "write memory", "show ip ospf\nconfigure terminal",
+	    "show ip ospf json\r", "show\tip",     "",
 	};
 	char *out = (char *)1;
 
