@@ -548,6 +548,7 @@ daemon_main(struct cli *cli)
 	d.rctx.paths = &cli->paths;
 	vtysh_init(&d.rctx.vtysh);
 	frrvty_init(&d.vty);
+	d.vty.timeout_ms = 2000; /* four commands per poll, well inside WatchdogSec */
 	mkdir(cli->paths.state_dir, 0755);
 
 	/* The last known membership survives a restart during an API outage. */

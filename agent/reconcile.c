@@ -23,6 +23,9 @@
 
 #define LOCK_RETRIES 4
 #define FRR_START_WAIT_MS 60000
+/* One show command over a daemon's socket; a pass reads five, and in the
+ * daemon it blocks the loop: well inside WatchdogSec. */
+#define FRR_READ_TIMEOUT_MS 3000
 #define LOCAL_BEGIN "! proxmesh begin: managed by proxmesh, do not edit"
 #define LOCAL_END "! proxmesh end"
 
@@ -237,6 +240,7 @@ read_frr_text(struct pass *p, char **text)
 	char *all = xstrdup("");
 
 	frrvty_init(&v);
+	v.timeout_ms = FRR_READ_TIMEOUT_MS;
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
 		_cleanup_free_ char *t = NULL;
 		char *next;
@@ -273,6 +277,7 @@ parse_frr(struct pass *p, const char *text, struct frrconf *live, char **router_
 		return failed(p, "cannot parse FRR's running config");
 	frrconf_merge(live);
 	frrvty_init(&v);
+	v.timeout_ms = FRR_READ_TIMEOUT_MS;
 	if (frrvty_show(&v, "ospfd", "show ip ospf json", &ospf) == 0) {
 		j = json_loads(ospf, 0, NULL);
 		if (json_is_object(j) && json_is_string(json_object_get(j, "routerId")))
