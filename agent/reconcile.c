@@ -3,7 +3,6 @@
 #include "reconcile.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 #include "frrconf.h"
 #include "frrdaemons.h"
 #include "frrdiff.h"
+#include "frrjson.h"
 #include "frrvty.h"
 #include "ifdiff.h"
 #include "ifplan.h"
@@ -103,13 +103,26 @@ failed(struct pass *p, const char *fmt, ...)
 	return -EIO;
 }
 
+/* A file proxmesh keeps whole (ifupdown2's, sysctl.d's): say that it is
+ * to be written when it does not hold text yet. */
+static void
+file_pending(struct pass *p, const char *path, const char *text)
+{
+	_cleanup_free_ char *current = NULL;
+
+	if (read_file(path, 1024 * 1024, &current, NULL) == 0 && strcmp(current, text) == 0)
+		return;
+	say(p, "# write %s", path);
+	p->res->if_changes++;
+}
+
 static int
 step_interfaces(struct pass *p)
 {
 	_cleanup_free_ char *state = xasprintf("%s/addresses", p->ctx->paths->state_dir);
 	_cleanup_free_ char *ifupdown = ifplan_render_ifupdown(&p->ifplan);
 	_cleanup_free_ char *sysctls = ifplan_render_sysctl(&p->ifplan);
-	_cleanup_free_ char *warning = NULL, *err = NULL, *current = NULL, *cur_sysctl = NULL;
+	_cleanup_free_ char *warning = NULL, *err = NULL;
 	struct ifaddr_list previous = {0}, record = {0};
 	struct if_changes ch = {0};
 	struct strv errors = {0};
@@ -132,16 +145,8 @@ step_interfaces(struct pass *p)
 	warning = ifupdown_check_sourced(p->ctx->paths->ifupdown_main, p->ctx->paths->ifupdown_file);
 	if (warning)
 		warn(p, "%s", warning);
-	if (read_file(p->ctx->paths->ifupdown_file, 1024 * 1024, &current, NULL) < 0 ||
-	    strcmp(current, ifupdown) != 0) {
-		say(p, "# write %s", p->ctx->paths->ifupdown_file);
-		p->res->if_changes++;
-	}
-	if (read_file(p->ctx->paths->sysctl_file, 1024 * 1024, &cur_sysctl, NULL) < 0 ||
-	    strcmp(cur_sysctl, sysctls) != 0) {
-		say(p, "# write %s", p->ctx->paths->sysctl_file);
-		p->res->if_changes++;
-	}
+	file_pending(p, p->ctx->paths->ifupdown_file, ifupdown);
+	file_pending(p, p->ctx->paths->sysctl_file, sysctls);
 	if (!p->apply)
 		goto out;
 
@@ -270,7 +275,8 @@ parse_frr(struct pass *p, const char *text, struct frrconf *live, char **router_
 {
 	_cleanup_free_ char *ospf = NULL;
 	struct frrvty v;
-	json_t *j;
+	struct in_addr rid;
+	char buf[16];
 
 	*router_id = NULL;
 	if (frrconf_parse(text, live) < 0)
@@ -278,12 +284,9 @@ parse_frr(struct pass *p, const char *text, struct frrconf *live, char **router_
 	frrconf_merge(live);
 	frrvty_init(&v);
 	v.timeout_ms = FRR_READ_TIMEOUT_MS;
-	if (frrvty_show(&v, "ospfd", "show ip ospf json", &ospf) == 0) {
-		j = json_loads(ospf, 0, NULL);
-		if (json_is_object(j) && json_is_string(json_object_get(j, "routerId")))
-			*router_id = xstrdup(json_string_value(json_object_get(j, "routerId")));
-		json_decref(j);
-	}
+	if (frrvty_show(&v, "ospfd", "show ip ospf json", &ospf) == 0 &&
+	    frrjson_parse_router_id(ospf, &rid) == 0)
+		*router_id = xstrdup(ip4_str(rid, buf));
 	return 0;
 }
 
@@ -370,9 +373,9 @@ start_daemons(struct pass *p, const char *daemons, unsigned missing)
 /* A fingerprint of FRR's state as far as a pass is concerned: FNV-1a over
  * the daemons' running configuration and the desired configuration. */
 static uint64_t
-frr_fingerprint(const struct pass *p, const char *live, struct frr_version version)
+frr_fingerprint(const char *live, const struct frrconf *want)
 {
-	_cleanup_free_ char *desired = render_frr_text(p->c, p->n, p->links, version);
+	_cleanup_free_ char *desired = frrconf_format(want);
 	const char *texts[] = {live, desired};
 	uint64_t h = 14695981039346656037ULL;
 
@@ -393,25 +396,20 @@ seen_load(struct reconcile_ctx *ctx)
 	_cleanup_free_ char *path = xasprintf("%s/frr-seen", ctx->paths->run_dir);
 	_cleanup_free_ char *text = NULL;
 	unsigned long long fp;
-	unsigned major, minor;
 
-	if (read_file(path, 64, &text, NULL) < 0 ||
-	    sscanf(text, "%llx %u.%u", &fp, &major, &minor) != 3 || fp == 0)
+	if (read_file(path, 64, &text, NULL) < 0 || sscanf(text, "%llx", &fp) != 1 || fp == 0)
 		return -ENOENT;
 	ctx->frr_seen = fp;
-	ctx->frr_seen_version = (struct frr_version){major, minor};
 	return 0;
 }
 
 static void
-seen_save(struct reconcile_ctx *ctx, uint64_t fp, struct frr_version version)
+seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 {
 	_cleanup_free_ char *path = xasprintf("%s/frr-seen", ctx->paths->run_dir);
-	_cleanup_free_ char *text = xasprintf("%llx %u.%u\n", (unsigned long long)fp,
-	                                      version.major, version.minor);
+	_cleanup_free_ char *text = xasprintf("%llx\n", (unsigned long long)fp);
 
 	ctx->frr_seen = fp;
-	ctx->frr_seen_version = version;
 	mkdir(ctx->paths->run_dir, 0755);
 	if (write_file_atomic(path, text, strlen(text), 0644) < 0)
 		log_debug("cannot write %s", path);
@@ -427,7 +425,7 @@ step_frr(struct pass *p)
 	struct vtysh_result vr = {0};
 	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
 	unsigned missing = 0;
-	uint64_t fingerprint = 0;
+	uint64_t fingerprint;
 	char want_rid[16];
 	int r;
 
@@ -448,19 +446,18 @@ step_frr(struct pass *p)
 	if (r < 0)
 		return r;
 	frr_version_of(text, &p->res->version);
+	render_frr(p->c, p->n, p->links, p->res->version, &desired);
 	/* Nothing changed in FRR since a pass found it converged: nothing to
-	 * compare. */
-	fingerprint = frr_fingerprint(p, text, p->res->version);
-	if ((p->ctx->frr_seen != 0 || seen_load(p->ctx) == 0) && fingerprint == p->ctx->frr_seen &&
-	    p->ctx->frr_seen_version.major == p->res->version.major &&
-	    p->ctx->frr_seen_version.minor == p->res->version.minor)
-		return 0;
+	 * compare. (The live text names FRR's version, so a new version is a
+	 * new fingerprint.) */
+	fingerprint = frr_fingerprint(text, &desired);
+	if ((p->ctx->frr_seen != 0 || seen_load(p->ctx) == 0) && fingerprint == p->ctx->frr_seen)
+		goto out;
 	p->ctx->frr_seen = 0;
 
 	r = parse_frr(p, text, &live, &router_id);
 	if (r < 0)
 		goto out;
-	render_frr(p->c, p->n, p->links, p->res->version, &desired);
 	frrdiff(&desired, &live, &p->ifnames, &cmds);
 	print_commands(p, &cmds);
 	p->res->frr_commands = (unsigned)cmds.n;
@@ -472,8 +469,8 @@ step_frr(struct pass *p)
 	if (!p->apply || (cmds.n == 0 && !clear)) {
 		if (cmds.n || clear)
 			p->res->frr_commands += clear;
-		else if (p->apply && fingerprint != 0)
-			seen_save(p->ctx, fingerprint, p->res->version);
+		else if (p->apply)
+			seen_save(p->ctx, fingerprint);
 		goto out;
 	}
 

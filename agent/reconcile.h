@@ -24,12 +24,11 @@ struct reconcile_ctx {
 	FILE *out; /* plan/apply print here; NULL: the daemon logs instead */
 	/* The daemon logs a warning once, not on every pass while it lasts. */
 	struct strv warned, warned_now;
-	/* FRR's state when a pass last found nothing to change (a
+	/* FRR's state when a pass last found nothing to change: a
 	 * fingerprint of the daemons' running configuration and the desired
-	 * one; also in RUN_DIR/frr-seen), and its version. While it is the
-	 * same, a pass skips vtysh (~85 ms of CPU). */
+	 * one, also in RUN_DIR/frr-seen. While it is the same, a pass
+	 * compares nothing. */
 	uint64_t frr_seen;
-	struct frr_version frr_seen_version;
 };
 
 /* Free what the context keeps between passes. */
