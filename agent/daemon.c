@@ -235,7 +235,6 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 	};
 	char *docs[4] = {0};
 
-	*st = (struct frr_state){0};
 	for (size_t i = 0; i < 4; i++) {
 		if (i == 3 && !d->config->bfd)
 			break;
@@ -246,14 +245,7 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 				break; /* FRR is not answering: health unknown */
 		}
 	}
-	if (docs[0] && frrjson_parse_neighbors(docs[0], &st->neighbors, &st->n_neighbors) == 0)
-		st->have_neighbors = true;
-	if (docs[1] && frrjson_parse_interfaces(docs[1], &st->interfaces, &st->n_interfaces) == 0)
-		st->have_interfaces = true;
-	if (docs[2] && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0)
-		st->have_routes = true;
-	if (docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0)
-		st->have_bfd = true;
+	frr_state_parse((const char *const *)docs, st);
 	for (int i = 0; i < 4; i++)
 		free(docs[i]);
 	return st->have_neighbors && st->have_interfaces && st->have_routes;

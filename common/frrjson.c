@@ -428,6 +428,19 @@ frr_routes_free(struct frr_route *r, size_t n)
 }
 
 void
+frr_state_parse(const char *const docs[4], struct frr_state *st)
+{
+	*st = (struct frr_state){0};
+	st->have_neighbors =
+	    docs[0] && frrjson_parse_neighbors(docs[0], &st->neighbors, &st->n_neighbors) == 0;
+	st->have_interfaces =
+	    docs[1] && frrjson_parse_interfaces(docs[1], &st->interfaces, &st->n_interfaces) == 0;
+	st->have_routes = docs[2] && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0;
+	st->have_bfd =
+	    docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0;
+}
+
+void
 frr_state_free(struct frr_state *s)
 {
 	free(s->neighbors);

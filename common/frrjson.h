@@ -108,6 +108,12 @@ int frrjson_parse_bfd_peers(const char *json, struct frr_bfd_peer **out, size_t 
 /* The "routerId" of "show ip ospf json". */
 int frrjson_parse_router_id(const char *json, struct in_addr *out);
 
+/* The four documents of a health poll (show ip ospf neighbor json, show ip
+ * ospf interface json, show ip route ospf json, show bfd peers json; NULL
+ * where there is none) parsed into a zeroed *st; its have_* flags say which
+ * parsed. */
+void frr_state_parse(const char *const docs[4], struct frr_state *st);
+
 void frr_routes_free(struct frr_route *r, size_t n);
 /* Free the arrays of s and zero it. */
 void frr_state_free(struct frr_state *s);

@@ -273,20 +273,13 @@ tu_frr_file(const char *version, const char *host, const char *scenario, const c
 void
 tu_frr_load(const char *version, const char *host, const char *scenario, struct frr_state *st)
 {
-	char *t;
+	static const char *const what[] = {"neighbors", "interfaces", "routes", "bfd"};
+	char *docs[4];
 
-	memset(st, 0, sizeof(*st));
-	t = tu_frr_file(version, host, scenario, "neighbors");
-	ck_assert_int_eq(frrjson_parse_neighbors(t, &st->neighbors, &st->n_neighbors), 0);
-	free(t);
-	t = tu_frr_file(version, host, scenario, "interfaces");
-	ck_assert_int_eq(frrjson_parse_interfaces(t, &st->interfaces, &st->n_interfaces), 0);
-	free(t);
-	t = tu_frr_file(version, host, scenario, "routes");
-	ck_assert_int_eq(frrjson_parse_routes(t, &st->routes, &st->n_routes), 0);
-	free(t);
-	t = tu_frr_file(version, host, scenario, "bfd");
-	ck_assert_int_eq(frrjson_parse_bfd_peers(t, &st->bfd_peers, &st->n_bfd_peers), 0);
-	free(t);
-	st->have_neighbors = st->have_interfaces = st->have_routes = st->have_bfd = true;
+	for (size_t i = 0; i < 4; i++)
+		docs[i] = tu_frr_file(version, host, scenario, what[i]);
+	frr_state_parse((const char *const *)docs, st);
+	for (size_t i = 0; i < 4; i++)
+		free(docs[i]);
+	ck_assert(st->have_neighbors && st->have_interfaces && st->have_routes && st->have_bfd);
 }
