@@ -324,6 +324,29 @@ frrdiff(const struct frrconf *desired, const struct frrconf *live, const struct 
 	}
 }
 
+bool
+frrdiff_disruptive(const struct strv *cmds)
+{
+	static const char *const resets[] = {
+	    "network ",          "ip ospf area",           "ip ospf network",
+	    "ip ospf hello-interval", "ip ospf dead-interval", "ip ospf authentication",
+	    "ip ospf message-digest-key", "ospf router-id",
+	};
+
+	for (size_t i = 0; i < cmds->n; i++) {
+		const char *c = cmds->v[i];
+
+		if (!strcmp(c, "no router ospf"))
+			return true;
+		if (!strncmp(c, "no ", 3))
+			c += 3;
+		for (size_t k = 0; k < ARRAY_SIZE(resets); k++)
+			if (!strncmp(c, resets[k], strlen(resets[k])))
+				return true;
+	}
+	return false;
+}
+
 char *
 frrdiff_mask_secret(const char *cmd)
 {

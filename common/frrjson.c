@@ -153,7 +153,7 @@ static int
 parse_neighbor(const char *rid, json_t *e, struct frr_neighbor *nb)
 {
 	char buf[64], *colon;
-	json_t *up;
+	json_t *up, *rx;
 
 	memset(nb, 0, sizeof(*nb));
 	if (!json_is_object(e) || inet_pton(AF_INET, rid, &nb->router_id) != 1)
@@ -176,6 +176,8 @@ parse_neighbor(const char *rid, json_t *e, struct frr_neighbor *nb)
 		return -EBADMSG;
 	up = json_object_get(e, "upTimeInMsec");
 	nb->uptime_ms = json_is_integer(up) ? json_integer_value(up) : -1;
+	rx = json_object_get(e, "linkStateRetransmissionListCounter");
+	nb->retransmit = json_is_integer(rx) ? (unsigned)json_integer_value(rx) : 0;
 	return 0;
 }
 

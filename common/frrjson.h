@@ -39,6 +39,9 @@ struct frr_neighbor {
 	struct in_addr address; /* the neighbour's, "ifaceAddress" */
 	enum ospf_nsm state;    /* from "nbrState" ("Full/-") */
 	long long uptime_ms;    /* "upTimeInMsec", -1 if absent */
+	/* LSAs sent and not yet acknowledged, "linkStateRetransmissionListCounter"
+	 * (0 if absent) */
+	unsigned retransmit;
 };
 
 /* One entry of "show ip ospf interface json". */

@@ -680,6 +680,51 @@ START_TEST(test_stale_interface)
 END_TEST
 
 /* (h) Secrets never printed. */
+/* Which batches reset an adjacency that is up (proxmesh then bridges the
+ * neighbours' loopbacks while OSPF settles). */
+START_TEST(test_disruptive)
+{
+	const struct {
+		const char *const *cmds;
+		bool want;
+	} cases[] = {
+	    {(const char *const[]){"interface nic3", "ip ospf cost 150", "exit", NULL}, false},
+	    {(const char *const[]){"bfd", "profile proxmesh", "transmit-interval 50", "exit",
+	                           "exit", NULL},
+	     false},
+	    {(const char *const[]){"route-map proxmesh-src permit 10", "set src 192.168.103.254",
+	                           "exit", "ip protocol ospf route-map proxmesh-src", NULL},
+	     false},
+	    {(const char *const[]){"router ospf", "timers throttle spf 0 50 1000", "exit", NULL},
+	     false},
+	    {(const char *const[]){"router ospf", "no network 192.168.103.4/30 area 0.0.0.0",
+	                           "exit", NULL},
+	     true},
+	    {(const char *const[]){"interface nic4", "no ip ospf area", "exit", NULL}, true},
+	    {(const char *const[]){"interface nic4", "ip ospf network point-to-point", "exit",
+	                           NULL},
+	     true},
+	    {(const char *const[]){"interface nic4", "ip ospf dead-interval 4", "exit", NULL},
+	     true},
+	    {(const char *const[]){"interface nic4", "ip ospf message-digest-key 1 md5 k", "exit",
+	                           NULL},
+	     true},
+	    {(const char *const[]){"router ospf", "ospf router-id 192.168.102.9", "exit", NULL},
+	     true},
+	    {(const char *const[]){"no router ospf", NULL}, true},
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		struct strv cmds = {0};
+
+		for (const char *const *c = cases[k].cmds; *c; c++)
+			strv_push_dup(&cmds, *c);
+		ck_assert_msg(frrdiff_disruptive(&cmds) == cases[k].want, "case %zu", k);
+		strv_free(&cmds);
+	}
+}
+END_TEST
+
 START_TEST(test_mask_secret)
 {
 	static const struct {
@@ -742,6 +787,7 @@ frrdiff_suite(void)
 	tcase_add_test(tc, test_loopback_removed);
 	tcase_add_test(tc, test_role_change);
 	tcase_add_test(tc, test_stale_interface);
+	tcase_add_test(tc, test_disruptive);
 	tcase_add_test(tc, test_mask_secret);
 	suite_add_tcase(s, tc);
 	return s;

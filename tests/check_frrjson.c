@@ -73,6 +73,31 @@ START_TEST(test_neighbors)
 }
 END_TEST
 
+/* LSAs not yet acknowledged, per neighbour (recorded while the mesh was
+ * still flooding). */
+START_TEST(test_neighbor_retransmit)
+{
+	static const struct {
+		const char *version, *file;
+		unsigned want[2];
+	} cases[] = {
+	    {"8.4", "pve-1.ip-ospf-neighbor-json.txt", {0, 2}},
+	    {"10.3", "pbs.ip-ospf-neighbor-json.txt", {0, 1}},
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(cases); k++) {
+		_cleanup_free_ char *text = tu_read_frr(cases[k].version, cases[k].file);
+		_cleanup_free_ struct frr_neighbor *nb = NULL;
+		size_t n = 0;
+
+		ck_assert_int_eq(frrjson_parse_neighbors(text, &nb, &n), 0);
+		ck_assert_uint_eq(n, 2);
+		for (size_t i = 0; i < n; i++)
+			ck_assert_uint_eq(nb[i].retransmit, cases[k].want[i]);
+	}
+}
+END_TEST
+
 /* ---- interfaces ---- */
 
 START_TEST(test_interfaces)
@@ -483,6 +508,7 @@ frrjson_suite(void)
 	TCase *tb = tcase_create("malformed");
 
 	tcase_add_loop_test(tc, test_neighbors, 0, (int)(2 * ARRAY_SIZE(nbr_cases)));
+	tcase_add_test(tc, test_neighbor_retransmit);
 	tcase_add_test(tc, test_interfaces);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_routes_connected_ecmp);

@@ -1,0 +1,36 @@
+/* bridgeplan.h - make-before-break while OSPF is being changed: which
+ * neighbours' loopbacks to route over the direct links while an adjacency
+ * re-forms, and when OSPF has settled enough to carry them again */
+#pragma once
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "addrplan.h"
+#include "frrjson.h"
+
+/* A host route to a neighbour's loopback over the link to it. */
+struct bridge {
+	char ifname[IFNAMSIZ];
+	struct in_addr gateway; /* the neighbour's address on the link */
+	struct prefix4 dst;     /* its loopback */
+};
+
+struct bridges {
+	struct bridge *v;
+	size_t n;
+};
+
+/* One bridge per link whose peer has a loopback and whose neighbour is Full
+ * on that link now: the adjacencies a disruptive change may reset. Links
+ * without an adjacency carry nothing a bridge could keep. */
+void bridgeplan_build(const struct link_plan *links, size_t n_links,
+                      const struct frr_neighbor *nb, size_t n_nb, struct bridges *out);
+
+/* OSPF has settled for these bridges: a Full neighbour on each bridge's
+ * link, and every neighbour has acknowledged what it was sent (an empty
+ * retransmission list: it holds our loopback's LSA, so it routes back). */
+bool bridgeplan_settled(const struct bridges *b, const struct frr_neighbor *nb, size_t n_nb);
+
+void bridges_push(struct bridges *b, const struct bridge *add);
+void bridges_free(struct bridges *b);
