@@ -41,6 +41,7 @@ struct daemon {
 	struct cli *cli;
 	sd_event *event;
 	sd_event_source *reconcile_timer, *health_timer, *api_timer, *watchdog_timer, *nl_source;
+	sd_event_source *bridge_timer; /* while bridges wait for OSPF to settle */
 	uint64_t watchdog_usec;
 
 	struct config *config; /* NULL: idle (the commented example) */
@@ -212,6 +213,8 @@ reconcile(struct daemon *d)
 	if (res.frr_running)
 		snprintf(d->frr_version, sizeof(d->frr_version), "%u.%u", res.version.major,
 		         res.version.minor);
+	if (res.bridges)
+		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
 	reconcile_result_free(&res);
 	schedule(d->reconcile_timer, next);
 	if (!d->ready) {
@@ -412,6 +415,19 @@ api_poll(struct daemon *d)
 	}
 }
 
+/* Bridges of a disruptive change go once OSPF carries their traffic
+ * again. After the limit the regular passes look (a neighbour that never
+ * comes back is not polled five times a second). */
+static void
+unbridge(struct daemon *d)
+{
+	unsigned left = 0;
+
+	if (reconcile_unbridge(&d->rctx, &left) == 0 && left > 0 &&
+	    now_mono_ms() - d->rctx.bridge_since <= RECONCILE_BRIDGE_LIMIT_MS)
+		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
+}
+
 static int
 on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
@@ -421,6 +437,8 @@ on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		reconcile(d);
 	else if (s == d->health_timer)
 		health_poll(d);
+	else if (s == d->bridge_timer)
+		unbridge(d);
 	else if (s == d->api_timer)
 		api_poll(d);
 	else if (s == d->watchdog_timer) {
@@ -500,6 +518,7 @@ daemon_free(struct daemon *d)
 {
 	sd_event_source_unref(d->reconcile_timer);
 	sd_event_source_unref(d->health_timer);
+	sd_event_source_unref(d->bridge_timer);
 	sd_event_source_unref(d->api_timer);
 	sd_event_source_unref(d->watchdog_timer);
 	sd_event_source_unref(d->nl_source);
@@ -562,6 +581,7 @@ daemon_main(struct cli *cli)
 	sd_event_add_signal(d.event, NULL, SIGTERM, on_sigterm, &d);
 	sd_event_add_signal(d.event, NULL, SIGINT, on_sigterm, &d);
 	sd_event_add_time(d.event, &d.reconcile_timer, CLOCK_MONOTONIC, 0, 10000, on_timer, &d);
+	sd_event_add_time(d.event, &d.bridge_timer, CLOCK_MONOTONIC, UINT64_MAX, 10000, on_timer, &d);
 	sd_event_add_time(d.event, &d.health_timer, CLOCK_MONOTONIC, UINT64_MAX, 100000, on_timer,
 	                  &d);
 	sd_event_add_time(d.event, &d.api_timer, CLOCK_MONOTONIC, 0, 100000, on_timer, &d);

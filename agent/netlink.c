@@ -16,15 +16,15 @@
 #include "sysctl.h"
 #include "util.h"
 
-static void
-sockp(struct nl_sock **sk)
+void
+nl_sockp(struct nl_sock **sk)
 {
 	if (*sk)
 		nl_socket_free(*sk);
 }
 
-static void
-cachep(struct nl_cache **c)
+void
+nl_cachep(struct nl_cache **c)
 {
 	if (*c)
 		nl_cache_free(*c);
@@ -44,8 +44,8 @@ addrp(struct rtnl_addr **a)
 		rtnl_addr_put(*a);
 }
 
-static int
-open_socket(struct nl_sock **out, char **err)
+int
+nl_open(struct nl_sock **out, char **err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int r;
@@ -101,14 +101,14 @@ int
 nl_read_state(const struct ifplan *plan, const struct ifaddr_list *previous, struct live_state *out,
               char **err)
 {
-	_cleanup_(sockp) struct nl_sock *sk = NULL;
-	_cleanup_(cachep) struct nl_cache *links = NULL;
-	_cleanup_(cachep) struct nl_cache *addrs = NULL;
+	_cleanup_(nl_sockp) struct nl_sock *sk = NULL;
+	_cleanup_(nl_cachep) struct nl_cache *links = NULL;
+	_cleanup_(nl_cachep) struct nl_cache *addrs = NULL;
 	struct strv names = {0};
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = open_socket(&sk, err);
+	r = nl_open(&sk, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
@@ -203,13 +203,13 @@ apply_addr(struct nl_sock *sk, const struct if_change *c)
 int
 nl_apply(const struct if_changes *ch, struct strv *errors)
 {
-	_cleanup_(sockp) struct nl_sock *sk = NULL;
+	_cleanup_(nl_sockp) struct nl_sock *sk = NULL;
 	_cleanup_free_ char *err = NULL;
 	int failed = 0, r;
 
 	if (ch->n == 0)
 		return 0;
-	r = open_socket(&sk, &err);
+	r = nl_open(&sk, &err);
 	if (r < 0) {
 		strv_push(errors, TAKE_PTR(err));
 		return r;

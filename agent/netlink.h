@@ -6,6 +6,15 @@
 #include "ifdiff.h"
 #include "ifplan.h"
 
+struct nl_sock;
+struct nl_cache;
+
+/* A NETLINK_ROUTE socket; *err (may be NULL) says why not. */
+int nl_open(struct nl_sock **out, char **err);
+/* For _cleanup_(): free a socket or cache if set. */
+void nl_sockp(struct nl_sock **sk);
+void nl_cachep(struct nl_cache **c);
+
 /* Read the live state the diff needs: the interfaces of ifdiff_ifnames()
  * (existence, index, flags, MTU, IPv4 addresses with labels) and the current
  * values of the plan's sysctls. */

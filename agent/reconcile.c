@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "addrplan.h"
+#include "bridge.h"
+#include "bridgeplan.h"
 #include "frrconf.h"
 #include "frrdaemons.h"
 #include "frrdiff.h"
@@ -22,6 +24,8 @@
 #include "util.h"
 
 #define LOCK_RETRIES 4
+/* Bridges (bridge.h) go once OSPF has been settled this long. */
+#define BRIDGE_SETTLE_MS 1000
 #define FRR_START_WAIT_MS 60000
 /* One show command over a daemon's socket; a pass reads five, and in the
  * daemon it blocks the loop: well inside WatchdogSec. */
@@ -38,6 +42,15 @@ struct pass {
 	struct strv ifnames; /* the interfaces whose ip ospf lines we own */
 	bool apply;
 	struct reconcile_result *res;
+	/* planned by plan_interfaces and plan_frr, for the apply steps */
+	bool if_planned;
+	struct ifaddr_list previous; /* addresses planned by earlier passes */
+	struct if_changes ch;
+	char *ifupdown, *sysctls;
+	struct frrconf desired;
+	struct strv cmds;
+	bool clear; /* the router id in use is not ours: clear ip ospf process */
+	unsigned bridged;
 };
 
 const char *
@@ -56,19 +69,35 @@ reconcile_state_str(enum reconcile_state s)
 
 /* What the pass does, for the operator: printed by plan/apply, logged by
  * the daemon. */
+static void
+vsay(struct reconcile_ctx *ctx, const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+
+	if (ctx->out)
+		fprintf(ctx->out, "%s\n", msg);
+	else
+		log_info("%s", msg);
+}
+
 static void __attribute__((format(printf, 2, 3)))
 say(struct pass *p, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	vsay(p->ctx, fmt, ap);
 	va_end(ap);
-	if (p->ctx->out)
-		fprintf(p->ctx->out, "%s\n", msg);
-	else
-		log_info("%s", msg);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+ctx_say(struct reconcile_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(ctx, fmt, ap);
+	va_end(ap);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -116,59 +145,61 @@ file_pending(struct pass *p, const char *path, const char *text)
 	p->res->if_changes++;
 }
 
+/* The interface, address and sysctl changes, printed. */
 static int
-step_interfaces(struct pass *p)
+plan_interfaces(struct pass *p)
 {
 	_cleanup_free_ char *state = xasprintf("%s/addresses", p->ctx->paths->state_dir);
-	_cleanup_free_ char *ifupdown = ifplan_render_ifupdown(&p->ifplan);
-	_cleanup_free_ char *sysctls = ifplan_render_sysctl(&p->ifplan);
 	_cleanup_free_ char *warning = NULL, *err = NULL;
-	struct ifaddr_list previous = {0}, record = {0};
-	struct if_changes ch = {0};
-	struct strv errors = {0};
 	int r;
 
-	r = ifaddr_list_load(state, &previous);
+	p->ifupdown = ifplan_render_ifupdown(&p->ifplan);
+	p->sysctls = ifplan_render_sysctl(&p->ifplan);
+	r = ifaddr_list_load(state, &p->previous);
 	if (r < 0)
 		warn(p, "%s: %s; previously planned addresses are unknown", state, strerror(-r));
-	r = nl_plan(&p->ifplan, &previous, &ch, &err);
-	if (r < 0) {
-		r = failed(p, "cannot read interfaces: %s", err ? err : strerror(-r));
-		goto out;
-	}
-	for (size_t i = 0; i < ch.warnings.n; i++)
-		warn(p, "%s", ch.warnings.v[i]);
-	for (size_t i = 0; i < ch.n; i++)
-		say(p, "%s", ch.v[i].text);
-	p->res->if_changes = (unsigned)ch.n;
+	r = nl_plan(&p->ifplan, &p->previous, &p->ch, &err);
+	if (r < 0)
+		return failed(p, "cannot read interfaces: %s", err ? err : strerror(-r));
+	for (size_t i = 0; i < p->ch.warnings.n; i++)
+		warn(p, "%s", p->ch.warnings.v[i]);
+	for (size_t i = 0; i < p->ch.n; i++)
+		say(p, "%s", p->ch.v[i].text);
+	p->res->if_changes = (unsigned)p->ch.n;
 
 	warning = ifupdown_check_sourced(p->ctx->paths->ifupdown_main, p->ctx->paths->ifupdown_file);
 	if (warning)
 		warn(p, "%s", warning);
-	file_pending(p, p->ctx->paths->ifupdown_file, ifupdown);
-	file_pending(p, p->ctx->paths->sysctl_file, sysctls);
-	if (!p->apply)
-		goto out;
+	file_pending(p, p->ctx->paths->ifupdown_file, p->ifupdown);
+	file_pending(p, p->ctx->paths->sysctl_file, p->sysctls);
+	p->if_planned = true;
+	return 0;
+}
+
+static int
+apply_interfaces(struct pass *p)
+{
+	_cleanup_free_ char *state = xasprintf("%s/addresses", p->ctx->paths->state_dir);
+	struct ifaddr_list record = {0};
+	struct strv errors = {0};
+	int r;
 
 	if (mkdir(p->ctx->paths->state_dir, 0755) < 0 && errno != EEXIST)
 		warn(p, "cannot create %s: %s", p->ctx->paths->state_dir, strerror(errno));
-	r = nl_apply(&ch, &errors);
+	r = nl_apply(&p->ch, &errors);
 	for (size_t i = 0; i < errors.n; i++)
 		warn(p, "%s", errors.v[i]);
-	ifdiff_record(&p->ifplan, &previous, r == 0, &record);
+	ifdiff_record(&p->ifplan, &p->previous, r == 0, &record);
 	if (ifaddr_list_save(state, &record) < 0)
 		warn(p, "cannot write %s", state);
-	if (ifupdown_write(p->ctx->paths->ifupdown_file, ifupdown) < 0)
+	if (ifupdown_write(p->ctx->paths->ifupdown_file, p->ifupdown) < 0)
 		warn(p, "cannot write %s", p->ctx->paths->ifupdown_file);
-	if (ifupdown_write(p->ctx->paths->sysctl_file, sysctls) < 0)
+	if (ifupdown_write(p->ctx->paths->sysctl_file, p->sysctls) < 0)
 		warn(p, "cannot write %s", p->ctx->paths->sysctl_file);
 	if (r != 0)
 		r = failed(p, "%d interface change%s failed: %s", r, r == 1 ? "" : "s",
 		           errors.n ? errors.v[0] : "netlink error");
-out:
 	strv_free(&errors);
-	if_changes_free(&ch);
-	ifaddr_list_free(&previous);
 	ifaddr_list_free(&record);
 	return r < 0 ? r : 0;
 }
@@ -415,15 +446,14 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 		log_debug("cannot write %s", path);
 }
 
+/* Enable the daemons FRR needs, read its configuration and compute the
+ * commands, printed. p->cmds and p->clear are what apply_frr sends. */
 static int
-step_frr(struct pass *p)
+plan_frr(struct pass *p)
 {
 	_cleanup_free_ char *daemons = xasprintf("%s/daemons", p->ctx->paths->frr_dir);
-	_cleanup_free_ char *router_id = NULL, *vtysh_error = NULL, *text = NULL;
-	struct frrconf desired = {0}, live = {0};
-	struct strv cmds = {0}, batch = {0};
-	struct vtysh_result vr = {0};
-	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
+	_cleanup_free_ char *router_id = NULL, *text = NULL;
+	struct frrconf live = {0};
 	unsigned missing = 0;
 	uint64_t fingerprint;
 	char want_rid[16];
@@ -446,41 +476,54 @@ step_frr(struct pass *p)
 	if (r < 0)
 		return r;
 	frr_version_of(text, &p->res->version);
-	render_frr(p->c, p->n, p->links, p->res->version, &desired);
+	render_frr(p->c, p->n, p->links, p->res->version, &p->desired);
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a
 	 * new fingerprint.) */
-	fingerprint = frr_fingerprint(text, &desired);
+	fingerprint = frr_fingerprint(text, &p->desired);
 	if ((p->ctx->frr_seen != 0 || seen_load(p->ctx) == 0) && fingerprint == p->ctx->frr_seen)
-		goto out;
+		return 0;
 	p->ctx->frr_seen = 0;
 
 	r = parse_frr(p, text, &live, &router_id);
 	if (r < 0)
 		goto out;
-	frrdiff(&desired, &live, &p->ifnames, &cmds);
-	print_commands(p, &cmds);
-	p->res->frr_commands = (unsigned)cmds.n;
+	frrdiff(&p->desired, &live, &p->ifnames, &p->cmds);
+	print_commands(p, &p->cmds);
+	p->res->frr_commands = (unsigned)p->cmds.n;
 	ip4_str(p->n->router_id, want_rid);
-	bool clear = router_id && strcmp(router_id, want_rid) != 0;
-	if (clear)
+	p->clear = router_id && strcmp(router_id, want_rid) != 0;
+	if (p->clear)
 		say(p, "clear ip ospf process   ! router-id %s in use, %s wanted",
 		    router_id, want_rid);
-	if (!p->apply || (cmds.n == 0 && !clear)) {
-		if (cmds.n || clear)
-			p->res->frr_commands += clear;
-		else if (p->apply)
-			seen_save(p->ctx, fingerprint);
-		goto out;
-	}
+	if (p->cmds.n || p->clear)
+		p->res->frr_commands += !p->apply && p->clear;
+	else if (p->apply)
+		seen_save(p->ctx, fingerprint);
+out:
+	frrconf_free(&live);
+	return r;
+}
+
+/* Send the planned commands in one vtysh, persist them, and re-read: what
+ * did not take is a failed pass. */
+static int
+apply_frr(struct pass *p)
+{
+	_cleanup_free_ char *router_id = NULL, *vtysh_error = NULL;
+	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
+	struct frrconf live = {0};
+	struct strv batch = {0}, left = {0};
+	struct vtysh_result vr = {0};
+	int r;
 
 	strv_push_dup(&batch, "configure terminal");
-	for (size_t i = 0; i < cmds.n; i++)
-		strv_push_dup(&batch, cmds.v[i]);
+	for (size_t i = 0; i < p->cmds.n; i++)
+		strv_push_dup(&batch, p->cmds.v[i]);
 	strv_push_dup(&batch, "end");
-	if (cmds.n && !sdn)
+	if (p->cmds.n && !sdn)
 		strv_push_dup(&batch, "write memory");
-	if (clear)
+	if (p->clear)
 		strv_push_dup(&batch, "clear ip ospf process");
 	r = run_vtysh(p, (const char *const *)batch.v, batch.n, &vr);
 	if (r < 0) {
@@ -491,23 +534,18 @@ step_frr(struct pass *p)
 		vtysh_error = xstrdup(vtysh_result_text(&vr));
 		vtysh_error[strcspn(vtysh_error, "\n")] = '\0';
 	}
-	if (cmds.n && sdn && persist_local(p, &desired) < 0)
+	if (p->cmds.n && sdn && persist_local(p, &p->desired) < 0)
 		warn(p, "cannot write %s/frr.conf.local", p->ctx->paths->frr_dir);
 
-	/* Re-read: what did not take is a failed pass. */
-	frrconf_free(&live);
-	strv_free(&cmds);
-	free(router_id);
-	router_id = NULL;
 	r = read_frr(p, &live, &router_id);
 	if (r < 0)
 		goto out;
-	frrdiff(&desired, &live, &p->ifnames, &cmds);
-	if (cmds.n > 0) {
-		_cleanup_free_ char *first = frrdiff_mask_secret(first_setting(&cmds));
+	frrdiff(&p->desired, &live, &p->ifnames, &left);
+	if (left.n > 0) {
+		_cleanup_free_ char *first = frrdiff_mask_secret(first_setting(&left));
 
-		r = failed(p, "%zu FRR command%s did not take, first \"%s\"%s%s", cmds.n,
-		           cmds.n == 1 ? "" : "s", first, vtysh_error ? "; vtysh said: " : "",
+		r = failed(p, "%zu FRR command%s did not take, first \"%s\"%s%s", left.n,
+		           left.n == 1 ? "" : "s", first, vtysh_error ? "; vtysh said: " : "",
 		           vtysh_error ? vtysh_error : "");
 	} else if (vtysh_error) {
 		warn(p, "vtysh: %s", vtysh_error);
@@ -515,10 +553,130 @@ step_frr(struct pass *p)
 out:
 	vtysh_result_free(&vr);
 	strv_free(&batch);
-	strv_free(&cmds);
-	frrconf_free(&desired);
+	strv_free(&left);
 	frrconf_free(&live);
 	return r < 0 ? r : 0;
+}
+
+/* ospfd's neighbours, over its socket; -errno when it does not answer. */
+static int
+read_neighbors(struct frr_neighbor **nb, size_t *n)
+{
+	_cleanup_free_ char *json = NULL;
+	struct frrvty v;
+	int r;
+
+	*nb = NULL;
+	*n = 0;
+	frrvty_init(&v);
+	v.timeout_ms = FRR_READ_TIMEOUT_MS;
+	r = frrvty_show(&v, "ospfd", "show ip ospf neighbor json", &json);
+	return r < 0 ? r : frrjson_parse_neighbors(json, nb, n);
+}
+
+/* Before a change that resets adjacencies: the neighbours' loopbacks go
+ * straight over their links until OSPF carries them again (make before
+ * break; reconcile_unbridge takes the bridges away). */
+static void
+bridge_begin(struct pass *p)
+{
+	_cleanup_free_ struct frr_neighbor *nb = NULL;
+	struct bridges b;
+	size_t n;
+
+	if (read_neighbors(&nb, &n) < 0)
+		return;
+	p->ctx->bridge_since = now_mono_ms();
+	p->ctx->settled_since = 0;
+	bridgeplan_build(p->links, p->n->n_links, nb, n, &b);
+	for (size_t i = 0; i < b.n; i++) {
+		_cleanup_free_ char *err = NULL;
+		char buf[20], gw[16];
+
+		if (bridge_add(&b.v[i], &err) < 0) {
+			warn(p, "%s", err);
+			continue;
+		}
+		say(p, "# bridge %s via %s dev %s (table %d) while OSPF re-forms",
+		    prefix4_str(&b.v[i].dst, buf), ip4_str(b.v[i].gateway, gw), b.v[i].ifname,
+		    BRIDGE_TABLE);
+		p->bridged++;
+	}
+	bridges_free(&b);
+}
+
+int
+reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left)
+{
+	_cleanup_free_ struct frr_neighbor *nb = NULL;
+	_cleanup_free_ bool *routed = NULL;
+	_cleanup_free_ char *err = NULL;
+	struct bridges b;
+	bool settled, late;
+	long long now = now_mono_ms();
+	size_t n = 0;
+	int r;
+
+	*left = 0;
+	r = bridge_list(&b, &routed, &err);
+	if (r < 0) {
+		log_warnx("%s", err);
+		return r;
+	}
+	if (b.n == 0) {
+		ctx->bridge_since = ctx->settled_since = 0;
+		return 0;
+	}
+	if (ctx->bridge_since == 0)
+		ctx->bridge_since = now;
+	settled = read_neighbors(&nb, &n) == 0 && bridgeplan_settled(&b, nb, n);
+	for (size_t i = 0; i < b.n; i++)
+		settled &= routed[i];
+	if (!settled)
+		ctx->settled_since = 0;
+	else if (ctx->settled_since == 0)
+		ctx->settled_since = now;
+	settled = settled && now - ctx->settled_since >= BRIDGE_SETTLE_MS;
+	late = now - ctx->bridge_since >= RECONCILE_BRIDGE_LIMIT_MS;
+	for (size_t i = 0; i < b.n; i++) {
+		char buf[20];
+
+		if (!settled && !(late && routed[i])) {
+			(*left)++;
+			continue;
+		}
+		free(err);
+		if (bridge_remove(&b.v[i], &err) < 0) {
+			log_warnx("%s", err);
+			(*left)++;
+			continue;
+		}
+		err = NULL;
+		ctx_say(ctx, "# bridge %s removed: OSPF carries it (%.1f s)",
+		        prefix4_str(&b.v[i].dst, buf), (now - ctx->bridge_since) / 1000.0);
+	}
+	if (*left == 0)
+		ctx->bridge_since = ctx->settled_since = 0;
+	bridges_free(&b);
+	return 0;
+}
+
+/* apply: wait until OSPF carries what bridge_begin bridged, at most
+ * RECONCILE_BRIDGE_LIMIT_MS (the daemon polls from its loop instead). */
+static void
+bridge_wait(struct pass *p)
+{
+	unsigned left = 0;
+	long long t0 = now_mono_ms();
+
+	do {
+		usleep(RECONCILE_BRIDGE_POLL_MS * 1000);
+		if (reconcile_unbridge(p->ctx, &left) < 0)
+			return;
+	} while (left > 0 && now_mono_ms() - t0 <= RECONCILE_BRIDGE_LIMIT_MS + RECONCILE_BRIDGE_POLL_MS);
+	if (left)
+		warn(p, "%u bridge%s kept: OSPF does not carry %s yet (ip rule show table %d)", left,
+		     left == 1 ? "" : "s", left == 1 ? "it" : "them", BRIDGE_TABLE);
 }
 
 int
@@ -538,10 +696,29 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 	for (size_t i = 0; i < n->n_links; i++)
 		strv_push_dup(&p.ifnames, n->links[i].ifname);
 
-	/* Interfaces first: `set src` needs the loopback address to exist. A
-	 * failure there does not stop FRR from being configured. */
-	r = step_interfaces(&p);
-	rf = step_frr(&p);
+	/* Plan everything first: a change that resets adjacencies is bridged
+	 * before anything changes. Then interfaces first (`set src` needs the
+	 * loopback address to exist); a failure there does not stop FRR from
+	 * being configured. */
+	r = plan_interfaces(&p);
+	rf = plan_frr(&p);
+	if (apply) {
+		if (rf == 0 && (p.clear || frrdiff_disruptive(&p.cmds)))
+			bridge_begin(&p);
+		if (p.if_planned) {
+			int ri = apply_interfaces(&p);
+
+			r = r < 0 ? r : ri;
+		}
+		if (rf == 0 && (p.cmds.n || p.clear))
+			rf = apply_frr(&p);
+		if (p.bridged && ctx->out)
+			bridge_wait(&p);
+		else if (p.bridged)
+			res->bridges = p.bridged; /* the daemon polls */
+		else
+			reconcile_unbridge(ctx, &res->bridges);
+	}
 	if (r == 0)
 		r = rf;
 	if (r == 0 && !apply && (res->frr_commands || res->if_changes))
@@ -551,6 +728,12 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 	ctx->warned = ctx->warned_now;
 	ctx->warned_now = (struct strv){0};
 	strv_free(&p.ifnames);
+	strv_free(&p.cmds);
+	frrconf_free(&p.desired);
+	if_changes_free(&p.ch);
+	ifaddr_list_free(&p.previous);
+	free(p.ifupdown);
+	free(p.sysctls);
 	ifplan_free(&p.ifplan);
 	free(p.links);
 	return r;

@@ -12,6 +12,11 @@
 #include "util.h"
 #include "vtysh.h"
 
+/* Bridges (bridge.h) are polled this often until they go; after the
+ * limit, each one OSPF routes goes whether or not OSPF looks settled. */
+#define RECONCILE_BRIDGE_POLL_MS 200
+#define RECONCILE_BRIDGE_LIMIT_MS 20000
+
 enum reconcile_state {
 	RECONCILE_CONVERGED, /* nothing differs (after applying, if applying) */
 	RECONCILE_PENDING,   /* plan only: changes are pending */
@@ -29,6 +34,9 @@ struct reconcile_ctx {
 	 * one, also in RUN_DIR/frr-seen. While it is the same, a pass
 	 * compares nothing. */
 	uint64_t frr_seen;
+	/* Bridges in place (bridge.h): since when, and since when OSPF has
+	 * looked settled (monotonic ms, 0: not). */
+	long long bridge_since, settled_since;
 };
 
 /* Free what the context keeps between passes. */
@@ -40,6 +48,7 @@ struct reconcile_result {
 	unsigned if_changes;   /* interface and sysctl changes made (or pending) */
 	bool frr_running;
 	struct frr_version version;
+	unsigned bridges; /* bridges still in place after the pass (daemon) */
 	char *error; /* one sentence when failed */
 };
 
@@ -48,6 +57,13 @@ struct reconcile_result {
  * failed (res->error says why). */
 int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct node_conf *n,
                    bool apply, struct reconcile_result *res);
+
+/* Take away the bridges OSPF carries again: all of them once OSPF has
+ * been settled for a second (bridgeplan_settled, and an OSPF route to each
+ * in the main table), or after 20 s each one OSPF routes. *left: how many
+ * remain. `apply` waits for this itself; the daemon calls it from a timer
+ * while *left > 0, and on every pass (bridges left by a killed `apply`). */
+int reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left);
 
 void reconcile_result_free(struct reconcile_result *res);
 

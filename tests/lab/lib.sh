@@ -575,3 +575,17 @@ for lst in json.load(sys.stdin)["neighbors"].values():
         if n["ifaceName"].split(":")[0] == sys.argv[1]: print(n["upTimeInMsec"])' "$2"
 }
 route_via() { [[ $(route_dev "$1" "$2") == "$3" ]]; }  # route_via HOST ADDR IF
+# 100 pings a second from HOST to ADDR in the background, as NAME (extra
+# ping options after ADDR, e.g. -I SRC); ping_gap HOST NAME stops them and
+# prints the longest time between two replies, in seconds.
+ping_start() {  # ping_start HOST NAME ADDR [OPTION...]
+	local h=$1 name=$2
+	shift 2
+	hexec "$h" sh -c "ping -D -i 0.01 -W 1 $* >/tmp/$name.ping 2>&1 & echo \$! >/tmp/$name.pid"
+}
+ping_gap() {
+	hexec "$1" sh -c "kill -INT \$(cat /tmp/$2.pid); sleep 0.2; cat /tmp/$2.ping" |
+		awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t } END { printf "%.3f", g }'
+}
+# No bridge (agent/bridge.h) left on HOST: no rule to table 32700.
+no_bridge() { [[ -z $(hexec "$1" ip rule show table 32700) ]]; }

@@ -14,8 +14,8 @@ check "hand-made mesh converged" "$LAB_DIR/wait-converged" -t 30
 # from the address of the host's link to the PBS (an established one).
 for h in "${PVE_HOSTS[@]}"; do
 	src=$(hexec "$h" ip -o -4 addr show dev nic4 | awk '{ sub(/\/.*/, "", $4); print $4 }')
-	hexec "$h" sh -c "ping -D -i 0.01 -W 1 $PBS_SERVICE >/tmp/takeover.ping 2>&1 & echo \$! >/tmp/takeover.pid"
-	hexec "$h" sh -c "ping -D -i 0.01 -W 1 -I $src $PBS_SERVICE >/tmp/takeover-src.ping 2>&1 & echo \$! >/tmp/takeover-src.pid"
+	ping_start "$h" takeover "$PBS_SERVICE"
+	ping_start "$h" takeover-src "$PBS_SERVICE" -I "$src"
 done
 sleep 1
 # All three hosts at once, as an operator rolls proxmesh out: a host taken
@@ -37,20 +37,21 @@ for h in pbs pve-1 pve-2; do
 done
 check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
 sleep 2
-gap() {  # gap HOST NAME: longest gap between replies of /tmp/NAME.ping, in seconds
-	hexec "$1" sh -c "kill -INT \$(cat /tmp/$2.pid); sleep 0.2; cat /tmp/$2.ping" |
-		awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t } END { printf "%.3f", g }'
-}
 for h in "${PVE_HOSTS[@]}"; do
-	g=$(gap "$h" takeover)
-	gs=$(gap "$h" takeover-src)
+	g=$(ping_gap "$h" takeover)
+	gs=$(ping_gap "$h" takeover-src)
 	diag "$h: longest interruption to $PBS_SERVICE during take-over: $g s ($gs s from the nic4 address)"
-	# Not hitless (README, "Taking over a hand-made mesh"): each link
-	# leaves OSPF when its network statement goes and comes back
-	# point-to-point; 0.7-4 s measured. Restarting FRR instead cost 18-20 s.
-	check "$h: $PBS_SERVICE unreachable for less than 8 s (longest gap $g s)" \
-		eval "awk -v g=$g 'BEGIN { exit !(g < 8) }'"
+	# Each link leaves OSPF when its network statement goes and comes
+	# back point-to-point (~1 s without a route, 0.7-4 s measured before
+	# bridging); the bridge over nic4 carries the traffic meanwhile. A
+	# reply at least every half second is "reachable throughout" at any
+	# load CI may see (20-30 ms measured: one ping of 100).
+	check "$h: $PBS_SERVICE reachable throughout (longest gap $g s, $gs s from nic4)" \
+		eval "awk -v g=$g -v s=$gs 'BEGIN { exit !(g < 0.5 && s < 0.5) }'"
+	check "$h: apply said it bridged $PBS_SERVICE and took the bridge away" \
+		grep -q "bridge $PBS_SERVICE/32 removed: OSPF carries it" "$STATE/takeover-$h.log"
 done
+for h in "${HOSTS[@]}"; do check "$h: no bridge left after apply" no_bridge "$h"; done
 for h in "${HOSTS[@]}"; do
 	check "$h: after take-over the configuration is proxmesh's (plan exit 0)" hexec "$h" proxmesh plan
 	check "$h: no network statement left" \

@@ -146,6 +146,29 @@ for h in "${PVE_HOSTS[@]}"; do
 	hexec "$h" systemctl reload proxmesh
 done
 
+# A change that resets adjacencies, by every agent at once (the dead
+# interval): each bridges its neighbours' loopbacks over the links until
+# OSPF has settled, then takes the bridges away on its own.
+t=$(hnow pve-1)
+ping_start pve-1 dead "$PBS_SERVICE"
+for h in "${HOSTS[@]}"; do
+	hexec "$h" sed -i 's/^dead-interval = 3$/dead-interval = 4/' "$conf"
+	hexec "$h" systemctl reload proxmesh
+done
+check_within 30 "pve-1: the agent bridged $PBS_SERVICE and removed the bridge once OSPF settled" \
+	jhas pve-1 "$t" "bridge $PBS_SERVICE/32 removed: OSPF carries it"
+check_within 30 "mesh converged with dead interval 4" "$LAB_DIR/wait-converged" -t 1
+for h in "${HOSTS[@]}"; do check_within 25 "$h: no bridge left by the agent" no_bridge "$h"; done
+g=$(ping_gap pve-1 dead)
+check "pve-1: $PBS_SERVICE reachable throughout the change (longest gap $g s)" \
+	eval "awk -v g=$g 'BEGIN { exit !(g < 0.5) }'"
+for h in "${HOSTS[@]}"; do
+	hexec "$h" sed -i 's/^dead-interval = 4$/dead-interval = 3/' "$conf"
+	hexec "$h" systemctl reload proxmesh
+done
+check_within 30 "mesh converged with dead interval 3 again" "$LAB_DIR/wait-converged" -t 1
+for h in "${HOSTS[@]}"; do check_within 25 "$h: no bridge left" no_bridge "$h"; done
+
 # Drift made by hand is repaired by the periodic pass, which reads FRR
 # through vtysh only when a daemon's running configuration changed.
 hexec pve-1 vtysh -c 'configure terminal' -c 'interface nic3' -c 'ip ospf cost 77' >/dev/null
