@@ -26,6 +26,7 @@
 #include "membership.h"
 #include "netlink.h"
 #include "apiclient.h"
+#include "bridge.h"
 #include "reconcile.h"
 #include "report.h"
 #include "status.h"
@@ -423,9 +424,14 @@ unbridge(struct daemon *d)
 {
 	unsigned left = 0;
 
-	if (reconcile_unbridge(&d->rctx, &left) == 0 && left > 0 &&
-	    now_mono_ms() - d->rctx.bridge_since <= RECONCILE_BRIDGE_LIMIT_MS)
+	if (reconcile_unbridge(&d->rctx, &left) < 0 || left == 0)
+		return;
+	if (now_mono_ms() - d->rctx.bridge_since <= RECONCILE_BRIDGE_LIMIT_MS)
 		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
+	else
+		log_warnx("%u bridge%s kept: OSPF does not route %s (ip rule show table %d)", left,
+		          left == 1 ? "" : "s", left == 1 ? "its loopback" : "their loopbacks",
+		          BRIDGE_TABLE);
 }
 
 static int
