@@ -14,7 +14,9 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
 
+#include "bridge.h"
 #include "ifdiff.h"
 #include "ifplan.h"
 #include "netlink.h"
@@ -318,6 +320,85 @@ START_TEST(test_monitor)
 }
 END_TEST
 
+/* An OSPF route in the main table, as zebra would install it. */
+static void
+add_ospf_route(const char *dst, const char *gw, const char *ifname)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *a, *g;
+
+	ck_assert_int_eq(nl_connect(sk, NETLINK_ROUTE), 0);
+	ck_assert_int_eq(nl_addr_parse(dst, AF_INET, &a), 0);
+	ck_assert_int_eq(nl_addr_parse(gw, AF_INET, &g), 0);
+	rtnl_route_set_family(rt, AF_INET);
+	rtnl_route_set_table(rt, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(rt, RTPROT_OSPF);
+	ck_assert_int_eq(rtnl_route_set_dst(rt, a), 0);
+	rtnl_route_nh_set_gateway(nh, g);
+	rtnl_route_nh_set_ifindex(nh, (int)if_nametoindex(ifname));
+	rtnl_route_add_nexthop(rt, nh);
+	ck_assert_int_eq(rtnl_route_add(sk, rt, NLM_F_CREATE), 0);
+	nl_addr_put(a);
+	nl_addr_put(g);
+	rtnl_route_put(rt);
+	nl_socket_free(sk);
+}
+
+/* A bridge: route in table 32700 and the rule to it, listed back with
+ * its link and gateway, seen as routed once OSPF has a route, removed
+ * (twice: a missing one is no error). */
+START_TEST(test_bridge)
+{
+	struct bridge b = {.ifname = "nic4", .dst = tu_prefix("192.168.103.254", 32)};
+	struct if_change up = {.kind = IFC_LINK_UP, .text = (char *)"peer4 up"};
+	struct if_changes ch = {.v = &up, .n = 1};
+	struct strv errors = {0};
+	struct bridges l;
+	bool *routed;
+	char *err = NULL;
+
+	setup_netns(both);
+	plan_apply(NULL, NULL);
+	up.ifindex = (int)if_nametoindex("peer4");
+	ck_assert_int_eq(nl_apply(&ch, &errors), 0);
+	inet_pton(AF_INET, "192.168.103.6", &b.gateway);
+
+	ck_assert_int_eq(bridge_list(&l, &routed, &err), 0);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_int_eq(bridge_add(&b, &err), 0);
+	ck_assert_int_eq(bridge_add(&b, &err), 0);
+	ck_assert_int_eq(bridge_list(&l, &routed, &err), 0);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(tu_prefix_str(&l.v[0].dst), "192.168.103.254/32");
+	ck_assert_str_eq(l.v[0].ifname, "nic4");
+	ck_assert_str_eq(tu_ip(l.v[0].gateway), "192.168.103.6");
+	ck_assert(!routed[0]);
+	free(routed);
+	bridges_free(&l);
+
+	add_ospf_route("192.168.103.254/32", "192.168.103.6", "nic4");
+	ck_assert_int_eq(bridge_list(&l, &routed, &err), 0);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert(routed[0]);
+	free(routed);
+	bridges_free(&l);
+
+	ck_assert_int_eq(bridge_remove(&b, &err), 0);
+	ck_assert_int_eq(bridge_remove(&b, &err), 0);
+	ck_assert_int_eq(bridge_list(&l, &routed, &err), 0);
+	ck_assert_uint_eq(l.n, 0);
+
+	/* a link that does not exist is one clear error */
+	snprintf(b.ifname, sizeof(b.ifname), "nic9");
+	ck_assert_int_lt(bridge_add(&b, &err), 0);
+	ck_assert_str_eq(err, "bridge over nic9: No such device");
+	free(err);
+	teardown_netns();
+}
+END_TEST
+
 static Suite *
 netlink_suite(void)
 {
@@ -330,6 +411,7 @@ netlink_suite(void)
 	tcase_add_test(tc, test_loopback_relabel);
 	tcase_add_test(tc, test_apply_error);
 	tcase_add_test(tc, test_monitor);
+	tcase_add_test(tc, test_bridge);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
