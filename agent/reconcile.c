@@ -627,8 +627,10 @@ reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left)
 		ctx->bridge_since = ctx->settled_since = 0;
 		return 0;
 	}
+	/* Bridges this process did not make were left by an earlier one (a
+	 * killed apply, an agent restarted): past the limit. */
 	if (ctx->bridge_since == 0)
-		ctx->bridge_since = now;
+		ctx->bridge_since = now - RECONCILE_BRIDGE_LIMIT_MS;
 	settled = read_neighbors(&nb, &n) == 0 && bridgeplan_settled(&b, nb, n);
 	for (size_t i = 0; i < b.n; i++)
 		settled &= routed[i];
@@ -661,6 +663,29 @@ reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left)
 	return 0;
 }
 
+/* plan: the bridges a change left (apply or the agent removes them). */
+static void
+bridge_show(struct pass *p)
+{
+	_cleanup_free_ bool *routed = NULL;
+	_cleanup_free_ char *err = NULL;
+	struct bridges b;
+
+	if (bridge_list(&b, &routed, &err) < 0) {
+		warn(p, "%s", err);
+		return;
+	}
+	for (size_t i = 0; i < b.n; i++) {
+		char buf[20], gw[16];
+
+		say(p, "# bridge %s via %s dev %s in place (%s)", prefix4_str(&b.v[i].dst, buf),
+		    ip4_str(b.v[i].gateway, gw), b.v[i].ifname[0] ? b.v[i].ifname : "?",
+		    routed[i] ? "OSPF routes it too: the next apply removes it"
+		              : "OSPF does not route it");
+	}
+	bridges_free(&b);
+}
+
 /* apply: wait until OSPF carries what bridge_begin bridged, at most
  * RECONCILE_BRIDGE_LIMIT_MS (the daemon polls from its loop instead). */
 static void
@@ -669,6 +694,8 @@ bridge_wait(struct pass *p)
 	unsigned left = 0;
 	long long t0 = now_mono_ms();
 
+	say(p, "# waiting until OSPF carries the bridged loopbacks (at most %d s)",
+	    RECONCILE_BRIDGE_LIMIT_MS / 1000);
 	do {
 		usleep(RECONCILE_BRIDGE_POLL_MS * 1000);
 		if (reconcile_unbridge(p->ctx, &left) < 0)
@@ -718,6 +745,8 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 			res->bridges = p.bridged; /* the daemon polls */
 		else
 			reconcile_unbridge(ctx, &res->bridges);
+	} else {
+		bridge_show(&p);
 	}
 	if (r == 0)
 		r = rf;

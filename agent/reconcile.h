@@ -60,7 +60,8 @@ int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const stru
 
 /* Take away the bridges OSPF carries again: all of them once OSPF has
  * been settled for a second (bridgeplan_settled, and an OSPF route to each
- * in the main table), or after 20 s each one OSPF routes. *left: how many
+ * in the main table), or after 20 s each one OSPF routes (at once for
+ * bridges an earlier process left). *left: how many
  * remain. `apply` waits for this itself; the daemon calls it from a timer
  * while *left > 0, and on every pass (bridges left by a killed `apply`). */
 int reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left);

@@ -60,3 +60,15 @@ done
 check "pbs: no redistribute connected left" \
 	eval "! hexec pbs vtysh -c 'show running-config' | grep -q redistribute"
 for h in "${PVE_HOSTS[@]}"; do check "$h reaches $PBS_SERVICE" hping "$h" "$PBS_SERVICE"; done
+
+# A bridge left behind (an apply killed while OSPF settled): plan names it,
+# the next apply removes it at once, since OSPF routes the address.
+hexec pve-1 ip route add "$PBS_SERVICE/32" via 192.168.103.6 dev nic4 table 32700
+hexec pve-1 ip rule add to "$PBS_SERVICE/32" lookup 32700 pref 32700
+said=$(hexec pve-1 proxmesh plan 2>&1) && rc=0 || rc=$?
+check "pve-1: plan names the bridge left behind and exits 0 (exit $rc)" \
+	eval "[[ $rc == 0 && \$said == *'bridge $PBS_SERVICE/32 via 192.168.103.6 dev nic4 in place (OSPF routes it too'* ]]"
+said=$(hexec pve-1 proxmesh apply 2>&1) && rc=0 || rc=$?
+check "pve-1: apply removes it (exit $rc)" \
+	eval "[[ $rc == 0 && \$said == *'bridge $PBS_SERVICE/32 removed: OSPF carries it'* ]]"
+check "pve-1: no bridge left" no_bridge pve-1
