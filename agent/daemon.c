@@ -34,6 +34,7 @@
 
 #define RECONCILE_INTERVAL_MS 30000
 #define RECONCILE_RETRY_MIN_MS 1000
+#define RECONCILE_BUSY_RETRY_MS 1000 /* while `proxmesh apply` holds the lock */
 #define HEALTH_INTERVAL_MS 5000
 #define LINK_EVENT_DELAY_MS 50
 #define EXIT_NOTCONFIGURED 6
@@ -176,6 +177,11 @@ reconcile(struct daemon *d)
 	if (d->config == NULL)
 		return;
 	r = reconcile_pass(&d->rctx, d->config, d->node, true, &res);
+	if (r == -EBUSY) { /* `proxmesh apply` is at work: look again soon */
+		reconcile_result_free(&res);
+		schedule(d->reconcile_timer, RECONCILE_BUSY_RETRY_MS);
+		return;
+	}
 	d->reconcile_last_run = now_real_ms();
 	if (r < 0) {
 		bool first = d->reconcile_failures == 0 ||
@@ -424,7 +430,11 @@ unbridge(struct daemon *d)
 {
 	unsigned left = 0;
 
-	if (reconcile_unbridge(&d->rctx, &left) < 0 || left == 0)
+	int r = reconcile_unbridge(&d->rctx, &left);
+
+	if (r == -EBUSY)
+		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
+	if (r < 0 || left == 0)
 		return;
 	if (now_mono_ms() - d->rctx.bridge_since <= RECONCILE_BRIDGE_LIMIT_MS)
 		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);

@@ -3,8 +3,10 @@
 #include "reconcile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include "util.h"
 
 #define LOCK_RETRIES 4
+#define LOCK_FILE "reconcile.lock"
 /* Bridges (bridge.h) go once OSPF has been settled this long. */
 #define BRIDGE_SETTLE_MS 1000
 #define FRR_START_WAIT_MS 60000
@@ -50,6 +53,7 @@ struct pass {
 	struct frrconf desired;
 	struct strv cmds;
 	bool clear; /* the router id in use is not ours: clear ip ospf process */
+	bool bridge_tried; /* bridge_begin ran (before starting daemons, maybe) */
 	unsigned bridged;
 };
 
@@ -76,8 +80,8 @@ vsay(struct reconcile_ctx *ctx, const char *fmt, va_list ap)
 
 	if (ctx->out)
 		fprintf(ctx->out, "%s\n", msg);
-	else
-		log_info("%s", msg);
+	else /* the journal: no "# " of a comment for the operator's paste */
+		log_info("%s", strncmp(msg, "# ", 2) ? msg : msg + 2);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -267,9 +271,9 @@ run_vtysh(struct pass *p, const char *const *cmds, size_t n, struct vtysh_result
 /* FRR's running configuration as its daemons print it for themselves, over
  * their vty sockets (vtysh joins the same texts): zebra and ospfd must
  * answer; bfdd and FRR 10's mgmtd only when they run. No process is
- * started. */
+ * started. quiet: a failure does not fail the pass. */
 static int
-read_frr_text(struct pass *p, char **text)
+read_frr_text_as(struct pass *p, char **text, bool quiet)
 {
 	static const char *const daemons[] = {"zebra", "ospfd", "bfdd", "mgmtd"};
 	struct frrvty v;
@@ -286,6 +290,8 @@ read_frr_text(struct pass *p, char **text)
 			continue;
 		if (r < 0) {
 			free(all);
+			if (quiet)
+				return r;
 			p->res->frr_running = false;
 			return failed(p, "FRR is not answering (%s: %s)", daemons[i],
 			              r == -ENOENT || r == -ECONNREFUSED ? "not running"
@@ -296,8 +302,16 @@ read_frr_text(struct pass *p, char **text)
 		all = next;
 	}
 	*text = all;
-	p->res->frr_running = true;
+	if (!quiet)
+		p->res->frr_running = true;
 	return 0;
+}
+
+/* The same, failing the pass when FRR does not answer. */
+static int
+read_frr_text(struct pass *p, char **text)
+{
+	return read_frr_text_as(p, text, false);
 }
 
 /* Parse what read_frr_text read, and ask ospfd for the router id in use. */
@@ -446,6 +460,35 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 		log_debug("cannot write %s", path);
 }
 
+static void bridge_begin(struct pass *p);
+
+/* Starting daemons (a take-over enables bfdd) takes a second or more, in
+ * which the neighbours, taken over at the same time, may already reset
+ * their adjacencies: bridge before, if the commands the running daemons'
+ * configuration calls for would reset them. */
+static void
+bridge_early(struct pass *p)
+{
+	_cleanup_free_ char *text = NULL;
+	struct frrconf desired = {0}, live = {0};
+	struct strv cmds = {0};
+	struct frr_version v;
+
+	if (read_frr_text_as(p, &text, true) < 0)
+		return; /* ospfd not running: no adjacency to keep */
+	frr_version_of(text, &v);
+	render_frr(p->c, p->n, p->links, v, &desired);
+	if (frrconf_parse(text, &live) == 0) {
+		frrconf_merge(&live);
+		frrdiff(&desired, &live, &p->ifnames, &cmds);
+		if (frrdiff_disruptive(&cmds))
+			bridge_begin(p);
+	}
+	strv_free(&cmds);
+	frrconf_free(&desired);
+	frrconf_free(&live);
+}
+
 /* Enable the daemons FRR needs, read its configuration and compute the
  * commands, printed. p->cmds and p->clear are what apply_frr sends. */
 static int
@@ -467,6 +510,7 @@ plan_frr(struct pass *p)
 		    missing & FRRD_OSPFD ? " ospfd" : "", missing & FRRD_BFDD ? " bfdd" : "", daemons);
 		if (!p->apply)
 			return 0;
+		bridge_early(p);
 		r = start_daemons(p, daemons, missing);
 		if (r < 0)
 			return r;
@@ -584,6 +628,7 @@ bridge_begin(struct pass *p)
 	struct bridges b;
 	size_t n;
 
+	p->bridge_tried = true;
 	if (read_neighbors(&nb, &n) < 0)
 		return;
 	p->ctx->bridge_since = now_mono_ms();
@@ -605,8 +650,50 @@ bridge_begin(struct pass *p)
 	bridges_free(&b);
 }
 
+/* One pass at a time on a host: `proxmesh apply` and the agent lock
+ * RUN_DIR/reconcile.lock. wait: block until the other pass is done (the
+ * command line); else -EBUSY (the agent tries again soon). Returns the fd
+ * to close. */
+static int
+pass_lock(struct reconcile_ctx *ctx, bool wait)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", ctx->paths->run_dir, LOCK_FILE);
+	int fd, r;
+
+	mkdir(ctx->paths->run_dir, 0755);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	if (r == -EBUSY && wait) {
+		ctx_say(ctx, "# waiting for another pass (the agent's, or another apply) to finish");
+		if (flock(fd, LOCK_EX) == 0)
+			return fd;
+		r = -errno;
+	}
+	close(fd);
+	return r;
+}
+
+static int unbridge(struct reconcile_ctx *ctx, unsigned *left);
+
 int
 reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left)
+{
+	int fd = pass_lock(ctx, false), r;
+
+	*left = 0;
+	if (fd < 0)
+		return fd;
+	r = unbridge(ctx, left);
+	close(fd);
+	return r;
+}
+
+static int
+unbridge(struct reconcile_ctx *ctx, unsigned *left)
 {
 	_cleanup_free_ struct frr_neighbor *nb = NULL;
 	_cleanup_free_ bool *routed = NULL;
@@ -653,7 +740,6 @@ reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left)
 			(*left)++;
 			continue;
 		}
-		err = NULL;
 		ctx_say(ctx, "# bridge %s removed: OSPF carries it (%.1f s)",
 		        prefix4_str(&b.v[i].dst, buf), (now - ctx->bridge_since) / 1000.0);
 	}
@@ -698,7 +784,7 @@ bridge_wait(struct pass *p)
 	    RECONCILE_BRIDGE_LIMIT_MS / 1000);
 	do {
 		usleep(RECONCILE_BRIDGE_POLL_MS * 1000);
-		if (reconcile_unbridge(p->ctx, &left) < 0)
+		if (unbridge(p->ctx, &left) < 0)
 			return;
 	} while (left > 0 && now_mono_ms() - t0 <= RECONCILE_BRIDGE_LIMIT_MS + RECONCILE_BRIDGE_POLL_MS);
 	if (left)
@@ -712,12 +798,25 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 {
 	struct pass p = {.ctx = ctx, .c = c, .n = n, .apply = apply, .res = res};
 	_cleanup_free_ char *err = NULL;
-	int r, rf;
+	int r, rf, lock = -1;
 
 	*res = (struct reconcile_result){.state = RECONCILE_CONVERGED};
+	if (apply) {
+		lock = pass_lock(ctx, ctx->out != NULL);
+		if (lock == -EBUSY) {
+			failed(&p, "another pass is running");
+			return -EBUSY;
+		}
+		if (lock < 0)
+			return failed(&p, "cannot lock %s/%s: %s", ctx->paths->run_dir, LOCK_FILE,
+			              strerror(-lock));
+	}
 	r = addrplan_node(c, n, &p.links, &err);
-	if (r < 0)
+	if (r < 0) {
+		if (lock >= 0)
+			close(lock);
 		return failed(&p, "%s", err);
+	}
 	ifplan_build(c, n, p.links, &p.ifplan);
 	strv_push_dup(&p.ifnames, "lo");
 	for (size_t i = 0; i < n->n_links; i++)
@@ -730,7 +829,7 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 	r = plan_interfaces(&p);
 	rf = plan_frr(&p);
 	if (apply) {
-		if (rf == 0 && (p.clear || frrdiff_disruptive(&p.cmds)))
+		if (rf == 0 && !p.bridge_tried && (p.clear || frrdiff_disruptive(&p.cmds)))
 			bridge_begin(&p);
 		if (p.if_planned) {
 			int ri = apply_interfaces(&p);
@@ -744,7 +843,7 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 		else if (p.bridged)
 			res->bridges = p.bridged; /* the daemon polls */
 		else
-			reconcile_unbridge(ctx, &res->bridges);
+			unbridge(ctx, &res->bridges);
 	} else {
 		bridge_show(&p);
 	}
@@ -765,6 +864,8 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 	free(p.sysctls);
 	ifplan_free(&p.ifplan);
 	free(p.links);
+	if (lock >= 0)
+		close(lock);
 	return r;
 }
 

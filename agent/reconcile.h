@@ -54,7 +54,9 @@ struct reconcile_result {
 
 /* Run one pass for node n. With apply false nothing is changed and the
  * changes are only printed. Returns 0, or a negative errno when the pass
- * failed (res->error says why). */
+ * failed (res->error says why). Applying passes run one at a time
+ * (RUN_DIR/reconcile.lock): the command line (ctx->out set) waits for the
+ * other one, the agent gets -EBUSY. */
 int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct node_conf *n,
                    bool apply, struct reconcile_result *res);
 
@@ -62,8 +64,9 @@ int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const stru
  * been settled for a second (bridgeplan_settled, and an OSPF route to each
  * in the main table), or after 20 s each one OSPF routes (at once for
  * bridges an earlier process left). *left: how many
- * remain. `apply` waits for this itself; the daemon calls it from a timer
- * while *left > 0, and on every pass (bridges left by a killed `apply`). */
+ * remain; -EBUSY while a pass runs. `apply` waits for this itself; the
+ * daemon calls it from a timer while *left > 0, and every pass does
+ * (bridges left by a killed `apply`). */
 int reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left);
 
 void reconcile_result_free(struct reconcile_result *res);

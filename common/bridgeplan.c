@@ -25,8 +25,8 @@ bridges_push(struct bridges *b, const struct bridge *add)
 }
 
 void
-bridgeplan_build(const struct link_plan *links, size_t n_links,
-                 const struct frr_neighbor *nb, size_t n_nb, struct bridges *out)
+bridgeplan_build(const struct link_plan *links, size_t n_links, const struct frr_neighbor *nb,
+                 size_t n_nb, struct bridges *out)
 {
 	*out = (struct bridges){0};
 	for (size_t i = 0; i < n_links; i++) {

@@ -24,8 +24,8 @@ struct bridges {
 /* One bridge per link whose peer has a loopback and whose neighbour is Full
  * on that link now: the adjacencies a disruptive change may reset. Links
  * without an adjacency carry nothing a bridge could keep. */
-void bridgeplan_build(const struct link_plan *links, size_t n_links,
-                      const struct frr_neighbor *nb, size_t n_nb, struct bridges *out);
+void bridgeplan_build(const struct link_plan *links, size_t n_links, const struct frr_neighbor *nb,
+                      size_t n_nb, struct bridges *out);
 
 /* OSPF has settled for these bridges: a Full neighbour on each bridge's
  * link, and every neighbour has acknowledged what it was sent (an empty

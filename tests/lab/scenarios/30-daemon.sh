@@ -146,6 +146,16 @@ for h in "${PVE_HOSTS[@]}"; do
 	hexec "$h" systemctl reload proxmesh
 done
 
+# One applying pass at a time (RUN_DIR/reconcile.lock, held here by flock
+# as a stand-in): apply waits for it; the agent, told to reload meanwhile,
+# tries again a second later without logging a failure.
+t=$(hnow pve-1)
+said=$(hexec pve-1 sh -c 'flock /run/proxmesh/reconcile.lock sleep 3 & sleep 0.3
+	systemctl reload proxmesh; proxmesh apply 2>&1') && rc=0 || rc=$?
+check "pve-1: apply waits while another pass holds the lock (exit $rc)" \
+	eval "[[ $rc == 0 && \$said == *'waiting for another pass'* ]]"
+check "pve-1: the agent logged no failure while the lock was held" eval "! jhas pve-1 $t 'reconcile failed'"
+
 # A change that resets adjacencies, by every agent at once (the dead
 # interval): each bridges its neighbours' loopbacks over the links until
 # OSPF has settled, then takes the bridges away on its own.
