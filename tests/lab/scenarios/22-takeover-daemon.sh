@@ -1,0 +1,53 @@
+#!/bin/bash
+# 22-takeover-daemon.sh — issue 4, the take-over as README "Taking over a
+# hand-made mesh" tells an operator to do it: `systemctl enable --now
+# proxmesh` on all hosts at once. The agents bridge the neighbours'
+# loopbacks, take over, and remove the bridges themselves; the PBS service
+# address stays reachable from both PVE hosts.
+LAB_MODE=handmade
+LAB_FRESH=1  # a host never touched by proxmesh
+. "$(dirname "$0")/../lib.sh"
+scenario_mode "$LAB_MODE"
+
+journal_has() {  # journal_has HOST TEXT: the agent logged TEXT
+	local j
+	j=$(hexec "$1" journalctl -u proxmesh -q --no-pager 2>/dev/null) || return 1
+	[[ $j == *"$2"* ]]
+}
+
+"$LAB_DIR/install" >&2
+check "hand-made mesh converged" "$LAB_DIR/wait-converged" -t 30
+for h in "${PVE_HOSTS[@]}"; do ping_start "$h" takeover-agent "$PBS_SERVICE"; done
+sleep 1
+pids=()
+for h in pbs pve-1 pve-2; do
+	hexec "$h" systemctl enable --now proxmesh >"$STATE/enable-$h.log" 2>&1 &
+	pids+=($!)
+done
+i=0
+for h in pbs pve-1 pve-2; do
+	rc=0
+	wait "${pids[i]}" || rc=$?
+	check "$h: systemctl enable --now proxmesh (exit $rc)" test "$rc" -eq 0
+	i=$((i + 1))
+done
+for h in "${PVE_HOSTS[@]}"; do
+	check_within 30 "$h: the agent bridged $PBS_SERVICE and removed the bridge once OSPF settled" \
+		journal_has "$h" "bridge $PBS_SERVICE/32 removed: OSPF carries it"
+done
+for h in "${HOSTS[@]}"; do check_within 30 "$h: no bridge left" no_bridge "$h"; done
+check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
+for h in "${HOSTS[@]}"; do
+	check_within 30 "$h: the agent reports healthy" hexec "$h" proxmesh status
+done
+sleep 1
+for h in "${PVE_HOSTS[@]}"; do
+	g=$(ping_gap "$h" takeover-agent)
+	diag "$h: longest interruption to $PBS_SERVICE during the agents' take-over: $g s"
+	check "$h: $PBS_SERVICE reachable throughout (longest gap $g s)" \
+		eval "awk -v g=$g 'BEGIN { exit !(g < 0.5) }'"
+done
+for h in "${HOSTS[@]}"; do
+	check "$h: the configuration is proxmesh's (plan exit 0)" hexec "$h" proxmesh plan
+	check "$h: the agent logged no failure" eval "! journal_has $h 'reconcile failed'"
+done
