@@ -44,6 +44,7 @@ struct daemon {
 	sd_event *event;
 	sd_event_source *reconcile_timer, *health_timer, *api_timer, *watchdog_timer, *nl_source;
 	sd_event_source *bridge_timer; /* while bridges wait for OSPF to settle */
+	bool bridge_warned;            /* "bridge kept" said once */
 	uint64_t watchdog_usec;
 
 	struct config *config; /* NULL: idle (the commented example) */
@@ -424,24 +425,26 @@ api_poll(struct daemon *d)
 
 /* Bridges of a disruptive change go once OSPF carries their traffic
  * again. After the limit the regular passes look (a neighbour that never
- * comes back is not polled five times a second). */
+ * comes back is not polled five times a second), and one warning says
+ * what is kept. */
 static void
 unbridge(struct daemon *d)
 {
 	unsigned left = 0;
-
 	int r = reconcile_unbridge(&d->rctx, &left);
 
-	if (r == -EBUSY)
+	if (r == -EBUSY || (r == 0 && left > 0 &&
+	                    now_mono_ms() - d->rctx.bridge_since <= RECONCILE_BRIDGE_LIMIT_MS)) {
 		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
-	if (r < 0 || left == 0)
 		return;
-	if (now_mono_ms() - d->rctx.bridge_since <= RECONCILE_BRIDGE_LIMIT_MS)
-		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
-	else
+	}
+	if (r < 0)
+		return;
+	if (left > 0 && !d->bridge_warned)
 		log_warnx("%u bridge%s kept: OSPF does not route %s (ip rule show table %d)", left,
 		          left == 1 ? "" : "s", left == 1 ? "its loopback" : "their loopbacks",
 		          BRIDGE_TABLE);
+	d->bridge_warned = left > 0;
 }
 
 static int

@@ -179,6 +179,22 @@ done
 check_within 30 "mesh converged with dead interval 3 again" "$LAB_DIR/wait-converged" -t 1
 for h in "${HOSTS[@]}"; do check_within 25 "$h: no bridge left" no_bridge "$h"; done
 
+# A bridge OSPF cannot replace (to an address nobody routes) is kept and
+# said once, not on every pass.
+t=$(hnow pve-1)
+hexec pve-1 ip route add 192.168.103.250/32 via 192.168.103.6 dev nic4 table 32700
+hexec pve-1 ip rule add to 192.168.103.250/32 lookup 32700 pref 32700
+hexec pve-1 systemctl reload proxmesh
+check_within 10 "pve-1: the agent warns about a bridge OSPF does not replace" \
+	jhas pve-1 "$t" "1 bridge kept: OSPF does not route its loopback"
+hexec pve-1 systemctl reload proxmesh
+sleep 2
+n=$(jsince pve-1 "$t" | grep -c 'bridge kept' || true)
+check "pve-1: ... once, not on every pass ($n)" test "$n" -eq 1
+check "pve-1: ... and keeps it" eval "! no_bridge pve-1"
+hexec pve-1 ip rule del to 192.168.103.250/32 lookup 32700 pref 32700
+hexec pve-1 ip route del 192.168.103.250/32 table 32700
+
 # Drift made by hand is repaired by the periodic pass, which reads FRR
 # through vtysh only when a daemon's running configuration changed.
 hexec pve-1 vtysh -c 'configure terminal' -c 'interface nic3' -c 'ip ospf cost 77' >/dev/null
