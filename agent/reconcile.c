@@ -268,6 +268,17 @@ run_vtysh(struct pass *p, const char *const *cmds, size_t n, struct vtysh_result
 	}
 }
 
+/* One show command over a daemon's vty socket, as a pass reads FRR. */
+static int
+show(const char *daemon, const char *cmd, char **out)
+{
+	struct frrvty v;
+
+	frrvty_init(&v);
+	v.timeout_ms = FRR_READ_TIMEOUT_MS;
+	return frrvty_show(&v, daemon, cmd, out);
+}
+
 /* FRR's running configuration as its daemons print it for themselves, over
  * their vty sockets (vtysh joins the same texts): zebra and ospfd must
  * answer; bfdd and FRR 10's mgmtd only when they run. No process is
@@ -276,15 +287,12 @@ static int
 read_frr_text_as(struct pass *p, char **text, bool quiet)
 {
 	static const char *const daemons[] = {"zebra", "ospfd", "bfdd", "mgmtd"};
-	struct frrvty v;
 	char *all = xstrdup("");
 
-	frrvty_init(&v);
-	v.timeout_ms = FRR_READ_TIMEOUT_MS;
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
 		_cleanup_free_ char *t = NULL;
 		char *next;
-		int r = frrvty_show(&v, daemons[i], "show running-config", &t);
+		int r = show(daemons[i], "show running-config", &t);
 
 		if (r < 0 && i >= 2 && (r == -ENOENT || r == -ECONNREFUSED))
 			continue;
@@ -319,7 +327,6 @@ static int
 parse_frr(struct pass *p, const char *text, struct frrconf *live, char **router_id)
 {
 	_cleanup_free_ char *ospf = NULL;
-	struct frrvty v;
 	struct in_addr rid;
 	char buf[16];
 
@@ -327,9 +334,7 @@ parse_frr(struct pass *p, const char *text, struct frrconf *live, char **router_
 	if (frrconf_parse(text, live) < 0)
 		return failed(p, "cannot parse FRR's running config");
 	frrconf_merge(live);
-	frrvty_init(&v);
-	v.timeout_ms = FRR_READ_TIMEOUT_MS;
-	if (frrvty_show(&v, "ospfd", "show ip ospf json", &ospf) == 0 &&
+	if (show("ospfd", "show ip ospf json", &ospf) == 0 &&
 	    frrjson_parse_router_id(ospf, &rid) == 0)
 		*router_id = xstrdup(ip4_str(rid, buf));
 	return 0;
@@ -607,14 +612,11 @@ static int
 read_neighbors(struct frr_neighbor **nb, size_t *n)
 {
 	_cleanup_free_ char *json = NULL;
-	struct frrvty v;
 	int r;
 
 	*nb = NULL;
 	*n = 0;
-	frrvty_init(&v);
-	v.timeout_ms = FRR_READ_TIMEOUT_MS;
-	r = frrvty_show(&v, "ospfd", "show ip ospf neighbor json", &json);
+	r = show("ospfd", "show ip ospf neighbor json", &json);
 	return r < 0 ? r : frrjson_parse_neighbors(json, nb, n);
 }
 
