@@ -587,5 +587,22 @@ ping_gap() {
 	hexec "$1" sh -c "kill -INT \$(cat /tmp/$2.pid); sleep 0.2; cat /tmp/$2.ping" |
 		awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t } END { printf "%.3f", g }'
 }
+# at_once DESC LOG CMD...: CMD on all three hosts at the same moment, as an
+# operator's loop over them would; then one check per host that it exited
+# 0. Each host's output goes to $STATE/LOG-HOST.log.
+at_once() {
+	local desc=$1 log=$2 h i=0 rc pids=()
+	shift 2
+	for h in pbs pve-1 pve-2; do
+		hexec "$h" "$@" >"$STATE/$log-$h.log" 2>&1 &
+		pids+=($!)
+	done
+	for h in pbs pve-1 pve-2; do
+		rc=0
+		wait "${pids[i]}" || rc=$?
+		check "$h: $desc (exit $rc)" test "$rc" -eq 0
+		i=$((i + 1))
+	done
+}
 # No bridge (agent/bridge.h) left on HOST: no rule to table 32700.
 no_bridge() { [[ -z $(hexec "$1" ip rule show table 32700) ]]; }

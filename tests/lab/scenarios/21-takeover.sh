@@ -21,19 +21,10 @@ sleep 1
 # All three hosts at once, as an operator rolls proxmesh out: a host taken
 # over alone cannot route with a hand-made neighbour (point-to-point against
 # broadcast), whatever proxmesh does.
-pids=()
+at_once "take-over apply" takeover proxmesh apply
 for h in pbs pve-1 pve-2; do
-	hexec "$h" proxmesh apply >"$STATE/takeover-$h.log" 2>&1 &
-	pids+=($!)
-done
-i=0
-for h in pbs pve-1 pve-2; do
-	rc=0
-	wait "${pids[i]}" || rc=$?
-	check "$h: take-over apply (exit $rc)" test "$rc" -eq 0
 	check "$h: bfdd started by reloading FRR, not restarting it" \
 		grep -q 'FRR reloaded' "$STATE/takeover-$h.log"
-	i=$((i + 1))
 done
 check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
 sleep 2

@@ -19,18 +19,7 @@ journal_has() {  # journal_has HOST TEXT: the agent logged TEXT
 check "hand-made mesh converged" "$LAB_DIR/wait-converged" -t 30
 for h in "${PVE_HOSTS[@]}"; do ping_start "$h" takeover-agent "$PBS_SERVICE"; done
 sleep 1
-pids=()
-for h in pbs pve-1 pve-2; do
-	hexec "$h" systemctl enable --now proxmesh >"$STATE/enable-$h.log" 2>&1 &
-	pids+=($!)
-done
-i=0
-for h in pbs pve-1 pve-2; do
-	rc=0
-	wait "${pids[i]}" || rc=$?
-	check "$h: systemctl enable --now proxmesh (exit $rc)" test "$rc" -eq 0
-	i=$((i + 1))
-done
+at_once "systemctl enable --now proxmesh" enable systemctl enable --now proxmesh
 for h in "${PVE_HOSTS[@]}"; do
 	check_within 30 "$h: the agent bridged $PBS_SERVICE and removed the bridge once OSPF settled" \
 		journal_has "$h" "bridge $PBS_SERVICE/32 removed: OSPF carries it"
