@@ -133,42 +133,101 @@ recv_reply(int fd, long long deadline, char **out, size_t *len, int *code)
 	}
 }
 
-int
-frrvty_show(struct frrvty *v, const char *daemon, const char *cmd, char **out)
+/* Send one command line (its NUL included) and read the reply: 0 with
+ * *code the daemon's return code and *out its output, or -errno. */
+static int
+exchange(int fd, const char *cmd, long long deadline, char **out, int *code)
 {
-	long long deadline = now_mono_ms() + v->timeout_ms;
-	_cleanup_close_ int fd = -1;
 	size_t len = 0;
-	int code = 0, r;
+	int r;
 
+	free(*out);
 	*out = NULL;
-	if (strncmp(cmd, "show ", 5) != 0 || !str_is_printable(cmd) ||
-	    strchr(daemon, '/') != NULL || !str_is_printable(daemon))
+	r = send_all(fd, cmd, strlen(cmd) + 1, deadline);
+	if (r == 0)
+		r = recv_reply(fd, deadline, out, &len, code);
+	return r;
+}
+
+/* Connect to daemon and enter the enable node, as vtysh starts every
+ * session: some daemons (bfdd) install their show commands there only. */
+static int
+session(struct frrvty *v, const char *daemon, long long deadline)
+{
+	_cleanup_free_ char *out = NULL;
+	int fd, code = 0, r;
+
+	if (strchr(daemon, '/') != NULL || !str_is_printable(daemon))
 		return -EINVAL;
 	fd = vty_connect(v, daemon);
 	if (fd < 0)
 		return fd;
 	v->calls++;
-	/* vtysh starts every session with "enable" too: some daemons (bfdd)
-	 * install their show commands in the enable node only. */
-	r = send_all(fd, "enable", sizeof("enable"), deadline);
-	if (r == 0)
-		r = recv_reply(fd, deadline, out, &len, &code);
+	r = exchange(fd, "enable", deadline, &out, &code);
 	if (r == 0 && code != 0)
 		r = -EPROTO;
-	if (r == 0) {
-		free(*out);
-		*out = NULL;
-		len = 0;
-		r = send_all(fd, cmd, strlen(cmd) + 1, deadline);
+	if (r < 0) {
+		close(fd);
+		return r;
 	}
-	if (r == 0)
-		r = recv_reply(fd, deadline, out, &len, &code);
+	return fd;
+}
+
+int
+frrvty_show(struct frrvty *v, const char *daemon, const char *cmd, char **out)
+{
+	long long deadline = now_mono_ms() + v->timeout_ms;
+	_cleanup_close_ int fd = -1;
+	int code = 0, r;
+
+	*out = NULL;
+	if (strncmp(cmd, "show ", 5) != 0 || !str_is_printable(cmd))
+		return -EINVAL;
+	fd = session(v, daemon, deadline);
+	if (fd < 0)
+		return fd;
+	r = exchange(fd, cmd, deadline, out, &code);
 	if (r == 0 && code != 0)
 		return -EPROTO; /* *out: the daemon's message */
 	if (r < 0) {
 		free(*out);
 		*out = NULL;
 	}
+	return r;
+}
+
+int
+frrvty_config(struct frrvty *v, const char *daemon, const struct strv *cmds,
+              const struct strv *after, char **msg)
+{
+	long long deadline = now_mono_ms() + v->timeout_ms;
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *out = NULL;
+	struct strv all = {0};
+	int code = 0, r = 0;
+
+	*msg = NULL;
+	strv_push_dup(&all, "configure terminal");
+	for (size_t i = 0; i < cmds->n; i++)
+		strv_push_dup(&all, cmds->v[i]);
+	strv_push_dup(&all, "end");
+	for (size_t i = 0; after && i < after->n; i++)
+		strv_push_dup(&all, after->v[i]);
+	for (size_t i = 0; i < all.n && r == 0; i++)
+		if (!str_is_printable(all.v[i]))
+			r = -EINVAL;
+	if (r == 0) {
+		fd = session(v, daemon, deadline);
+		r = fd < 0 ? fd : 0;
+	}
+	for (size_t i = 0; i < all.n && r == 0; i++) {
+		r = exchange(fd, all.v[i], deadline, &out, &code);
+		if (r == 0 && code != 0) {
+			out[strcspn(out, "\n")] = '\0';
+			*msg = xasprintf("\"%s\": %s", all.v[i], *out ? out : "refused");
+			r = -EPROTO;
+		}
+	}
+	strv_free(&all);
 	return r;
 }

@@ -175,8 +175,10 @@ read_file(const char *path, size_t max, char **out, size_t *len)
 	return 0;
 }
 
-int
-write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
+/* Write a new file next to path and rename it over path; uid/gid -1: the
+ * writer's. */
+static int
+replace_file(const char *path, const char *data, size_t len, unsigned mode, uid_t uid, gid_t gid)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
 	int fd, r = 0;
@@ -185,6 +187,8 @@ write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
 	if (fd < 0)
 		return -errno;
 	if (fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && (uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
 		r = -errno;
 	while (r == 0 && len > 0) {
 		ssize_t w = write(fd, data, len);
@@ -206,6 +210,22 @@ write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
 	if (r < 0)
 		unlink(tmp);
 	return r;
+}
+
+int
+write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
+{
+	return replace_file(path, data, len, mode, (uid_t)-1, (gid_t)-1);
+}
+
+int
+write_file_replace(const char *path, const char *data, size_t len, unsigned mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		return replace_file(path, data, len, st.st_mode & 07777, st.st_uid, st.st_gid);
+	return replace_file(path, data, len, mode, (uid_t)-1, (gid_t)-1);
 }
 
 static long long

@@ -64,6 +64,9 @@ int read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Write a file atomically: temporary file in the same folder, fsync, rename. */
 int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
+/* The same, keeping the mode and owner of the file it replaces (mode for a
+ * new one): FRR's files belong to frr:frr. */
+int write_file_replace(const char *path, const char *data, size_t len, unsigned mode);
 
 /* Monotonic and wall clock in milliseconds. */
 long long now_mono_ms(void);

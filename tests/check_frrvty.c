@@ -94,8 +94,10 @@ serve(int lfd, enum reply how, const char *expect, const char *text, size_t piec
 	_exit(0);
 }
 
-static void
-start_daemon(enum reply how, const char *expect, const char *text, size_t piece)
+/* A listening ospfd.vty in tu_tmpdir, and the fake daemon's process
+ * forked: returns the socket in the child, -1 in the test. */
+static int
+fork_daemon(void)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -108,8 +110,18 @@ start_daemon(enum reply how, const char *expect, const char *text, size_t piece)
 	daemon_pid = fork();
 	ck_assert_int_ge(daemon_pid, 0);
 	if (daemon_pid == 0)
-		serve(lfd, how, expect, text, piece);
+		return lfd;
 	close(lfd);
+	return -1;
+}
+
+static void
+start_daemon(enum reply how, const char *expect, const char *text, size_t piece)
+{
+	int lfd = fork_daemon();
+
+	if (lfd >= 0)
+		serve(lfd, how, expect, text, piece);
 }
 
 /* The fake daemon's exit status: 0 when it saw the expected command. */
@@ -122,6 +134,139 @@ daemon_status(void)
 	daemon_pid = -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/* A fake daemon for configuration: answers every command of one session,
+ * writing each to tu_tmpdir/got (one per line), and refuses `refuse` as
+ * FRR does an unknown command (return code 2). */
+static void
+serve_config(int lfd, const char *refuse)
+{
+	static const char ok[4] = {0, 0, 0, 0}, no[4] = {0, 0, 0, 2};
+	char cmd[256], path[128];
+	FILE *log;
+	int fd = accept(lfd, NULL, NULL);
+
+	snprintf(path, sizeof(path), "%s/got", tu_tmpdir);
+	log = fopen(path, "w");
+	if (fd < 0 || log == NULL)
+		_exit(10);
+	for (;;) {
+		size_t n = 0;
+		ssize_t r;
+
+		while ((r = read(fd, cmd + n, 1)) == 1 && cmd[n] != '\0' && n < 255)
+			n++;
+		if (r <= 0)
+			break;
+		cmd[n] = '\0';
+		fprintf(log, "%s\n", cmd);
+		fflush(log);
+		if (refuse && !strcmp(cmd, refuse)) {
+			if (dprintf(fd, "%% Unknown command: %s\n", cmd) < 0 ||
+			    write(fd, no, sizeof(no)) != sizeof(no))
+				_exit(13);
+		} else if (write(fd, ok, sizeof(ok)) != sizeof(ok)) {
+			_exit(13);
+		}
+	}
+	fclose(log);
+	_exit(0);
+}
+
+static void
+start_config_daemon(const char *refuse)
+{
+	int lfd = fork_daemon();
+
+	if (lfd >= 0)
+		serve_config(lfd, refuse);
+}
+
+/* What the fake configuration daemon received, once it has ended. */
+static char *
+config_received(void)
+{
+	char path[128], *got;
+
+	ck_assert_int_eq(daemon_status(), 0);
+	snprintf(path, sizeof(path), "%s/got", tu_tmpdir);
+	ck_assert_int_eq(read_file(path, 65536, &got, NULL), 0);
+	return got;
+}
+
+START_TEST(config_session)
+{
+	struct strv cmds = {0}, after = {0};
+	char *msg = (char *)1, *got;
+
+	strv_push_dup(&cmds, "interface nic3");
+	strv_push_dup(&cmds, "ip ospf cost 150");
+	strv_push_dup(&cmds, "exit");
+	strv_push_dup(&after, "clear ip ospf process");
+	start_config_daemon(NULL);
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, &after, &msg), 0);
+	ck_assert_ptr_null(msg);
+	got = config_received();
+	ck_assert_str_eq(got, "enable\nconfigure terminal\ninterface nic3\nip ospf cost 150\n"
+	                      "exit\nend\nclear ip ospf process\n");
+	ck_assert_uint_eq(vty.calls, 1);
+	free(got);
+	strv_free(&cmds);
+	strv_free(&after);
+}
+END_TEST
+
+START_TEST(config_refused_stops)
+{
+	struct strv cmds = {0};
+	char *msg, *got;
+
+	strv_push_dup(&cmds, "router ospf");
+	strv_push_dup(&cmds, "ospf router-idd 1.2.3.4");
+	strv_push_dup(&cmds, "timers lsa min-arrival 50");
+	start_config_daemon("ospf router-idd 1.2.3.4");
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &msg), -EPROTO);
+	ck_assert_str_eq(msg, "\"ospf router-idd 1.2.3.4\": % Unknown command: ospf router-idd 1.2.3.4");
+	got = config_received();
+	/* nothing after the refused command, not even "end" */
+	ck_assert_str_eq(got, "enable\nconfigure terminal\nrouter ospf\nospf router-idd 1.2.3.4\n");
+	free(got);
+	free(msg);
+	strv_free(&cmds);
+}
+END_TEST
+
+START_TEST(config_control_characters)
+{
+	static const char *const bad[] = {"ip ospf cost 10\nwrite memory", "ip ospf cost 10\r",
+	                                  "ip\tospf"};
+	char *msg = (char *)1;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct strv cmds = {0};
+
+		strv_push_dup(&cmds, "interface nic3");
+		strv_push_dup(&cmds, bad[i]);
+		ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &msg), -EINVAL);
+		ck_assert_ptr_null(msg);
+		strv_free(&cmds);
+	}
+	/* nothing was even connected to */
+	ck_assert_uint_eq(vty.calls, 0);
+}
+END_TEST
+
+START_TEST(config_daemon_not_running)
+{
+	struct strv cmds = {0};
+	char *msg = (char *)1;
+
+	strv_push_dup(&cmds, "router ospf");
+	ck_assert_int_eq(frrvty_config(&vty, "bfdd", &cmds, NULL, &msg), -ENOENT);
+	ck_assert_ptr_null(msg);
+	strv_free(&cmds);
+}
+END_TEST
 
 START_TEST(output_in_pieces)
 {
@@ -241,6 +386,10 @@ frrvty_suite(void)
 	tcase_add_test(tc, daemon_not_running);
 	tcase_add_test(tc, only_show_commands);
 	tcase_add_test(tc, socket_folder);
+	tcase_add_test(tc, config_session);
+	tcase_add_test(tc, config_refused_stops);
+	tcase_add_test(tc, config_control_characters);
+	tcase_add_test(tc, config_daemon_not_running);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,26 @@
+/* vtyroute.h - which FRR daemon takes each configuration command */
+#pragma once
+
+#include "util.h"
+
+/* Where a command goes. ospfd and bfdd own every command of their blocks
+ * in FRR 8.4 and 10.x alike; the rest (route-maps, prefix-lists, zebra's
+ * lines) vtysh fans out to daemons that differ between versions (FRR 10
+ * moved them to mgmtd), so those stay with vtysh. */
+enum vty_target {
+	VTY_OSPFD,
+	VTY_BFDD,
+	VTY_VTYSH,
+	VTY_TARGETS,
+};
+
+/* Split a batch of configuration-mode commands, as frrdiff makes it (a
+ * block header, its lines, one "exit" per level), into one list per target,
+ * each in the batch's order. A block goes whole to one target: `router
+ * ospf`, and an interface with only `ip ospf` lines, to ospfd; `bfd` to
+ * bfdd; anything else to vtysh. order (if not NULL): the targets that got
+ * commands, by their first statement in the batch; *n_order of them. */
+void vtyroute_split(const struct strv *cmds, struct strv out[VTY_TARGETS],
+                    enum vty_target order[VTY_TARGETS], size_t *n_order);
+
+const char *vtyroute_daemon(enum vty_target t);
