@@ -155,7 +155,8 @@ cmd_reconcile(struct cli *cli, bool apply)
 		code = 0;
 	}
 	if (getenv("PROXMESH_COUNT_VTYSH"))
-		fprintf(stderr, "vtysh processes: %u\n", ctx.vtysh.calls);
+		fprintf(stderr, "vtysh processes: %u\nconfiguration sessions: %u\n",
+		        ctx.vtysh.calls, ctx.vty_sessions);
 	reconcile_result_free(&res);
 	reconcile_ctx_free(&ctx);
 	config_free(c);

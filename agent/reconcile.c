@@ -17,6 +17,7 @@
 #include "frrdaemons.h"
 #include "frrdiff.h"
 #include "frrjson.h"
+#include "frrpersist.h"
 #include "frrvty.h"
 #include "ifdiff.h"
 #include "ifplan.h"
@@ -24,6 +25,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "util.h"
+#include "vtyroute.h"
 
 #define LOCK_RETRIES 4
 #define LOCK_FILE "reconcile.lock"
@@ -33,6 +35,9 @@
 /* One show command over a daemon's socket; a pass reads five, and in the
  * daemon it blocks the loop: well inside WatchdogSec. */
 #define FRR_READ_TIMEOUT_MS 3000
+/* One configuration session with a daemon (a take-over's batch), as long
+ * as vtysh was given. */
+#define FRR_CONFIG_TIMEOUT_MS 30000
 #define LOCAL_BEGIN "! proxmesh begin: managed by proxmesh, do not edit"
 #define LOCAL_END "! proxmesh end"
 
@@ -51,6 +56,7 @@ struct pass {
 	struct if_changes ch;
 	char *ifupdown, *sysctls;
 	struct frrconf desired;
+	bool rendered; /* desired is set: plan_frr got that far */
 	struct strv cmds;
 	bool clear; /* the router id in use is not ours: clear ip ospf process */
 	bool bridge_tried; /* bridge_begin ran (before starting daemons, maybe) */
@@ -526,6 +532,7 @@ plan_frr(struct pass *p)
 		return r;
 	frr_version_of(text, &p->res->version);
 	render_frr(p->c, p->n, p->links, p->res->version, &p->desired);
+	p->rendered = true;
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a
 	 * new fingerprint.) */
@@ -554,38 +561,93 @@ out:
 	return r;
 }
 
-/* Send the planned commands in one vtysh, persist them, and re-read: what
- * did not take is a failed pass. */
+/* The commands vtyroute gives to vtysh (route-maps and zebra's lines:
+ * rare, and fanned out to daemons that differ between FRR versions), in
+ * one process. *error: FRR's first complaint, if any. */
 static int
-apply_frr(struct pass *p)
+send_vtysh(struct pass *p, const struct strv *cmds, char **error)
 {
-	_cleanup_free_ char *router_id = NULL, *vtysh_error = NULL;
-	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
-	struct frrconf live = {0};
-	struct strv batch = {0}, left = {0};
+	struct strv batch = {0};
 	struct vtysh_result vr = {0};
 	int r;
 
 	strv_push_dup(&batch, "configure terminal");
-	for (size_t i = 0; i < p->cmds.n; i++)
-		strv_push_dup(&batch, p->cmds.v[i]);
+	for (size_t i = 0; i < cmds->n; i++)
+		strv_push_dup(&batch, cmds->v[i]);
 	strv_push_dup(&batch, "end");
-	if (p->cmds.n && !sdn)
-		strv_push_dup(&batch, "write memory");
-	if (p->clear)
-		strv_push_dup(&batch, "clear ip ospf process");
 	r = run_vtysh(p, (const char *const *)batch.v, batch.n, &vr);
 	if (r < 0) {
 		r = failed(p, "cannot run vtysh: %s", strerror(-r));
-		goto out;
+	} else if (vr.status != 0 && *error == NULL) {
+		*error = xstrdup(vtysh_result_text(&vr));
+		(*error)[strcspn(*error, "\n")] = '\0';
 	}
-	if (vr.status != 0) {
-		vtysh_error = xstrdup(vtysh_result_text(&vr));
-		vtysh_error[strcspn(vtysh_error, "\n")] = '\0';
-	}
-	if (p->cmds.n && sdn && persist_local(p, &p->desired) < 0)
-		warn(p, "cannot write %s/frr.conf.local", p->ctx->paths->frr_dir);
+	vtysh_result_free(&vr);
+	strv_free(&batch);
+	return r < 0 ? r : 0;
+}
 
+/* Send the planned commands, each to the daemon that takes it (vtyroute.h):
+ * ospfd's and bfdd's over their sockets, the rest through one vtysh; the
+ * parts in the order their first command has in the batch. *error: the
+ * first command FRR refused, and what it said. */
+static int
+send_frr(struct pass *p, char **error)
+{
+	struct strv part[VTY_TARGETS] = {{0}}, after = {0};
+	enum vty_target order[VTY_TARGETS];
+	size_t n_order = 0;
+	struct frrvty v;
+	int r = 0;
+
+	vtyroute_split(&p->cmds, part, order, &n_order);
+	if (p->clear) {
+		strv_push_dup(&after, "clear ip ospf process");
+		if (part[VTY_OSPFD].n == 0)
+			order[n_order++] = VTY_OSPFD;
+	}
+	frrvty_init(&v);
+	v.timeout_ms = FRR_CONFIG_TIMEOUT_MS;
+	for (size_t k = 0; k < n_order && r == 0; k++) {
+		enum vty_target t = order[k];
+		_cleanup_free_ char *msg = NULL;
+
+		if (t == VTY_VTYSH) {
+			r = send_vtysh(p, &part[t], error);
+			continue;
+		}
+		r = frrvty_config(&v, vtyroute_daemon(t), &part[t], t == VTY_OSPFD ? &after : NULL,
+		                  &msg);
+		if (r == -EPROTO && msg) {
+			if (*error == NULL)
+				*error = xasprintf("%s refused %s", vtyroute_daemon(t), msg);
+			r = 0; /* the re-read tells what did not take */
+		} else if (r < 0) {
+			r = failed(p, "cannot configure %s over its socket: %s", vtyroute_daemon(t),
+			           r == -ENOENT || r == -ECONNREFUSED ? "not running" : strerror(-r));
+		}
+	}
+	p->ctx->vty_sessions += v.calls;
+	for (int t = 0; t < VTY_TARGETS; t++)
+		strv_free(&part[t]);
+	strv_free(&after);
+	return r;
+}
+
+/* Send the planned commands and re-read: what did not take is a failed
+ * pass. Then persist them. */
+static int
+apply_frr(struct pass *p)
+{
+	_cleanup_free_ char *router_id = NULL, *frr_error = NULL;
+	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
+	struct frrconf live = {0};
+	struct strv left = {0};
+	int r;
+
+	r = send_frr(p, &frr_error);
+	if (r < 0)
+		goto out;
 	r = read_frr(p, &live, &router_id);
 	if (r < 0)
 		goto out;
@@ -594,17 +656,60 @@ apply_frr(struct pass *p)
 		_cleanup_free_ char *first = frrdiff_mask_secret(first_setting(&left));
 
 		r = failed(p, "%zu FRR command%s did not take, first \"%s\"%s%s", left.n,
-		           left.n == 1 ? "" : "s", first, vtysh_error ? "; vtysh said: " : "",
-		           vtysh_error ? vtysh_error : "");
-	} else if (vtysh_error) {
-		warn(p, "vtysh: %s", vtysh_error);
+		           left.n == 1 ? "" : "s", first, frr_error ? "; FRR said: " : "",
+		           frr_error ? frr_error : "");
+		goto out;
 	}
+	if (frr_error)
+		warn(p, "FRR: %s", frr_error);
+	/* Only what took is saved: after a failed pass a reboot brings back
+	 * the last configuration that worked. */
+	if (p->cmds.n && sdn && persist_local(p, &p->desired) < 0)
+		warn(p, "cannot write %s/frr.conf.local", p->ctx->paths->frr_dir);
 out:
-	vtysh_result_free(&vr);
-	strv_free(&batch);
 	strv_free(&left);
 	frrconf_free(&live);
 	return r < 0 ? r : 0;
+}
+
+/* proxmesh's lines in /etc/frr/frr.conf, where FRR reads them at start:
+ * written when they differ from what FRR runs (apply), or reported (plan).
+ * Where Proxmox SDN owns the file, frr.conf.local has them instead. */
+static int
+persist_file(struct pass *p)
+{
+	_cleanup_free_ char *path = xasprintf("%s/frr.conf", p->ctx->paths->frr_dir);
+	_cleanup_free_ char *old = NULL, *text = NULL, *sav = NULL;
+	int r;
+
+	if (access(p->ctx->paths->sdn_marker, F_OK) == 0)
+		return 0;
+	r = read_file(path, 4 * 1024 * 1024, &old, NULL);
+	if (r == -ENOENT)
+		old = xstrdup("");
+	else if (r < 0)
+		return failed(p, "%s: %s", path, strerror(-r));
+	r = frrpersist_in_sync(old, &p->desired, &p->ifnames);
+	if (r < 0)
+		return failed(p, "%s: a line with a control character; proxmesh's lines not saved",
+		              path);
+	if (r == 1)
+		return 0;
+	p->res->frr_saved = true;
+	if (!p->apply) {
+		say(p, "# save the mesh in %s (its proxmesh lines differ)", path);
+		return 0;
+	}
+	text = frrpersist_patch(old, &p->desired, &p->ifnames);
+	/* The file before, where `write memory` keeps it too. */
+	sav = xasprintf("%s.sav", path);
+	if (*old && write_file_replace(sav, old, strlen(old), 0640) < 0)
+		warn(p, "cannot write %s", sav);
+	r = write_file_replace(path, text, strlen(text), 0640);
+	if (r < 0)
+		return failed(p, "cannot write %s: %s", path, strerror(-r));
+	say(p, "# saved the mesh in %s", path);
+	return 0;
 }
 
 /* ospfd's neighbours, over its socket; -errno when it does not answer. */
@@ -840,6 +945,8 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 		}
 		if (rf == 0 && (p.cmds.n || p.clear))
 			rf = apply_frr(&p);
+		if (rf == 0 && p.rendered)
+			rf = persist_file(&p);
 		if (p.bridged && ctx->out)
 			bridge_wait(&p);
 		else if (p.bridged)
@@ -847,11 +954,13 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 		else
 			unbridge(ctx, &res->bridges);
 	} else {
+		if (rf == 0 && p.rendered)
+			rf = persist_file(&p);
 		bridge_show(&p);
 	}
 	if (r == 0)
 		r = rf;
-	if (r == 0 && !apply && (res->frr_commands || res->if_changes))
+	if (r == 0 && !apply && (res->frr_commands || res->if_changes || res->frr_saved))
 		res->state = RECONCILE_PENDING;
 
 	strv_free(&ctx->warned);

@@ -34,6 +34,8 @@ struct reconcile_ctx {
 	 * one, also in RUN_DIR/frr-seen. While it is the same, a pass
 	 * compares nothing. */
 	uint64_t frr_seen;
+	/* Configuration sessions over the daemons' sockets so far. */
+	unsigned vty_sessions;
 	/* Bridges in place (bridge.h): since when, and since when OSPF has
 	 * looked settled (monotonic ms, 0: not). */
 	long long bridge_since, settled_since;
@@ -46,6 +48,7 @@ struct reconcile_result {
 	enum reconcile_state state;
 	unsigned frr_commands; /* configuration commands sent (or pending) */
 	unsigned if_changes;   /* interface and sysctl changes made (or pending) */
+	bool frr_saved;        /* proxmesh's lines written to frr.conf (or pending) */
 	bool frr_running;
 	struct frr_version version;
 	unsigned bridges; /* bridges still in place after the pass (daemon) */

@@ -7,9 +7,11 @@ scenario_mode "$LAB_MODE"
 
 conf=/etc/proxmesh/proxmesh.conf
 pm() { local h=$1; shift; hexec "$h" proxmesh "$@"; }
-vtysh_calls() {  # vtysh_calls HOST CMD…: vtysh processes spawned by one proxmesh run
+frr_calls() {  # frr_calls HOST CMD…: "VTYSH SESSIONS" of one proxmesh run: vtysh
+	# processes spawned, configuration sessions over the daemons' sockets
 	hexec "$1" env PROXMESH_COUNT_VTYSH=1 proxmesh "${@:2}" 2>&1 >/dev/null |
-		sed -n 's/^vtysh processes: //p'
+		awk '/^vtysh processes: / { v = $3 } /^configuration sessions: / { s = $3 }
+		     END { print v, s }'
 }
 set_cost() {  # set_cost HOST COST: the PVE-PVE link cost in HOST's configuration
 	hexec "$1" sed -i "s/^link = \(pve-[12]\) nic3 cost [0-9]*/link = \1 nic3 cost $2/" "$conf"
@@ -20,6 +22,10 @@ addrs() { hexec "$1" ip -o -4 addr show | awk '{ print $2, $4 }' | sort; }
 # pve-2 also runs bgpd, for the foreign-config check below.
 hexec pve-2 sed -i 's/^bgpd=no/bgpd=yes/' /etc/frr/daemons
 
+declare -A conf_mode
+for h in "${HOSTS[@]}"; do
+	conf_mode[$h]=$(hexec "$h" stat -c '%U:%G %a' /etc/frr/frr.conf)
+done
 for h in "${HOSTS[@]}"; do
 	check "$h: proxmesh check" pm "$h" check
 	check "$h: proxmesh plan has changes pending (exit 2)" \
@@ -47,9 +53,12 @@ check "pve-1: loopback labelled lo:proxmesh" \
 
 for h in "${HOSTS[@]}"; do
 	check "$h: second plan exits 0" pm "$h" plan
-	# FRR is read over its daemons' sockets; vtysh only runs to change.
-	check "$h: second apply runs no vtysh process (no configuration command)" \
-		eval '[[ $(vtysh_calls '"$h"' apply) == 0 ]]'
+	# FRR is read over its daemons' sockets; nothing is configured.
+	check "$h: second apply runs no vtysh and opens no configuration session" \
+		eval '[[ $(frr_calls '"$h"' apply) == "0 0" ]]'
+	check "$h: frr.conf holds the mesh, owner and mode kept (${conf_mode[$h]})" \
+		eval "[[ \$(hexec $h stat -c '%U:%G %a' /etc/frr/frr.conf) == '${conf_mode[$h]}' ]] &&
+		      hexec $h grep -q '^router ospf' /etc/frr/frr.conf"
 done
 
 # A cost change is one changed line on each side; the adjacency stays up.
@@ -59,7 +68,10 @@ for h in "${PVE_HOSTS[@]}"; do
 	check "$h: cost change plans exactly one ip ospf cost line" \
 		eval "[[ \$({ hexec $h proxmesh plan || true; } | grep -c '^ *ip ospf') == 1 ]] &&
 			{ hexec $h proxmesh plan || true; } | grep -q '^  ip ospf cost 150'"
-	check "$h: cost change applied" pm "$h" apply
+	check "$h: cost change applied: no vtysh, one session (ospfd)" \
+		eval '[[ $(frr_calls '"$h"' apply) == "0 1" ]]'
+	check "$h: cost change saved in frr.conf" hexec "$h" grep -q '^ ip ospf cost 150' /etc/frr/frr.conf
+	check "$h: plan exits 0 after the cost change" pm "$h" plan
 done
 up1=$(nbr_uptime pve-1 nic3)
 check "pve-1/nic3 adjacency not reset by the cost change (${up0} -> ${up1} ms)" \
@@ -75,6 +87,17 @@ check "pve-2: plan still exits 0 (foreign config is not ours)" pm pve-2 plan
 for l in 'ip route 10.99.0.0/24 Null0' 'router bgp 65000' ' description management'; do
 	check "pve-2: \"$l\" survived" eval "hexec pve-2 vtysh -c 'show running-config' | grep -q '^$l'"
 done
+# proxmesh saves its own lines only: what the operator did not save stays
+# unsaved; once saved, it stays in frr.conf through proxmesh's changes.
+check "pve-2: the unsaved static route is not saved by proxmesh" \
+	eval "! hexec pve-2 grep -q '^ip route 10.99.0.0/24' /etc/frr/frr.conf"
+hexec pve-2 vtysh -c 'write memory' >/dev/null
+set_cost pve-2 170
+check "pve-2: apply after the operator saved" pm pve-2 apply
+for l in 'ip route 10.99.0.0/24 Null0' 'router bgp 65000' ' description management' ' ip ospf cost 170'; do
+	check "pve-2: \"$l\" in frr.conf" hexec pve-2 grep -q "^$l" /etc/frr/frr.conf
+done
+set_cost pve-2 200; pm pve-2 apply >/dev/null
 
 # Drift by hand is detected and repaired.
 hexec pve-1 vtysh -c 'configure terminal' -c 'interface nic4' -c 'ip ospf cost 999' >/dev/null
