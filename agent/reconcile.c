@@ -17,7 +17,8 @@
 #include "frrdaemons.h"
 #include "frrdiff.h"
 #include "frrjson.h"
-#include "frrpersist.h"
+#include "frrsave.h"
+#include "frrsend.h"
 #include "frrvty.h"
 #include "ifdiff.h"
 #include "ifplan.h"
@@ -25,9 +26,7 @@
 #include "log.h"
 #include "netlink.h"
 #include "util.h"
-#include "vtyroute.h"
 
-#define LOCK_RETRIES 4
 #define LOCK_FILE "reconcile.lock"
 /* Bridges (bridge.h) go once OSPF has been settled this long. */
 #define BRIDGE_SETTLE_MS 1000
@@ -35,11 +34,6 @@
 /* One show command over a daemon's socket; a pass reads five, and in the
  * daemon it blocks the loop: well inside WatchdogSec. */
 #define FRR_READ_TIMEOUT_MS 3000
-/* One configuration session with a daemon (a take-over's batch), as long
- * as vtysh was given. */
-#define FRR_CONFIG_TIMEOUT_MS 30000
-#define LOCAL_BEGIN "! proxmesh begin: managed by proxmesh, do not edit"
-#define LOCAL_END "! proxmesh end"
 
 struct pass {
 	struct reconcile_ctx *ctx;
@@ -259,21 +253,6 @@ first_setting(const struct strv *cmds)
 	return cmds->v[0];
 }
 
-/* Run vtysh; retry FRR 9+'s "could not lock candidate DS" with back-off. */
-static int
-run_vtysh(struct pass *p, const char *const *cmds, size_t n, struct vtysh_result *res)
-{
-	for (int attempt = 0;; attempt++) {
-		int r = vtysh_run(&p->ctx->vtysh, cmds, n, res);
-
-		if (r < 0 || res->status == 0 || attempt == LOCK_RETRIES ||
-		    strstr(vtysh_result_text(res), "could not lock") == NULL)
-			return r;
-		vtysh_result_free(res);
-		usleep(100000u << attempt);
-	}
-}
-
 /* One show command over a daemon's vty socket, as a pass reads FRR. */
 static int
 show(const char *daemon, const char *cmd, char **out)
@@ -363,29 +342,6 @@ frr_version_of(const char *text, struct frr_version *v)
 
 	if (ver == NULL || frr_version_parse(ver + 12, v) < 0)
 		*v = (struct frr_version){8, 4};
-}
-
-/* Proxmox SDN owns /etc/frr/frr.conf; our lines go to frr.conf.local. */
-static int
-persist_local(struct pass *p, const struct frrconf *desired)
-{
-	_cleanup_free_ char *path = xasprintf("%s/frr.conf.local", p->ctx->paths->frr_dir);
-	_cleanup_free_ char *old = NULL, *ours = frrconf_format(desired), *text = NULL;
-	const char *b, *e;
-
-	if (read_file(path, 1024 * 1024, &old, NULL) < 0)
-		old = xstrdup("");
-	b = strstr(old, LOCAL_BEGIN);
-	e = b ? strstr(b, LOCAL_END) : NULL;
-	if (b && e) {
-		e += strlen(LOCAL_END);
-		e += *e == '\n';
-		text = xasprintf("%.*s%s\n%s%s\n%s", (int)(b - old), old, LOCAL_BEGIN, ours,
-		                 LOCAL_END, e);
-	} else {
-		text = xasprintf("%s%s\n%s%s\n", old, LOCAL_BEGIN, ours, LOCAL_END);
-	}
-	return write_file_atomic(path, text, strlen(text), 0640);
 }
 
 /* Does daemon answer show command cmd on its vty socket? */
@@ -561,93 +517,24 @@ out:
 	return r;
 }
 
-/* The commands vtyroute gives to vtysh (route-maps and zebra's lines:
- * rare, and fanned out to daemons that differ between FRR versions), in
- * one process. *error: FRR's first complaint, if any. */
-static int
-send_vtysh(struct pass *p, const struct strv *cmds, char **error)
-{
-	struct strv batch = {0};
-	struct vtysh_result vr = {0};
-	int r;
-
-	strv_push_dup(&batch, "configure terminal");
-	for (size_t i = 0; i < cmds->n; i++)
-		strv_push_dup(&batch, cmds->v[i]);
-	strv_push_dup(&batch, "end");
-	r = run_vtysh(p, (const char *const *)batch.v, batch.n, &vr);
-	if (r < 0) {
-		r = failed(p, "cannot run vtysh: %s", strerror(-r));
-	} else if (vr.status != 0 && *error == NULL) {
-		*error = xstrdup(vtysh_result_text(&vr));
-		(*error)[strcspn(*error, "\n")] = '\0';
-	}
-	vtysh_result_free(&vr);
-	strv_free(&batch);
-	return r < 0 ? r : 0;
-}
-
-/* Send the planned commands, each to the daemon that takes it (vtyroute.h):
- * ospfd's and bfdd's over their sockets, the rest through one vtysh; the
- * parts in the order their first command has in the batch. *error: the
- * first command FRR refused, and what it said. */
-static int
-send_frr(struct pass *p, char **error)
-{
-	struct strv part[VTY_TARGETS] = {{0}}, after = {0};
-	enum vty_target order[VTY_TARGETS];
-	size_t n_order = 0;
-	struct frrvty v;
-	int r = 0;
-
-	vtyroute_split(&p->cmds, part, order, &n_order);
-	if (p->clear) {
-		strv_push_dup(&after, "clear ip ospf process");
-		if (part[VTY_OSPFD].n == 0)
-			order[n_order++] = VTY_OSPFD;
-	}
-	frrvty_init(&v);
-	v.timeout_ms = FRR_CONFIG_TIMEOUT_MS;
-	for (size_t k = 0; k < n_order && r == 0; k++) {
-		enum vty_target t = order[k];
-		_cleanup_free_ char *msg = NULL;
-
-		if (t == VTY_VTYSH) {
-			r = send_vtysh(p, &part[t], error);
-			continue;
-		}
-		r = frrvty_config(&v, vtyroute_daemon(t), &part[t], t == VTY_OSPFD ? &after : NULL,
-		                  &msg);
-		if (r == -EPROTO && msg) {
-			if (*error == NULL)
-				*error = xasprintf("%s refused %s", vtyroute_daemon(t), msg);
-			r = 0; /* the re-read tells what did not take */
-		} else if (r < 0) {
-			r = failed(p, "cannot configure %s over its socket: %s", vtyroute_daemon(t),
-			           r == -ENOENT || r == -ECONNREFUSED ? "not running" : strerror(-r));
-		}
-	}
-	p->ctx->vty_sessions += v.calls;
-	for (int t = 0; t < VTY_TARGETS; t++)
-		strv_free(&part[t]);
-	strv_free(&after);
-	return r;
-}
-
 /* Send the planned commands and re-read: what did not take is a failed
  * pass. Then persist them. */
 static int
 apply_frr(struct pass *p)
 {
-	_cleanup_free_ char *router_id = NULL, *frr_error = NULL;
+	_cleanup_free_ char *router_id = NULL, *error = NULL;
 	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
+	struct frrsend send = {.vtysh = &p->ctx->vtysh};
 	struct frrconf live = {0};
 	struct strv left = {0};
 	int r;
 
-	r = send_frr(p, &frr_error);
-	if (r < 0)
+	r = frrsend(&send, &p->cmds, p->clear, &error);
+	p->ctx->vty_sessions += send.sessions;
+	if (r < 0) {
+		r = failed(p, "%s", error);
 		goto out;
+	}
 	r = read_frr(p, &live, &router_id);
 	if (r < 0)
 		goto out;
@@ -656,17 +543,18 @@ apply_frr(struct pass *p)
 		_cleanup_free_ char *first = frrdiff_mask_secret(first_setting(&left));
 
 		r = failed(p, "%zu FRR command%s did not take, first \"%s\"%s%s", left.n,
-		           left.n == 1 ? "" : "s", first, frr_error ? "; FRR said: " : "",
-		           frr_error ? frr_error : "");
+		           left.n == 1 ? "" : "s", first, send.refused ? "; FRR said: " : "",
+		           send.refused ? send.refused : "");
 		goto out;
 	}
-	if (frr_error)
-		warn(p, "FRR: %s", frr_error);
+	if (send.refused)
+		warn(p, "FRR: %s", send.refused);
 	/* Only what took is saved: after a failed pass a reboot brings back
 	 * the last configuration that worked. */
-	if (p->cmds.n && sdn && persist_local(p, &p->desired) < 0)
+	if (p->cmds.n && sdn && frrsave_local(p->ctx->paths->frr_dir, &p->desired) < 0)
 		warn(p, "cannot write %s/frr.conf.local", p->ctx->paths->frr_dir);
 out:
+	frrsend_free(&send);
 	strv_free(&left);
 	frrconf_free(&live);
 	return r < 0 ? r : 0;
@@ -678,37 +566,20 @@ out:
 static int
 persist_file(struct pass *p)
 {
-	_cleanup_free_ char *path = xasprintf("%s/frr.conf", p->ctx->paths->frr_dir);
-	_cleanup_free_ char *old = NULL, *text = NULL, *sav = NULL;
+	const char *dir = p->ctx->paths->frr_dir;
+	_cleanup_free_ char *error = NULL;
 	int r;
 
 	if (access(p->ctx->paths->sdn_marker, F_OK) == 0)
 		return 0;
-	r = read_file(path, 4 * 1024 * 1024, &old, NULL);
-	if (r == -ENOENT)
-		old = xstrdup("");
-	else if (r < 0)
-		return failed(p, "%s: %s", path, strerror(-r));
-	r = frrpersist_in_sync(old, &p->desired, &p->ifnames);
+	r = frrsave_conf(dir, &p->desired, &p->ifnames, p->apply, &error);
 	if (r < 0)
-		return failed(p, "%s: a line with a control character; proxmesh's lines not saved",
-		              path);
-	if (r == 1)
-		return 0;
-	p->res->frr_saved = true;
-	if (!p->apply) {
-		say(p, "# save the mesh in %s (its proxmesh lines differ)", path);
-		return 0;
-	}
-	text = frrpersist_patch(old, &p->desired, &p->ifnames);
-	/* The file before, where `write memory` keeps it too. */
-	sav = xasprintf("%s.sav", path);
-	if (*old && write_file_replace(sav, old, strlen(old), 0640) < 0)
-		warn(p, "cannot write %s", sav);
-	r = write_file_replace(path, text, strlen(text), 0640);
-	if (r < 0)
-		return failed(p, "cannot write %s: %s", path, strerror(-r));
-	say(p, "# saved the mesh in %s", path);
+		return failed(p, "%s", error);
+	p->res->frr_saved = r != FRRSAVE_SAME;
+	if (r == FRRSAVE_PENDING)
+		say(p, "# save the mesh in %s/frr.conf (its proxmesh lines differ)", dir);
+	else if (r == FRRSAVE_WRITTEN)
+		say(p, "# saved the mesh in %s/frr.conf (the file before: frr.conf.sav)", dir);
 	return 0;
 }
 

@@ -6,7 +6,6 @@
 
 #include "frrconf.h"
 #include "frrpersist.h"
-#include "render.h"
 #include "testutil.h"
 
 /* A file the way vtysh writes it, with foreign configuration around
@@ -87,26 +86,11 @@ static struct frrconf want;
 static struct strv ifnames;
 static struct config *conf;
 
-/* What proxmesh wants in FRR on node, and the interfaces it owns lines of. */
-static void
-node_desired(const char *node, struct frrconf *out, struct strv *names)
-{
-	const struct node_conf *n;
-	struct link_plan *lp = tu_link_plans(conf, node, &n);
-
-	render_frr(conf, n, lp, (struct frr_version){8, 4}, out);
-	*names = (struct strv){0};
-	strv_push_dup(names, "lo");
-	for (size_t i = 0; i < n->n_links; i++)
-		strv_push_dup(names, n->links[i].ifname);
-	free(lp);
-}
-
 static void
 setup(void)
 {
 	conf = tu_parse_data("config/reference.conf");
-	node_desired("pve-1", &want, &ifnames);
+	tu_node_desired(conf, "pve-1", &want, &ifnames);
 }
 
 static void
@@ -193,7 +177,7 @@ START_TEST(written_by_frr_in_sync)
 		struct frrconf node;
 		struct strv names;
 
-		node_desired(nodes[i], &node, &names);
+		tu_node_desired(conf, nodes[i], &node, &names);
 		ck_assert_int_eq(frrpersist_in_sync(file, &node, &names), 1);
 		out = frrpersist_patch(file, &node, &names);
 		ck_assert_int_eq(frrpersist_in_sync(out, &node, &names), 1);

@@ -9,6 +9,8 @@
 
 #include "testutil.h"
 
+#include "render.h"
+
 const char tu_reference_mesh[] = "[mesh]\n"
                                  "prefix = 192.168.103.0/24\n"
                                  "[node pve-1]\n"
@@ -282,4 +284,19 @@ tu_frr_load(const char *version, const char *host, const char *scenario, struct 
 	for (size_t i = 0; i < 4; i++)
 		free(docs[i]);
 	ck_assert(st->have_neighbors && st->have_interfaces && st->have_routes && st->have_bfd);
+}
+
+void
+tu_node_desired(const struct config *c, const char *node, struct frrconf *out,
+                struct strv *ifnames)
+{
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, node, &n);
+
+	render_frr(c, n, lp, (struct frr_version){8, 4}, out);
+	*ifnames = (struct strv){0};
+	strv_push_dup(ifnames, "lo");
+	for (size_t i = 0; i < n->n_links; i++)
+		strv_push_dup(ifnames, n->links[i].ifname);
+	free(lp);
 }

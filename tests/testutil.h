@@ -7,6 +7,7 @@
 
 #include "addrplan.h"
 #include "config.h"
+#include "frrconf.h"
 #include "frrjson.h"
 #include "health.h"
 #include "util.h"
@@ -37,6 +38,11 @@ struct config *tu_parse_data(const char *name);
 /* The link plans (owned) of node name of c, the node in *node if not NULL. */
 struct link_plan *tu_link_plans(const struct config *c, const char *name,
                                 const struct node_conf **node);
+
+/* What proxmesh wants in FRR on node (FRR 8.4's form), and the interfaces
+ * whose ip ospf lines it owns (lo and the links), as a pass has them. */
+void tu_node_desired(const struct config *c, const char *node, struct frrconf *out,
+                     struct strv *ifnames);
 
 /* Dotted form of a, in one of four rotating buffers. */
 const char *tu_ip(struct in_addr a);
