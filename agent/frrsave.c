@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "frrpersist.h"
 
@@ -16,10 +17,12 @@ frrsave_conf(const char *dir, const struct frrconf *desired, const struct strv *
 {
 	_cleanup_free_ char *path = xasprintf("%s/frr.conf", dir);
 	_cleanup_free_ char *old = NULL, *text = NULL, *sav = NULL;
+	bool existed;
 	int r;
 
 	*error = NULL;
 	r = read_file(path, CONF_MAX, &old, NULL);
+	existed = r != -ENOENT;
 	if (r == -ENOENT)
 		old = xstrdup("");
 	else if (r < 0)
@@ -35,9 +38,14 @@ frrsave_conf(const char *dir, const struct frrconf *desired, const struct strv *
 	if (!write)
 		return FRRSAVE_PENDING;
 	text = frrpersist_patch(old, desired, ifnames);
-	if (*old) {
+	if (existed) {
+		/* The old file itself (a second name for it, so owner and mode
+		 * stay), as `write memory` keeps it; a copy where links fail. */
 		sav = xasprintf("%s.sav", path);
-		r = write_file_replace(sav, old, strlen(old), 0640);
+		if (unlink(sav) < 0 && errno != ENOENT)
+			r = -errno;
+		else if (link(path, sav) < 0)
+			r = write_file_replace(sav, old, strlen(old), 0640);
 		if (r < 0) {
 			free(path);
 			path = TAKE_PTR(sav);

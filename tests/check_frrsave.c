@@ -69,6 +69,11 @@ START_TEST(plan_then_write_then_same)
 	ck_assert_ptr_nonnull(strstr(after, "\nrouter ospf\n ospf router-id 192.168.102.3\n"));
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 0600); /* the mode it had */
+	free(path);
+	path = xasprintf("%s/frr.conf.sav", tu_tmpdir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0600); /* the old file itself */
+	ck_assert_uint_eq(st.st_nlink, 1);
 
 	ck_assert_int_eq(frrsave_conf(tu_tmpdir, &want, &ifnames, true, &error), FRRSAVE_SAME);
 }

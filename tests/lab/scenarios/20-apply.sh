@@ -71,6 +71,9 @@ for h in "${PVE_HOSTS[@]}"; do
 	check "$h: cost change applied: no vtysh, one session (ospfd)" \
 		eval '[[ $(frr_calls '"$h"' apply) == "0 1" ]]'
 	check "$h: cost change saved in frr.conf" hexec "$h" grep -q '^ ip ospf cost 150' /etc/frr/frr.conf
+	check "$h: the file before kept as frr.conf.sav, owner and mode too" \
+		eval "hexec $h grep -q '^ ip ospf cost 200' /etc/frr/frr.conf.sav &&
+		      [[ \$(hexec $h stat -c '%U:%G %a' /etc/frr/frr.conf.sav) == '${conf_mode[$h]}' ]]"
 	check "$h: plan exits 0 after the cost change" pm "$h" plan
 done
 up1=$(nbr_uptime pve-1 nic3)
@@ -98,6 +101,26 @@ for l in 'ip route 10.99.0.0/24 Null0' 'router bgp 65000' ' description manageme
 	check "pve-2: \"$l\" in frr.conf" hexec pve-2 grep -q "^$l" /etc/frr/frr.conf
 done
 set_cost pve-2 200; pm pve-2 apply >/dev/null
+
+# Where Proxmox SDN manages frr.conf, proxmesh's lines go to frr.conf.local.
+hexec pve-1 sh -c 'mkdir -p /etc/pve/sdn && touch /etc/pve/sdn/.running-config'
+sum0=$(hexec pve-1 md5sum /etc/frr/frr.conf)
+set_cost pve-1 160
+check "pve-1 (SDN): cost change applied" pm pve-1 apply
+check "pve-1 (SDN): frr.conf left to SDN" eval "[[ \"\$(hexec pve-1 md5sum /etc/frr/frr.conf)\" == '$sum0' ]]"
+check "pve-1 (SDN): frr.conf.local holds proxmesh's part" \
+	eval "hexec pve-1 sed -n '/^! proxmesh begin/,/^! proxmesh end/p' /etc/frr/frr.conf.local |
+	      grep -q '^ ip ospf cost 160'"
+check "pve-1 (SDN): plan exits 0" pm pve-1 plan
+hexec pve-1 rm -r /etc/pve/sdn /etc/frr/frr.conf.local
+check "pve-1: without SDN again, plan sees frr.conf out of date (exit 2)" \
+	eval "said=\$(hexec pve-1 proxmesh plan); rc=\$?; [[ \$rc == 2 && \$said == *'# save the mesh in '* ]]"
+check "pve-1: apply saves frr.conf (FRR itself unchanged)" \
+	eval "said=\$(hexec pve-1 proxmesh apply) && [[ \$said == *'# saved the mesh in /etc/frr/frr.conf'* ]] &&
+	      hexec pve-1 grep -q '^ ip ospf cost 160' /etc/frr/frr.conf"
+set_cost pve-1 200
+check "pve-1: cost back" pm pve-1 apply
+check "pve-1: plan exits 0" pm pve-1 plan
 
 # Drift by hand is detected and repaired.
 hexec pve-1 vtysh -c 'configure terminal' -c 'interface nic4' -c 'ip ospf cost 999' >/dev/null
