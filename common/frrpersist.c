@@ -77,10 +77,10 @@ keep_block(struct patch *pt, char **lines, size_t b, size_t e, bool is_if)
 		if (is_if && starts(t, "ip ospf "))
 			continue;
 		if (!is_if && indent == 1 && !strcmp(t, "profile " RENDER_BFD_PROFILE)) {
-			/* up to its " exit" and the " !" after it */
-			while (i + 1 < e && !(strspn(lines[i + 1], " ") == 1 && starts(lines[i + 1] + 1, "exit")))
+			/* its lines (deeper), its " exit" and the " !" after it */
+			while (i + 1 < e && strspn(lines[i + 1], " ") > 1)
 				i++;
-			i += i + 1 < e;
+			i += i + 1 < e && starts(lines[i + 1], " exit");
 			i += i + 1 < e && !strcmp(lines[i + 1], " !");
 			continue;
 		}

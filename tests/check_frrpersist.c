@@ -212,6 +212,23 @@ START_TEST(nothing_wanted)
 }
 END_TEST
 
+/* Written by hand, indentation only: the profile ends where its lines do. */
+START_TEST(profile_without_exit)
+{
+	static const char file[] = "bfd\n"
+	                           " profile proxmesh\n"
+	                           "  transmit-interval 300\n"
+	                           " peer 10.0.0.9\n"
+	                           "  detect-multiplier 5\n"
+	                           "!\n";
+	_cleanup_free_ char *out = frrpersist_patch(file, &want, &ifnames);
+
+	ck_assert_int_eq(frrpersist_in_sync(out, &want, &ifnames), 1);
+	ck_assert_ptr_null(strstr(out, "transmit-interval 300"));
+	ck_assert_ptr_nonnull(strstr(out, " peer 10.0.0.9\n  detect-multiplier 5\n"));
+}
+END_TEST
+
 START_TEST(unparsable)
 {
 	ck_assert_int_eq(frrpersist_in_sync("hostname a\x01\n", &want, &ifnames), -EINVAL);
@@ -230,6 +247,7 @@ frrpersist_suite(void)
 	tcase_add_test(tc, written_by_frr_in_sync);
 	tcase_add_test(tc, empty_file);
 	tcase_add_test(tc, nothing_wanted);
+	tcase_add_test(tc, profile_without_exit);
 	tcase_add_test(tc, unparsable);
 	suite_add_tcase(s, tc);
 	return s;
