@@ -15,7 +15,7 @@
 enum reply { REPLY_OK, REPLY_CODE, REPLY_CLOSE, REPLY_SILENT };
 
 static struct frrvty vty;
-static pid_t daemon_pid = -1;
+static pid_t daemon_pid = -1, config_pid = -1;
 
 static void
 setup(void)
@@ -33,6 +33,11 @@ teardown(void)
 		kill(daemon_pid, SIGKILL);
 		waitpid(daemon_pid, NULL, 0);
 		daemon_pid = -1;
+	}
+	if (config_pid > 0) {
+		kill(config_pid, SIGKILL);
+		waitpid(config_pid, NULL, 0);
+		config_pid = -1;
 	}
 	tu_tmpdir_teardown();
 }
@@ -135,62 +140,19 @@ daemon_status(void)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* A fake daemon for configuration: answers every command of one session,
- * writing each to tu_tmpdir/got (one per line), and refuses `refuse` as
- * FRR does an unknown command (return code 2). */
-static void
-serve_config(int lfd, const char *refuse)
-{
-	static const char ok[4] = {0, 0, 0, 0}, no[4] = {0, 0, 0, 2};
-	char cmd[256], path[128];
-	FILE *log;
-	int fd = accept(lfd, NULL, NULL);
-
-	snprintf(path, sizeof(path), "%s/got", tu_tmpdir);
-	log = fopen(path, "w");
-	if (fd < 0 || log == NULL)
-		_exit(10);
-	for (;;) {
-		size_t n = 0;
-		ssize_t r;
-
-		while ((r = read(fd, cmd + n, 1)) == 1 && cmd[n] != '\0' && n < 255)
-			n++;
-		if (r <= 0)
-			break;
-		cmd[n] = '\0';
-		fprintf(log, "%s\n", cmd);
-		fflush(log);
-		if (refuse && !strcmp(cmd, refuse)) {
-			if (dprintf(fd, "%% Unknown command: %s\n", cmd) < 0 ||
-			    write(fd, no, sizeof(no)) != sizeof(no))
-				_exit(13);
-		} else if (write(fd, ok, sizeof(ok)) != sizeof(ok)) {
-			_exit(13);
-		}
-	}
-	fclose(log);
-	_exit(0);
-}
-
 static void
 start_config_daemon(const char *refuse)
 {
-	int lfd = fork_daemon();
-
-	if (lfd >= 0)
-		serve_config(lfd, refuse);
+	config_pid = tu_fake_vty(tu_tmpdir, "ospfd", refuse);
 }
 
 /* What the fake configuration daemon received, once it has ended. */
 static char *
 config_received(void)
 {
-	char path[128], *got;
+	char *got = tu_fake_vty_got(config_pid, tu_tmpdir, "ospfd");
 
-	ck_assert_int_eq(daemon_status(), 0);
-	snprintf(path, sizeof(path), "%s/got", tu_tmpdir);
-	ck_assert_int_eq(read_file(path, 65536, &got, NULL), 0);
+	config_pid = -1;
 	return got;
 }
 
@@ -199,11 +161,11 @@ START_TEST(config_session)
 	struct strv cmds = {0}, after = {0};
 	char *msg = (char *)1, *got;
 
+	start_config_daemon(NULL);
 	strv_push_dup(&cmds, "interface nic3");
 	strv_push_dup(&cmds, "ip ospf cost 150");
 	strv_push_dup(&cmds, "exit");
 	strv_push_dup(&after, "clear ip ospf process");
-	start_config_daemon(NULL);
 	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, &after, &msg), 0);
 	ck_assert_ptr_null(msg);
 	got = config_received();
@@ -221,10 +183,10 @@ START_TEST(config_refused_stops)
 	struct strv cmds = {0};
 	char *msg, *got;
 
+	start_config_daemon("ospf router-idd 1.2.3.4");
 	strv_push_dup(&cmds, "router ospf");
 	strv_push_dup(&cmds, "ospf router-idd 1.2.3.4");
 	strv_push_dup(&cmds, "timers lsa min-arrival 50");
-	start_config_daemon("ospf router-idd 1.2.3.4");
 	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &msg), -EPROTO);
 	ck_assert_str_eq(msg, "\"ospf router-idd 1.2.3.4\": % Unknown command: ospf router-idd 1.2.3.4");
 	got = config_received();

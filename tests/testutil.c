@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -299,4 +302,75 @@ tu_node_desired(const struct config *c, const char *node, struct frrconf *out,
 	for (size_t i = 0; i < n->n_links; i++)
 		strv_push_dup(ifnames, n->links[i].ifname);
 	free(lp);
+}
+
+/* The fake daemon's side: one session, every command logged and answered. */
+static void
+fake_vty_serve(int lfd, const char *log_path, const char *refuse)
+{
+	static const char ok[4] = {0, 0, 0, 0}, no[4] = {0, 0, 0, 2};
+	char cmd[256];
+	FILE *log = fopen(log_path, "w");
+	int fd;
+
+	alarm(20); /* never outlive a test that failed before connecting */
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || log == NULL)
+		_exit(10);
+	for (;;) {
+		size_t n = 0;
+		ssize_t r;
+
+		while ((r = read(fd, cmd + n, 1)) == 1 && cmd[n] != '\0' && n < 255)
+			n++;
+		if (r <= 0)
+			break;
+		cmd[n] = '\0';
+		fprintf(log, "%s\n", cmd);
+		fflush(log);
+		if (refuse && !strcmp(cmd, refuse)) {
+			if (dprintf(fd, "%% Unknown command: %s\n", cmd) < 0 ||
+			    write(fd, no, sizeof(no)) != sizeof(no))
+				_exit(13);
+		} else if (write(fd, ok, sizeof(ok)) != sizeof(ok)) {
+			_exit(13);
+		}
+	}
+	fclose(log);
+	_exit(0);
+}
+
+pid_t
+tu_fake_vty(const char *dir, const char *daemon, const char *refuse)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char log_path[256]; /* nothing on the heap: the child _exits with it */
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	pid_t pid;
+
+	snprintf(log_path, sizeof(log_path), "%s/%s.got", dir, daemon);
+	ck_assert_int_ge(lfd, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s.vty", dir, daemon);
+	unlink(sa.sun_path);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		fake_vty_serve(lfd, log_path, refuse);
+	close(lfd);
+	return pid;
+}
+
+char *
+tu_fake_vty_got(pid_t pid, const char *dir, const char *daemon)
+{
+	_cleanup_free_ char *log_path = xasprintf("%s/%s.got", dir, daemon);
+	char *got = NULL;
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fake %s failed", daemon);
+	ck_assert_int_eq(read_file(log_path, 65536, &got, NULL), 0);
+	return got;
 }

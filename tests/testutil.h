@@ -4,6 +4,7 @@
 #include <check.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "addrplan.h"
 #include "config.h"
@@ -38,6 +39,16 @@ struct config *tu_parse_data(const char *name);
 /* The link plans (owned) of node name of c, the node in *node if not NULL. */
 struct link_plan *tu_link_plans(const struct config *c, const char *name,
                                 const struct node_conf **node);
+
+/* A fake FRR daemon for one configuration session: listens on
+ * DIR/DAEMON.vty, answers every command with success, except `refuse`
+ * (return code 2, "% Unknown command: …" as FRR does), and writes each
+ * command it got to DIR/DAEMON.got, one per line. Returns its pid. Start
+ * it before the test allocates: the child ends with _exit, and valgrind
+ * counts what it inherited and cannot reach any more as lost. */
+pid_t tu_fake_vty(const char *dir, const char *daemon, const char *refuse);
+/* Wait for that daemon to end (the session closed) and return what it got. */
+char *tu_fake_vty_got(pid_t pid, const char *dir, const char *daemon);
 
 /* What proxmesh wants in FRR on node (FRR 8.4's form), and the interfaces
  * whose ip ospf lines it owns (lo and the links), as a pass has them. */
