@@ -518,12 +518,11 @@ out:
 }
 
 /* Send the planned commands and re-read: what did not take is a failed
- * pass. Then persist them. */
+ * pass. */
 static int
 apply_frr(struct pass *p)
 {
 	_cleanup_free_ char *router_id = NULL, *error = NULL;
-	bool sdn = access(p->ctx->paths->sdn_marker, F_OK) == 0;
 	struct frrsend send = {.vtysh = &p->ctx->vtysh};
 	struct frrconf live = {0};
 	struct strv left = {0};
@@ -549,10 +548,6 @@ apply_frr(struct pass *p)
 	}
 	if (send.refused)
 		warn(p, "FRR: %s", send.refused);
-	/* Only what took is saved: after a failed pass a reboot brings back
-	 * the last configuration that worked. */
-	if (p->cmds.n && sdn && frrsave_local(p->ctx->paths->frr_dir, &p->desired) < 0)
-		warn(p, "cannot write %s/frr.conf.local", p->ctx->paths->frr_dir);
 out:
 	frrsend_free(&send);
 	strv_free(&left);
@@ -562,7 +557,10 @@ out:
 
 /* proxmesh's lines in /etc/frr/frr.conf, where FRR reads them at start:
  * written when they differ from what FRR runs (apply), or reported (plan).
- * Where Proxmox SDN owns the file, frr.conf.local has them instead. */
+ * Where Proxmox SDN owns the file, frr.conf.local has them instead, written
+ * when a pass changed FRR. Called only once FRR runs what a pass applied:
+ * after a failed pass a reboot brings back the last configuration that
+ * worked. */
 static int
 persist_file(struct pass *p)
 {
@@ -570,8 +568,11 @@ persist_file(struct pass *p)
 	_cleanup_free_ char *error = NULL;
 	int r;
 
-	if (access(p->ctx->paths->sdn_marker, F_OK) == 0)
+	if (access(p->ctx->paths->sdn_marker, F_OK) == 0) {
+		if (p->apply && p->cmds.n && frrsave_local(dir, &p->desired) < 0)
+			warn(p, "cannot write %s/frr.conf.local", dir);
 		return 0;
+	}
 	r = frrsave_conf(dir, &p->desired, &p->ifnames, p->apply, &error);
 	if (r < 0)
 		return failed(p, "%s", error);
