@@ -194,17 +194,12 @@ frrpersist_patch(const char *file, const struct frrconf *desired, const struct s
 				at = (long)pt.at_if[k];
 		if (!strcmp(d->text, "bfd"))
 			at = pt.bfd_at;
-		if (at >= 0) {
-			/* into the block the file has: the lines, one level in */
-			struct strv body = {0};
-
-			format_entry(&body, d, true);
-			for (size_t k = 0; k < body.n; k++)
-				strv_push_dup(&insert[at], body.v[k]);
-			strv_free(&body);
-		} else {
+		/* into the block the file has (the lines, one level in), or
+		 * appended whole */
+		if (at >= 0)
+			format_entry(&insert[at], d, true);
+		else
 			format_entry(&tail, d, false);
-		}
 	}
 
 	/* Appended blocks go before a final "end" (and the "!" before it). */
