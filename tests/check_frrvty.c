@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,20 +103,10 @@ serve(int lfd, enum reply how, const char *expect, const char *text, size_t piec
 static int
 fork_daemon(void)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int lfd;
 
-	ck_assert_int_ge(lfd, 0);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/ospfd.vty", tu_tmpdir);
-	unlink(sa.sun_path);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(lfd, 1), 0);
-	daemon_pid = fork();
-	ck_assert_int_ge(daemon_pid, 0);
-	if (daemon_pid == 0)
-		return lfd;
-	close(lfd);
-	return -1;
+	daemon_pid = tu_vty_fork(tu_tmpdir, "ospfd", &lfd);
+	return lfd;
 }
 
 static void

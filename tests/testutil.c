@@ -341,24 +341,37 @@ fake_vty_serve(int lfd, const char *log_path, const char *refuse)
 }
 
 pid_t
-tu_fake_vty(const char *dir, const char *daemon, const char *refuse)
+tu_vty_fork(const char *dir, const char *daemon, int *lfd)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	pid_t pid;
+
+	*lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(*lfd, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s.vty", dir, daemon);
+	unlink(sa.sun_path);
+	ck_assert_int_eq(bind(*lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(*lfd, 1), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid > 0) {
+		close(*lfd);
+		*lfd = -1;
+	}
+	return pid;
+}
+
+pid_t
+tu_fake_vty(const char *dir, const char *daemon, const char *refuse)
+{
 	char log_path[256]; /* nothing on the heap: the child _exits with it */
-	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	int lfd;
 	pid_t pid;
 
 	snprintf(log_path, sizeof(log_path), "%s/%s.got", dir, daemon);
-	ck_assert_int_ge(lfd, 0);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s.vty", dir, daemon);
-	unlink(sa.sun_path);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(lfd, 1), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
+	pid = tu_vty_fork(dir, daemon, &lfd);
 	if (pid == 0)
 		fake_vty_serve(lfd, log_path, refuse);
-	close(lfd);
 	return pid;
 }
 

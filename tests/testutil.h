@@ -40,6 +40,10 @@ struct config *tu_parse_data(const char *name);
 struct link_plan *tu_link_plans(const struct config *c, const char *name,
                                 const struct node_conf **node);
 
+/* A listening DIR/DAEMON.vty and a forked process for a fake daemon:
+ * returns 0 in the child, with *lfd the socket, and the child's pid in the
+ * test (the socket closed there). */
+pid_t tu_vty_fork(const char *dir, const char *daemon, int *lfd);
 /* A fake FRR daemon for one configuration session: listens on
  * DIR/DAEMON.vty, answers every command with success, except `refuse`
  * (return code 2, "% Unknown command: …" as FRR does), and writes each
