@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "log.h"
 #include "util.h"
 
@@ -18,8 +19,6 @@
 /* Per URL: the helper's default timeouts are 3 s to connect and 8 s in all. */
 #define URL_MS_DEFAULT 8000
 #define ROUND_MS_SLACK 3000
-
-extern char **environ;
 
 struct apiclient {
 	sd_event *event;
@@ -48,11 +47,10 @@ apiclient_argv(const char *helper, const struct api_conf *conf, const struct pve
 		strv_push_dup(argv, "--ca-file");
 		strv_push_dup(argv, conf->ca_file);
 	}
-	if (conf->has_fingerprint) {
+	for (size_t i = 0; i < conf->n_fingerprints; i++) {
 		char hex[32 * 3];
 
-		for (size_t i = 0; i < 32; i++)
-			snprintf(hex + 3 * i, 4, "%02X%s", conf->fingerprint[i], i < 31 ? ":" : "");
+		fingerprint_str(conf->fingerprints[i], hex);
 		strv_push_dup(argv, "--fingerprint");
 		strv_push_dup(argv, hex);
 	}
@@ -166,6 +164,9 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 {
 	long per_url = opts && opts->timeout_ms > 0 ? opts->timeout_ms : URL_MS_DEFAULT;
 	const char *helper = getenv("PROXMESH_API_CLIENT");
+	/* tests: more time for a helper started under valgrind */
+	const char *slack_env = getenv("PROXMESH_API_CLIENT_SLACK_MS");
+	uint64_t slack = slack_env ? strtoull(slack_env, NULL, 10) : ROUND_MS_SLACK;
 	posix_spawn_file_actions_t fa;
 	struct strv argv = {0};
 	int p[2], r;
@@ -182,7 +183,7 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 	apiclient_argv(helper, conf, opts, &argv);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-	r = -posix_spawn(&c->pid, helper, &fa, NULL, argv.v, environ);
+	r = child_spawn(&c->pid, helper, argv.v, &fa, false);
 	posix_spawn_file_actions_destroy(&fa);
 	strv_free(&argv);
 	close(p[1]);
@@ -198,7 +199,7 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 	r = sd_event_add_io(c->event, &c->io, c->fd, EPOLLIN, on_readable, c);
 	if (r >= 0)
 		r = sd_event_add_time(c->event, &c->timer, CLOCK_MONOTONIC,
-		                      now + (conf->n_urls * (uint64_t)per_url + ROUND_MS_SLACK) *
+		                      now + (conf->n_urls * (uint64_t)per_url + slack) *
 		                                1000ULL,
 		                      100000, on_timeout, c);
 	if (r < 0)

@@ -3,8 +3,11 @@
  * line of JSON for the agent (apiclient.h). It is the only program of the
  * package that links libcurl.
  *
- *   proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]
+ *   proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]...
  *                [--connect-timeout-ms N] [--timeout-ms N] -- URL...
+ *
+ * --fingerprint may be repeated (one pin per node certificate); a server
+ * matching any of them is trusted.
  *
  * Exit status 0 when the round ran, whatever its outcome; 1 on bad usage. */
 #include <getopt.h>
@@ -23,7 +26,7 @@ usage(const char *why)
 {
 	fprintf(stderr,
 	        "proxmesh-api: %s\n"
-	        "usage: proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]"
+	        "usage: proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]..."
 	        " -- URL...\n",
 	        why);
 	return 1;
@@ -45,6 +48,7 @@ main(int argc, char **argv)
 	struct api_result r = {0};
 	unsigned long ms;
 	_cleanup_free_ char *line = NULL;
+	_cleanup_free_ uint8_t(*pins)[32] = NULL;
 	int o;
 
 	log_init(LOG_TO_STDERR, false);
@@ -57,9 +61,13 @@ main(int argc, char **argv)
 			conf.ca_file = optarg;
 			break;
 		case 'f':
-			if (pveapi_parse_fingerprint(optarg, conf.fingerprint) < 0)
+			if (conf.n_fingerprints == CONFIG_API_MAX_PINS)
+				return usage("--fingerprint: too many");
+			pins = xreallocarray(pins, conf.n_fingerprints + 1, 32);
+			if (pveapi_parse_fingerprint(optarg, pins[conf.n_fingerprints]) < 0)
 				return usage("--fingerprint: not 32 hex pairs separated by colons");
-			conf.has_fingerprint = true;
+			conf.fingerprints = pins;
+			conf.n_fingerprints++;
 			break;
 		case 'C':
 		case 'T':

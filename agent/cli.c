@@ -12,6 +12,7 @@
 #include "daemon.h"
 #include "ifplan.h"
 #include "log.h"
+#include "mesh.h"
 #include "reconcile.h"
 #include "render.h"
 #include "status.h"
@@ -30,6 +31,8 @@ usage(FILE *f)
 	      "                 (exit 0 nothing to do, 2 changes pending, 1 error)\n"
 	      "  apply          one reconcile pass (exit 0 converged, 1 failed)\n"
 	      "  status [--json] show the agent's view of the mesh (exit 0 healthy)\n"
+	      "  mesh [--json|--dot] the whole mesh from the OSPF database against the\n"
+	      "                 configuration (exit 0 as configured, 1 not, 2 FRR not answering)\n"
 	      "\n"
 	      "options:\n"
 	      "  -c, --config PATH  configuration file (default /etc/proxmesh/proxmesh.conf)\n"
@@ -93,6 +96,18 @@ cmd_check(struct cli *cli)
 		        cli->node);
 		config_free(c);
 		return 1;
+	}
+	if (cli->node == NULL) { /* on a host: is it part of the mesh? */
+		char name[65];
+
+		cli_node_name(cli, name);
+		if (config_find_node(c, name) == NULL) {
+			printf("configuration OK, but it has no [node %s] section for this host, so "
+			       "proxmesh leaves this host alone (--node NAME checks another node)\n",
+			       name);
+			config_free(c);
+			return 0;
+		}
 	}
 	config_free(c);
 	puts("configuration OK");
@@ -211,6 +226,8 @@ cli_main(int argc, char **argv)
 		return 1;
 	}
 	cmd = argv[optind++];
+	if (!strcmp(cmd, "mesh"))
+		return mesh_command(&cli, argc - optind, argv + optind);
 	/* "status --json": options after the command. */
 	for (; optind < argc; optind++) {
 		if (!strcmp(cmd, "status") && !strcmp(argv[optind], "--json")) {

@@ -1,9 +1,12 @@
 /* daemon.c - `proxmesh run`: the agent's event loop
  *
  * One sd-event loop, no threads: reconcile passes (at start, every
- * RECONCILE_INTERVAL, after link events, retried with back-off), health
- * polls of FRR and the kernel, membership polls of the Proxmox API, signals
- * and the watchdog. Stopping never touches the network. */
+ * TB_RECONCILE_INTERVAL_MS, after link events, retried with back-off),
+ * health polls of FRR and the kernel, membership polls of the Proxmox API,
+ * signals and the watchdog. A pass blocks the loop for a bounded time and,
+ * while it waits, keeps the watchdog, health and status going through
+ * tb_keepalive(); events drive passes and polls no faster than the rate
+ * floors of timebounds.h. Stopping never touches the network. */
 #include "daemon.h"
 
 #include <errno.h>
@@ -25,18 +28,16 @@
 #include "log.h"
 #include "membership.h"
 #include "netlink.h"
+#include "ospflog.h"
 #include "apiclient.h"
 #include "bridge.h"
 #include "reconcile.h"
 #include "report.h"
+#include "metrics.h"
 #include "status.h"
+#include "timebounds.h"
 #include "util.h"
 
-#define RECONCILE_INTERVAL_MS 30000
-#define RECONCILE_RETRY_MIN_MS 1000
-#define RECONCILE_BUSY_RETRY_MS 1000 /* while `proxmesh apply` holds the lock */
-#define HEALTH_INTERVAL_MS 5000
-#define LINK_EVENT_DELAY_MS 50
 #define EXIT_NOTCONFIGURED 6
 
 struct daemon {
@@ -47,19 +48,24 @@ struct daemon {
 	bool bridge_warned;            /* "bridge kept" said once */
 	uint64_t watchdog_usec;
 
-	struct config *config; /* NULL: idle (the commented example) */
+	struct config *config; /* NULL: idle, idle_reason says why */
+	char *idle_reason;
 	const struct node_conf *node;
 	struct link_plan *links;
 	struct ifplan ifplan;
 
 	struct reconcile_ctx rctx;
-	unsigned reconcile_failures;
+	unsigned reconcile_failures;           /* in a row: the back-off */
+	unsigned long long reconcile_failed;   /* since the start: the metric */
 	const char *reconcile_state;
-	long long reconcile_last_run, reconcile_last_change;
+	long long reconcile_last_run, reconcile_last_change, reconcile_last_ok;
+	long long reconcile_duration; /* ms, of the last pass; -1: none yet */
 	char *reconcile_error;
 	bool ready;
 
 	struct frrvty vty; /* for the health poll */
+	/* monotonic: the agent's start, where the health's start-up grace begins */
+	long long start_ms;
 	struct health health;
 	struct reporter reporter;
 	bool frr_running;
@@ -71,35 +77,35 @@ struct daemon {
 	unsigned api_failures;
 	struct membership membership;
 	bool have_membership;
+	bool ospflog_warned; /* the journal could not be read (said once) */
+	char *metrics_path;  /* the textfile written last, NULL: none */
+	bool metrics_warned; /* it could not be written (said once) */
 	struct strv member_warnings;
 
 	struct nl_monitor *monitor;
-	bool health_soon; /* a poll is scheduled because of an event */
+	/* monotonic ms: the end of the last pass, the start of the last health
+	 * poll (-1: none yet), the last keep-alive while a pass waits */
+	long long pass_end, health_start, keepalive_last;
+	bool in_pass;
 };
 
 static void schedule(sd_event_source *s, uint64_t delay_ms);
+static void schedule_soon(sd_event_source *s, long long want_ms, long long last_ms,
+                          long long gap_ms);
 static void health_poll(struct daemon *d);
-
-static void
-journal_event(int prio, const char *mid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-journal_event(int prio, const char *mid, const char *fmt, ...)
-{
-	_cleanup_free_ char *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio, "MESSAGE_ID=%s", mid,
-	                "SYSLOG_IDENTIFIER=proxmesh", NULL);
-}
+static void write_status(struct daemon *d);
 
 static char *
 state_path(struct daemon *d, const char *name)
 {
 	return xasprintf("%s/%s", d->cli->paths.state_dir, name);
+}
+
+static void
+set_idle(struct daemon *d, char *reason)
+{
+	free(d->idle_reason);
+	d->idle_reason = reason;
 }
 
 /* Load the configuration; on success, swap it in with its derived plans. */
@@ -118,26 +124,37 @@ load_config(struct daemon *d, bool startup)
 		log_notice("%s has no [mesh] section (still the installed example?); idle until "
 		           "it is configured and reloaded",
 		           d->cli->paths.config);
+		if (d->config == NULL)
+			set_idle(d, xstrdup("no [mesh] section in the configuration"));
 		if (startup)
 			return 0;
 		return r;
 	}
 	if (r < 0) {
-		journal_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s%s", err,
-		              startup ? "" : "; keeping the previous configuration");
+		log_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s%s", err,
+		          startup ? "" : "; keeping the previous configuration");
 		return r;
 	}
 	cli_node_name(d->cli, name);
 	n = config_find_node(c, name);
+	if (n == NULL && d->config == NULL) { /* not part of the mesh: leave the host alone */
+		log_notice("%s: no [node %s] section for this host; idle, the network untouched, "
+		           "until it has one and is reloaded",
+		           d->cli->paths.config, name);
+		set_idle(d, xasprintf("no [node %s] section in %s for this host", name,
+		                      d->cli->paths.config));
+		config_free(c);
+		return startup ? 0 : -ENOENT;
+	}
 	if (n == NULL) {
-		journal_event(LOG_ERR, PM_MID_CONFIG_ERROR,
-		              "%s: no [node %s] section for this host%s", d->cli->paths.config, name,
-		              startup ? "" : "; keeping the previous configuration");
+		log_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s: no [node %s] section for this host%s",
+		          d->cli->paths.config, name,
+		          startup ? "" : "; keeping the previous configuration");
 		config_free(c);
 		return -ENOENT;
 	}
 	if (addrplan_node(c, n, &links, &perr) < 0) {
-		journal_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s", perr);
+		log_event(LOG_ERR, PM_MID_CONFIG_ERROR, "%s", perr);
 		config_free(c);
 		return -EINVAL;
 	}
@@ -148,10 +165,11 @@ load_config(struct daemon *d, bool startup)
 	}
 	d->config = c;
 	d->node = n;
+	set_idle(d, NULL);
 	d->links = TAKE_PTR(links);
 	ifplan_build(c, n, d->links, &d->ifplan);
-	journal_event(LOG_INFO, PM_MID_CONFIG_RELOADED, "configuration %s loaded: node %s, %zu link%s",
-	              d->cli->paths.config, n->name, n->n_links, n->n_links == 1 ? "" : "s");
+	log_event(LOG_INFO, PM_MID_CONFIG_RELOADED, "configuration %s loaded: node %s, %zu link%s",
+	          d->cli->paths.config, n->name, n->n_links, n->n_links == 1 ? "" : "s");
 	return 0;
 }
 
@@ -159,12 +177,49 @@ static void
 notify_status(struct daemon *d)
 {
 	if (d->config == NULL)
-		sd_notify(0, "STATUS=idle: no [mesh] section in the configuration");
+		sd_notifyf(0, "STATUS=idle: %s", d->idle_reason ? d->idle_reason : "no configuration");
 	else if (d->health.valid)
 		sd_notifyf(0, "STATUS=%s: %s", health_overall_str(d->health.overall),
 		           d->health.summary);
 	else
 		sd_notifyf(0, "STATUS=reconcile %s", d->reconcile_state);
+}
+
+/* The wait before retrying after the n-th failure in a row: 2, 4, … 30 s. */
+static uint64_t
+retry_delay(unsigned failures)
+{
+	uint64_t next = (uint64_t)TB_RECONCILE_RETRY_MIN_MS << (failures < 5 ? failures : 5);
+
+	return next > TB_RECONCILE_INTERVAL_MS ? TB_RECONCILE_INTERVAL_MS : next;
+}
+
+/* While a pass waits (a child, FRR starting): WATCHDOG=1, and health and
+ * status as the loop would keep them; a stop cuts the pass short. */
+static void
+keepalive(void *userdata)
+{
+	struct daemon *d = userdata;
+	long long now = now_mono_ms();
+	sigset_t pending;
+
+	/* Asked to stop (TimeoutStopSec=15s): the pass gives up its waits. */
+	if (d->in_pass && sigpending(&pending) == 0 &&
+	    (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1)) {
+		tb_pass_cut();
+		return;
+	}
+	if (now - d->keepalive_last < TB_KEEPALIVE_NOTIFY_MS)
+		return;
+	d->keepalive_last = now;
+	if (d->watchdog_usec)
+		sd_notify(0, "WATCHDOG=1");
+	if (!d->in_pass)
+		return;
+	if (now - d->health_start >= TB_HEALTH_INTERVAL_MS)
+		health_poll(d);
+	else
+		write_status(d);
 }
 
 static void
@@ -177,45 +232,61 @@ reconcile(struct daemon *d)
 
 	if (d->config == NULL)
 		return;
+	d->in_pass = true;
 	r = reconcile_pass(&d->rctx, d->config, d->node, true, &res);
+	d->in_pass = false;
+	d->pass_end = now_mono_ms();
 	if (r == -EBUSY) { /* `proxmesh apply` is at work: look again soon */
 		reconcile_result_free(&res);
-		schedule(d->reconcile_timer, RECONCILE_BUSY_RETRY_MS);
+		schedule(d->reconcile_timer, TB_RECONCILE_BUSY_RETRY_MS);
 		return;
 	}
 	d->reconcile_last_run = now_real_ms();
+	d->reconcile_duration = d->pass_end - t0;
 	if (r < 0) {
 		bool first = d->reconcile_failures == 0 ||
 		             !d->reconcile_error || strcmp(d->reconcile_error, res.error) != 0;
 
 		d->reconcile_failures++;
+		d->reconcile_failed++;
 		if (first)
-			journal_event(LOG_ERR, PM_MID_RECONCILE_FAILED, "reconcile failed: %s",
-			              res.error ? res.error : strerror(-r));
+			log_event(LOG_ERR, PM_MID_RECONCILE_FAILED, "reconcile failed: %s",
+			          res.error ? res.error : strerror(-r));
 		free(d->reconcile_error);
 		d->reconcile_error = xstrdup(res.error ? res.error : strerror(-r));
 		d->reconcile_state = "failed";
-		next = RECONCILE_RETRY_MIN_MS << (d->reconcile_failures < 5 ? d->reconcile_failures : 5);
-		if (next > RECONCILE_INTERVAL_MS)
-			next = RECONCILE_INTERVAL_MS;
+		next = retry_delay(d->reconcile_failures);
 	} else {
-		if (res.frr_commands || res.if_changes) {
+		bool changed = res.frr_commands || res.if_changes;
+		_cleanup_free_ char *changes =
+		    !changed ? NULL
+		             : xasprintf("%u FRR command%s and %u interface change%s in %lld ms",
+		                         res.frr_commands, res.frr_commands == 1 ? "" : "s",
+		                         res.if_changes, res.if_changes == 1 ? "" : "s",
+		                         now_mono_ms() - t0);
+
+		if (changed)
 			d->reconcile_last_change = d->reconcile_last_run;
-			journal_event(LOG_NOTICE, PM_MID_RECONCILE_APPLIED,
-			              "reconcile: applied %u FRR command%s and %u interface change%s in %lld ms",
-			              res.frr_commands, res.frr_commands == 1 ? "" : "s", res.if_changes,
-			              res.if_changes == 1 ? "" : "s", now_mono_ms() - t0);
-		} else if (d->reconcile_failures) {
+		if (res.addr_restored) /* one entry: an ifreload or a flush took them away */
+			log_event(
+			    LOG_NOTICE, PM_MID_ADDRESS_RESTORED,
+			    "interfaces: put back %u planned address%s that had gone (%s%s); %s",
+			    res.addr_restored, res.addr_restored == 1 ? "" : "es", res.restored,
+			    res.addr_restored > 1 ? ", …" : "", changes);
+		else if (changed)
+			log_event(LOG_NOTICE, PM_MID_RECONCILE_APPLIED, "reconcile: applied %s",
+			          changes);
+		else if (d->reconcile_failures)
 			log_info("reconcile: converged again");
-		}
 		if (!d->ready)
 			log_info("reconcile: converged (%u FRR commands, %u interface changes)",
 			         res.frr_commands, res.if_changes);
 		d->reconcile_failures = 0;
+		d->reconcile_last_ok = d->reconcile_last_run;
 		free(d->reconcile_error);
 		d->reconcile_error = NULL;
 		d->reconcile_state = "converged";
-		next = RECONCILE_INTERVAL_MS;
+		next = TB_RECONCILE_INTERVAL_MS;
 	}
 	d->frr_running = res.frr_running;
 	if (res.frr_running)
@@ -262,6 +333,49 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 	return st->have_neighbors && st->have_interfaces && st->have_routes;
 }
 
+/* The textfile the configuration names, or Debian's node_exporter folder's
+ * when that exists; NULL: no metrics. */
+static const char *
+metrics_path(const struct daemon *d)
+{
+	static const char *const dflt = METRICS_TEXTFILE_DEFAULT;
+	struct stat sb;
+	char dir[sizeof(METRICS_TEXTFILE_DEFAULT)];
+
+	if (d->config != NULL && d->config->metrics_textfile != NULL)
+		return d->config->metrics_textfile;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(dflt, '/') - dflt), dflt);
+	return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) ? dflt : NULL;
+}
+
+/* The metrics beside the status, on the same occasions; a file left at a
+ * path the configuration no longer names is removed (node_exporter would
+ * serve it for ever). A failure is said once until a write succeeds. */
+static void
+write_metrics(struct daemon *d, const struct status_info *s)
+{
+	const char *path = metrics_path(d);
+	int r;
+
+	if (d->metrics_path != NULL && (path == NULL || strcmp(path, d->metrics_path) != 0)) {
+		unlink(d->metrics_path);
+		free(d->metrics_path);
+		d->metrics_path = NULL;
+	}
+	if (path == NULL)
+		return;
+	r = metrics_write(path, s);
+	if (r < 0) {
+		if (!d->metrics_warned)
+			log_warn(r, "metrics: cannot write %s", path);
+		d->metrics_warned = true;
+		return;
+	}
+	d->metrics_warned = false;
+	if (d->metrics_path == NULL)
+		d->metrics_path = xstrdup(path);
+}
+
 static void
 write_status(struct daemon *d)
 {
@@ -276,12 +390,18 @@ write_status(struct daemon *d)
 		.reconcile_state = d->config ? d->reconcile_state : "idle",
 		.reconcile_last_run_ms = d->reconcile_last_run,
 		.reconcile_last_change_ms = d->reconcile_last_change,
-		.reconcile_last_error = d->reconcile_error,
+		.reconcile_last_error = d->config ? d->reconcile_error : d->idle_reason,
 		.api_state = api_state_str(d->api_state),
 		.api_url = d->api_url,
 		.api_last_ok_ms = d->have_membership ? d->membership.last_ok_ms : 0,
 		.api_quorate = d->have_membership ? (d->membership.quorate ? TRI_YES : TRI_NO)
 		                                  : TRI_UNKNOWN,
+		.version = PROXMESH_VERSION,
+		.reconcile_failures = d->reconcile_failed,
+		.reconcile_failing = d->reconcile_failures,
+		.reconcile_last_ok_ms = d->reconcile_last_ok,
+		.reconcile_duration_ms = d->reconcile_duration,
+		.membership_nodes = d->have_membership ? (long long)d->membership.n : -1,
 	};
 	int r;
 
@@ -289,6 +409,20 @@ write_status(struct daemon *d)
 	r = status_write(path, &s);
 	if (r < 0)
 		log_warn(r, "%s", path);
+	write_metrics(d, &s);
+}
+
+/* Every link of the plan has a Full adjacency in FRR's state. */
+static bool
+all_full(const struct daemon *d, const struct frr_state *st)
+{
+	for (size_t i = 0; i < d->ifplan.n_links; i++) {
+		const struct frr_neighbor *nb = frr_state_neighbor(st, d->ifplan.links[i].ifname);
+
+		if (nb == NULL || nb->state != NSM_FULL)
+			return false;
+	}
+	return true;
 }
 
 static void
@@ -300,16 +434,33 @@ health_poll(struct daemon *d)
 	struct health next = {0};
 	struct health_events ev = {0};
 	struct frr_state st;
+	struct strv auth = {0};
 	_cleanup_free_ char *err = NULL;
-	bool frr_ok;
+	bool frr_ok, looked = false;
 
-	d->health_soon = false;
-	if (d->config == NULL) {
+	d->health_start = now_mono_ms();
+	if (d->config == NULL) { /* idle: keep the status file fresh, saying why */
 		write_status(d);
+		schedule(d->health_timer, TB_HEALTH_INTERVAL_MS);
 		return;
 	}
 	frr_ok = read_frr_state(d, &st);
 	d->frr_running = frr_ok;
+	/* With authentication, a link without adjacency may be another key:
+	 * ospfd's log says so (looked at only then, so it costs nothing while
+	 * every adjacency is Full). */
+	if (frr_ok && d->config->auth_key_file && !all_full(d, &st)) {
+		uint64_t window = (uint64_t)HEALTH_STUCK_DEAD_INTERVALS * d->config->dead_interval;
+		uint64_t since = (uint64_t)now_real_ms() * 1000 - window * 1000000;
+		int r = ospflog_auth_failing(since, &auth);
+
+		if (r < 0 && !d->ospflog_warned) {
+			log_warn(r, "cannot read ospfd's log in the journal; a wrong OSPF key is "
+			            "diagnosed as cable-or-nic");
+			d->ospflog_warned = true;
+		}
+		looked = r >= 0;
+	}
 
 	kernel = xcalloc(d->ifplan.n_links, sizeof(*kernel));
 	if (nl_read_state(&d->ifplan, NULL, &live, &err) == 0) {
@@ -344,6 +495,8 @@ health_poll(struct daemon *d)
 		.members = members,
 		.n_members = d->have_membership ? d->membership.n : 0,
 		.now_ms = now_mono_ms(),
+		.start_ms = d->start_ms,
+		.auth_failing = looked ? &auth : NULL,
 	};
 	health_evaluate(&in, &d->health, &next, &ev);
 	health_free(&d->health);
@@ -356,10 +509,11 @@ health_poll(struct daemon *d)
 
 	health_events_free(&ev);
 	frr_state_free(&st);
+	strv_free(&auth);
 	live_state_free(&live);
 	free(kernel);
 	free(members);
-	schedule(d->health_timer, HEALTH_INTERVAL_MS);
+	schedule(d->health_timer, TB_HEALTH_INTERVAL_MS);
 }
 
 static void
@@ -371,12 +525,12 @@ api_done(void *userdata, const struct api_result *r)
 
 	if (r->state != d->api_state || (r->url && (!d->api_url || strcmp(r->url, d->api_url)))) {
 		if (r->state == API_OK)
-			journal_event(LOG_INFO, PM_MID_API_STATE, "api: %s answers (was %s)", r->url,
-			              api_state_str(d->api_state));
+			log_event(LOG_INFO, PM_MID_API_STATE, "api: %s answers (was %s)", r->url,
+			          api_state_str(d->api_state));
 		else
-			journal_event(LOG_WARNING, PM_MID_API_STATE,
-			              "api: %s; keeping the last known membership: %s",
-			              api_state_str(r->state), r->error ? r->error : "no answer");
+			log_event(LOG_WARNING, PM_MID_API_STATE,
+			          "api: %s; keeping the last known membership: %s",
+			          api_state_str(r->state), r->error ? r->error : "no answer");
 	}
 	d->api_state = r->state;
 	free(d->api_url);
@@ -467,13 +621,28 @@ on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* Arm s delay_ms from now: the clock, not the loop's cached time, which
+ * is from before a pass that may have taken seconds. */
 static void
 schedule(sd_event_source *s, uint64_t delay_ms)
 {
-	uint64_t now;
+	sd_event_source_set_time(s, ((uint64_t)now_mono_ms() + delay_ms) * 1000);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
 
-	sd_event_now(sd_event_source_get_event(s), CLOCK_MONOTONIC, &now);
-	sd_event_source_set_time(s, now + delay_ms * 1000);
+/* Arm s for work wanted at want_ms, under the rate floor gap_ms after
+ * last_ms, never later than it is armed already (tb_next_run). */
+static void
+schedule_soon(sd_event_source *s, long long want_ms, long long last_ms, long long gap_ms)
+{
+	long long armed = -1;
+	uint64_t usec;
+	int enabled;
+
+	if (sd_event_source_get_enabled(s, &enabled) >= 0 && enabled != SD_EVENT_OFF &&
+	    sd_event_source_get_time(s, &usec) >= 0)
+		armed = (long long)(usec / 1000);
+	sd_event_source_set_time(s, (uint64_t)tb_next_run(armed, want_ms, last_ms, gap_ms) * 1000);
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
@@ -481,7 +650,7 @@ static int
 on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct daemon *d = userdata;
-
+	long long want = now_mono_ms() + TB_EVENT_DELAY_MS;
 	bool routes = false;
 
 	if (d->config == NULL) {
@@ -490,15 +659,18 @@ on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	}
 	if (nl_monitor_drain(d->monitor, &d->ifplan, &routes)) {
 		/* A planned interface appeared or changed, or an address vanished:
-		 * reconcile at once (a few ms later, to batch a burst). */
-		schedule(d->reconcile_timer, LINK_EVENT_DELAY_MS);
+		 * reconcile at once (a few ms later, to batch a burst), but no
+		 * more often than the floor, and after failures not before the
+		 * back-off: a flapping NIC does not make passes back to back. */
+		schedule_soon(d->reconcile_timer, want, d->pass_end,
+		              d->reconcile_failures ? (long long)retry_delay(d->reconcile_failures)
+		                                    : TB_PASS_GAP_MS);
 	}
 	/* OSPF changed the routes (a neighbour went or came): look now, not
-	 * at the next poll, so a fault is reported within BFD's detection. */
-	if (routes && !d->health_soon) {
-		d->health_soon = true;
-		schedule(d->health_timer, LINK_EVENT_DELAY_MS);
-	}
+	 * at the next poll, so a fault is reported within BFD's detection;
+	 * under churn, a few polls a second at most. */
+	if (routes)
+		schedule_soon(d->health_timer, want, d->health_start, TB_HEALTH_GAP_MS);
 	return 0;
 }
 
@@ -556,12 +728,15 @@ daemon_free(struct daemon *d)
 	strv_free(&d->member_warnings);
 	free(d->reconcile_error);
 	free(d->api_url);
+	free(d->idle_reason);
+	free(d->metrics_path);
 }
 
 int
 daemon_main(struct cli *cli)
 {
-	struct daemon d = {.cli = cli, .reconcile_state = "starting", .api_state = API_DISABLED};
+	struct daemon d = {.cli = cli, .reconcile_state = "starting", .api_state = API_DISABLED,
+	                   .pass_end = -1, .health_start = -1, .reconcile_duration = -1};
 	_cleanup_free_ char *mpath = NULL;
 	sigset_t mask;
 	int r;
@@ -570,6 +745,7 @@ daemon_main(struct cli *cli)
 	                                                             : LOG_TO_STDERR,
 	         cli->verbose);
 	log_info("proxmesh %s starting", PROXMESH_VERSION);
+	d.start_ms = now_mono_ms();
 	if (load_config(&d, true) < 0) {
 		fprintf(stderr, "proxmesh: invalid configuration; not starting\n");
 		daemon_free(&d);
@@ -578,7 +754,8 @@ daemon_main(struct cli *cli)
 	d.rctx.paths = &cli->paths;
 	vtysh_init(&d.rctx.vtysh);
 	frrvty_init(&d.vty);
-	d.vty.timeout_ms = 2000; /* four commands per poll, well inside WatchdogSec */
+	d.vty.timeout_ms = TB_HEALTH_VTY_MS; /* four commands per poll */
+	tb_set_keepalive(keepalive, &d);
 	mkdir(cli->paths.state_dir, 0755);
 
 	/* The last known membership survives a restart during an API outage. */
@@ -622,7 +799,7 @@ daemon_main(struct cli *cli)
 		sd_notify(0, "READY=1");
 		d.ready = true;
 		notify_status(&d);
-		write_status(&d);
+		health_poll(&d);
 	}
 
 	r = sd_event_loop(d.event);

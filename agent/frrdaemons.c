@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "timebounds.h"
 #include "util.h"
-
-extern char **environ;
 
 static const char *const daemon_names[] = {"ospfd", "bfdd"};
 
@@ -88,10 +88,9 @@ int
 frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missing)
 {
 	_cleanup_free_ char *text = NULL, *updated = NULL;
-	struct stat st;
 	int r;
 
-	r = read_file(path, 1024 * 1024, &text, NULL);
+	r = read_file_nofollow(path, 1024 * 1024, &text, NULL);
 	if (r < 0)
 		return r;
 	*missing = frrdaemons_missing(text, want_bfd);
@@ -99,42 +98,47 @@ frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missi
 		return 0;
 	if (dry_run)
 		return 1;
-	if (stat(path, &st) < 0)
-		return -errno;
 	updated = frrdaemons_enable(text, *missing);
-	r = write_file_atomic(path, updated, strlen(updated), st.st_mode & 07777);
-	if (r < 0)
-		return r;
-	if (chown(path, st.st_uid, st.st_gid) < 0)
-		return -errno;
-	return 1;
+	r = write_file_replace(path, updated, strlen(updated), 0640);
+	return r < 0 ? r : 1;
 }
 
+/* systemctl VERB frr.service, bounded: 0, -EIO when it failed, -ETIMEDOUT
+ * when it did not finish in time (killed; the job it queued stays with
+ * systemd), or another negative errno. */
 static int
 systemctl(const char *verb)
 {
 	char *const argv[] = {"systemctl", (char *)verb, "frr.service", NULL};
+	long long deadline = now_mono_ms() + tb_bound(TB_FRR_RELOAD_MS);
 	int status, r;
 	pid_t pid;
 
-	r = posix_spawnp(&pid, "systemctl", NULL, NULL, argv, environ);
-	if (r != 0)
-		return -r;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	r = child_spawn(&pid, "systemctl", argv, NULL, true);
+	if (r < 0)
+		return r;
+	r = tb_wait_child(pid, deadline, &status);
+	if (r < 0)
+		return r;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
 int
 frrdaemons_start(bool frr_running, bool *restarted)
 {
+	int r;
+
 	*restarted = false;
 	/* FRR's reload restarts watchfrr with the daemons now enabled, which
 	 * starts them, and leaves zebra and ospfd alone: the routes and
-	 * adjacencies of a running FRR survive. It needs frr-reload.py. */
-	if (frr_running && access(FRR_RELOAD_SCRIPT, X_OK) == 0 && systemctl("reload") == 0)
-		return 0;
+	 * adjacencies of a running FRR survive. It needs frr-reload.py. A
+	 * reload that hangs is not followed by a restart: that would queue
+	 * behind it, and drop the adjacencies. */
+	if (frr_running && access(FRR_RELOAD_SCRIPT, X_OK) == 0) {
+		r = systemctl("reload");
+		if (r == 0 || r == -ETIMEDOUT)
+			return r;
+	}
 	*restarted = true;
 	return systemctl("restart");
 }

@@ -20,6 +20,9 @@ int frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *m
 
 /* Start the daemons just enabled in the daemons file, through systemd
  * (fixed argv, no shell): `systemctl reload frr` when FRR is running and
- * frr-reload.py is installed (no adjacency is dropped), else `systemctl
- * restart frr` (*restarted set). 0 or a negative errno. */
+ * frr-reload.py is installed (no adjacency is dropped), else (or when the
+ * reload failed) `systemctl restart frr` (*restarted set). Each is bounded
+ * by TB_FRR_RELOAD_MS and the pass's budget (timebounds.h). 0, -ETIMEDOUT when
+ * systemctl did not finish in time (killed and reaped), -EIO when it
+ * failed, or another negative errno. */
 int frrdaemons_start(bool frr_running, bool *restarted);

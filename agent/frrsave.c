@@ -11,6 +11,23 @@
 #define LOCAL_BEGIN "! proxmesh begin: managed by proxmesh, do not edit"
 #define LOCAL_END "! proxmesh end"
 
+/* The file as it is: "" when it does not exist (*existed false); any
+ * other error is the caller's, never an empty file. */
+static int
+read_old(const char *path, char **old, bool *existed, char **error)
+{
+	int r = read_file_nofollow(path, CONF_MAX, old, NULL);
+
+	*existed = r != -ENOENT;
+	if (r == -ENOENT) {
+		*old = xstrdup("");
+		return 0;
+	}
+	if (r < 0)
+		*error = xasprintf("cannot read %s: %s; nothing written", path, file_strerror(r));
+	return r;
+}
+
 int
 frrsave_conf(const char *dir, const struct frrconf *desired, const struct strv *ifnames,
              bool write, char **error)
@@ -21,12 +38,9 @@ frrsave_conf(const char *dir, const struct frrconf *desired, const struct strv *
 	int r;
 
 	*error = NULL;
-	r = read_file(path, CONF_MAX, &old, NULL);
-	existed = r != -ENOENT;
-	if (r == -ENOENT)
-		old = xstrdup("");
-	else if (r < 0)
-		goto fail;
+	r = read_old(path, &old, &existed, error);
+	if (r < 0)
+		return r;
 	r = frrpersist_in_sync(old, desired, ifnames);
 	if (r < 0) {
 		*error = xasprintf("%s: a line with a control character; proxmesh's lines not saved",
@@ -40,7 +54,8 @@ frrsave_conf(const char *dir, const struct frrconf *desired, const struct strv *
 	text = frrpersist_patch(old, desired, ifnames);
 	if (existed) {
 		/* The old file itself (a second name for it, so owner and mode
-		 * stay), as `write memory` keeps it; a copy where links fail. */
+		 * stay), as `write memory` keeps it; a copy where links fail.
+		 * link() does not follow a symbolic link planted in between. */
 		sav = xasprintf("%s.sav", path);
 		if (unlink(sav) < 0 && errno != ENOENT)
 			r = -errno;
@@ -57,19 +72,23 @@ frrsave_conf(const char *dir, const struct frrconf *desired, const struct strv *
 		goto fail;
 	return FRRSAVE_WRITTEN;
 fail:
-	*error = xasprintf("cannot %s %s: %s", text ? "write" : "read", path, strerror(-r));
+	*error = xasprintf("cannot write %s: %s", path, file_strerror(r));
 	return r;
 }
 
 int
-frrsave_local(const char *dir, const struct frrconf *desired)
+frrsave_local(const char *dir, const struct frrconf *desired, bool write, char **error)
 {
 	_cleanup_free_ char *path = xasprintf("%s/frr.conf.local", dir);
 	_cleanup_free_ char *old = NULL, *ours = frrconf_format(desired), *text = NULL;
 	const char *b, *e;
+	bool existed;
+	int r;
 
-	if (read_file(path, CONF_MAX, &old, NULL) < 0)
-		old = xstrdup("");
+	*error = NULL;
+	r = read_old(path, &old, &existed, error);
+	if (r < 0)
+		return r;
 	b = strstr(old, LOCAL_BEGIN);
 	e = b ? strstr(b, LOCAL_END) : NULL;
 	if (b && e) {
@@ -80,5 +99,14 @@ frrsave_local(const char *dir, const struct frrconf *desired)
 	} else {
 		text = xasprintf("%s%s\n%s%s\n", old, LOCAL_BEGIN, ours, LOCAL_END);
 	}
-	return write_file_atomic(path, text, strlen(text), 0640);
+	if (existed && strcmp(text, old) == 0)
+		return FRRSAVE_SAME;
+	if (!write)
+		return FRRSAVE_PENDING;
+	r = write_file_replace(path, text, strlen(text), 0640);
+	if (r < 0) {
+		*error = xasprintf("cannot write %s: %s", path, file_strerror(r));
+		return r;
+	}
+	return FRRSAVE_WRITTEN;
 }

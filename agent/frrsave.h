@@ -20,5 +20,8 @@ int frrsave_conf(const char *dir, const struct frrconf *desired, const struct st
                  bool write, char **error);
 
 /* DIR/frr.conf.local, where Proxmox SDN owns frr.conf and merges this one:
- * desired, between proxmesh's marker lines; the rest of the file kept. */
-int frrsave_local(const char *dir, const struct frrconf *desired);
+ * desired, between proxmesh's marker lines; the rest of the file, its owner
+ * and mode kept. Compared, and with write replaced, as frrsave_conf. Only a
+ * missing file counts as empty: any other read error is returned and
+ * nothing is written. */
+int frrsave_local(const char *dir, const struct frrconf *desired, bool write, char **error);

@@ -12,6 +12,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
+#include "bridge.h"
 #include "log.h"
 #include "sysctl.h"
 #include "util.h"
@@ -197,7 +198,9 @@ apply_addr(struct nl_sock *sk, const struct if_change *c)
 		if (r < 0)
 			return r;
 	}
-	return rtnl_addr_add(sk, a, 0);
+	r = rtnl_addr_add(sk, a, 0);
+	/* there since the pass looked (ifupdown2 at boot): as planned */
+	return r == -NLE_EXIST ? 0 : r;
 }
 
 int
@@ -333,6 +336,23 @@ on_object(struct nl_object *obj, void *arg)
 	}
 }
 
+bool
+nl_route_msg_watched(const struct nlmsghdr *h)
+{
+	const struct rtmsg *rtm = NLMSG_DATA(h);
+	const struct rtattr *a;
+	unsigned table, len;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) || rtm->rtm_family != AF_INET)
+		return false;
+	table = rtm->rtm_table;
+	len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm));
+	for (a = RTM_RTA(rtm); RTA_OK(a, len); a = RTA_NEXT(a, len))
+		if (a->rta_type == RTA_TABLE && RTA_PAYLOAD(a) >= sizeof(uint32_t))
+			memcpy(&table, RTA_DATA(a), sizeof(uint32_t));
+	return table == RT_TABLE_MAIN || table == BRIDGE_TABLE;
+}
+
 static int
 on_message(struct nl_msg *msg, void *arg)
 {
@@ -340,7 +360,7 @@ on_message(struct nl_msg *msg, void *arg)
 
 	ctx->type = nlmsg_hdr(msg)->nlmsg_type;
 	if (ctx->type == RTM_NEWROUTE || ctx->type == RTM_DELROUTE) {
-		ctx->routes = true;
+		ctx->routes |= nl_route_msg_watched(nlmsg_hdr(msg));
 		return NL_OK;
 	}
 	nl_msg_parse(msg, on_object, ctx);

@@ -30,7 +30,13 @@ int nl_plan(const struct ifplan *plan, const struct ifaddr_list *previous, struc
  * when netlink cannot be used at all. */
 int nl_apply(const struct if_changes *ch, struct strv *errors);
 
-/* A netlink socket subscribed to link and IPv4 address events. */
+/* Is this RTM_NEWROUTE/RTM_DELROUTE an IPv4 route of the tables proxmesh
+ * looks at (main: OSPF's routes; BRIDGE_TABLE)? Routes of other tables
+ * (Proxmox SDN's EVPN/BGP VRFs, anything else) are ignored, however many. */
+struct nlmsghdr;
+bool nl_route_msg_watched(const struct nlmsghdr *h);
+
+/* A netlink socket subscribed to link, IPv4 address and IPv4 route events. */
 struct nl_monitor;
 
 int nl_monitor_open(struct nl_monitor **out);
@@ -40,5 +46,6 @@ int nl_monitor_fd(const struct nl_monitor *m);
 /* Read every pending event; true if one concerns the plan (a planned
  * interface appeared, changed or went away, a planned address vanished) or
  * events were lost. *routes_changed (may be NULL) tells whether an IPv4
- * route came or went, which is when health should be looked at again. */
+ * route came or went in a watched table (nl_route_msg_watched), which is
+ * when health should be looked at again. */
 bool nl_monitor_drain(struct nl_monitor *m, const struct ifplan *plan, bool *routes_changed);

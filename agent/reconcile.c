@@ -2,12 +2,15 @@
  * from the host, and only the difference applied */
 #include "reconcile.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "addrplan.h"
@@ -25,15 +28,18 @@
 #include "ifupdown.h"
 #include "log.h"
 #include "netlink.h"
+#include "redact.h"
+#include "report.h"
+#include "timebounds.h"
 #include "util.h"
 
 #define LOCK_FILE "reconcile.lock"
-/* Bridges (bridge.h) go once OSPF has been settled this long. */
-#define BRIDGE_SETTLE_MS 1000
-#define FRR_START_WAIT_MS 60000
-/* One show command over a daemon's socket; a pass reads five, and in the
- * daemon it blocks the loop: well inside WatchdogSec. */
-#define FRR_READ_TIMEOUT_MS 3000
+/* Bridges (bridge.h) go once OSPF has been settled this long: the default
+ * dead interval. Hosts rolled out "at once" apply seconds apart; with one
+ * second, a neighbour whose own disruptive change came after we looked
+ * settled reset the adjacency with our bridge already gone (21/22-takeover:
+ * a 0.2-1.1 s gap from pve-2, once in five CI runs). */
+#define BRIDGE_SETTLE_MS 3000
 
 struct pass {
 	struct reconcile_ctx *ctx;
@@ -49,6 +55,7 @@ struct pass {
 	struct ifaddr_list previous; /* addresses planned by earlier passes */
 	struct if_changes ch;
 	char *ifupdown, *sysctls;
+	bool no_ifupdown; /* no interfaces.d folder: ifupdown's file not kept */
 	struct frrconf desired;
 	bool rendered; /* desired is set: plan_frr got that far */
 	struct strv cmds;
@@ -73,10 +80,11 @@ reconcile_state_str(enum reconcile_state s)
 
 /* What the pass does, for the operator: printed by plan/apply, logged by
  * the daemon. */
-static void
+static void __attribute__((format(printf, 2, 0)))
 vsay(struct reconcile_ctx *ctx, const char *fmt, va_list ap)
 {
-	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	_cleanup_free_ char *raw = xvasprintf(fmt, ap);
+	_cleanup_free_ char *msg = redact_known(raw);
 
 	if (ctx->out)
 		fprintf(ctx->out, "%s\n", msg);
@@ -104,49 +112,90 @@ ctx_say(struct reconcile_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A warning: printed by plan/apply; logged by the daemon once while it
+ * lasts, as a warning if loud, else as information. Takes msg. */
+static void
+warn_text(struct pass *p, bool loud, char *raw)
+{
+	char *msg = redact_known(raw);
+
+	free(raw);
+	if (p->ctx->out) {
+		fprintf(p->ctx->out, "# warning: %s\n", msg);
+		free(msg);
+		return;
+	}
+	if (!strv_contains(&p->ctx->warned, msg)) {
+		if (loud)
+			log_warnx("%s", msg);
+		else
+			log_info("%s", msg);
+	}
+	if (!strv_contains(&p->ctx->warned_now, msg))
+		strv_push(&p->ctx->warned_now, msg);
+	else
+		free(msg);
+}
+
 static void __attribute__((format(printf, 2, 3)))
 warn(struct pass *p, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
+	warn_text(p, true, xvasprintf(fmt, ap));
 	va_end(ap);
-	if (p->ctx->out) {
-		fprintf(p->ctx->out, "# warning: %s\n", msg);
-		return;
-	}
-	if (!strv_contains(&p->ctx->warned, msg))
-		log_warnx("%s", msg);
-	if (!strv_contains(&p->ctx->warned_now, msg))
-		strv_push(&p->ctx->warned_now, TAKE_PTR(msg));
 }
 
 static int __attribute__((format(printf, 2, 3)))
 failed(struct pass *p, const char *fmt, ...)
 {
+	_cleanup_free_ char *raw = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	free(p->res->error);
-	p->res->error = xvasprintf(fmt, ap);
+	raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	free(p->res->error);
+	p->res->error = redact_known(raw); /* for status.json, the journal and apply */
 	p->res->state = RECONCILE_FAILED;
 	return -EIO;
 }
 
 /* A file proxmesh keeps whole (ifupdown2's, sysctl.d's): say that it is
- * to be written when it does not hold text yet. */
-static void
+ * to be written when it does not hold text yet; a file that cannot be read
+ * (but exists) fails the pass. */
+static int
 file_pending(struct pass *p, const char *path, const char *text)
 {
 	_cleanup_free_ char *current = NULL;
+	int r = read_file_nofollow(path, 1024 * 1024, &current, NULL);
 
-	if (read_file(path, 1024 * 1024, &current, NULL) == 0 && strcmp(current, text) == 0)
-		return;
+	if (r < 0 && r != -ENOENT)
+		return failed(p, "cannot read %s: %s", path, file_strerror(r));
+	if (r == 0 && strcmp(current, text) == 0)
+		return 0;
 	say(p, "# write %s", path);
 	p->res->if_changes++;
+	return 0;
+}
+
+/* A host without /etc/network/interfaces.d (no ifupdown2): said once by
+ * the agent, on every run by plan and apply; not a failure. */
+static void
+notice_no_ifupdown(struct pass *p, const char *file)
+{
+	static bool noticed;
+	const char *slash = strrchr(file, '/');
+	_cleanup_free_ char *msg = xasprintf("%.*s: no such folder (no ifupdown2?): the mesh "
+	                                     "addresses are set but not kept for ifupdown",
+	                                     slash ? (int)(slash - file) : 0, file);
+
+	if (p->ctx->out)
+		say(p, "# note: %s", msg);
+	else if (!noticed)
+		log_notice("%s", msg);
+	noticed = true;
 }
 
 /* The interface, address and sysctl changes, printed. */
@@ -165,25 +214,77 @@ plan_interfaces(struct pass *p)
 	r = nl_plan(&p->ifplan, &p->previous, &p->ch, &err);
 	if (r < 0)
 		return failed(p, "cannot read interfaces: %s", err ? err : strerror(-r));
+	/* a link removed from the configuration: its ip ospf lines go too */
+	ifdiff_ifnames(&p->ifplan, &p->previous, &p->ifnames);
+	/* a missing interface: in the agent, the health model warns about it
+	 * once the start-up grace is over (a late NIC is no fault) */
 	for (size_t i = 0; i < p->ch.warnings.n; i++)
-		warn(p, "%s", p->ch.warnings.v[i]);
-	for (size_t i = 0; i < p->ch.n; i++)
-		say(p, "%s", p->ch.v[i].text);
+		warn_text(p, false, xstrdup(p->ch.warnings.v[i]));
+	for (size_t i = 0; i < p->ch.n; i++) {
+		const struct if_change *c = &p->ch.v[i];
+
+		say(p, "%s", c->text);
+		if (c->kind != IFC_ADDR_ADD ||
+		    !ifaddr_list_contains(&p->ctx->in_place, c->ifname, &c->addr))
+			continue;
+		if (p->res->addr_restored++ == 0) {
+			char a[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, &c->addr.addr, a, sizeof(a));
+			p->res->restored = xasprintf("%s %s/%u", c->ifname, a, c->addr.len);
+		}
+	}
 	p->res->if_changes = (unsigned)p->ch.n;
 
-	warning = ifupdown_check_sourced(p->ctx->paths->ifupdown_main, p->ctx->paths->ifupdown_file);
-	if (warning)
-		warn(p, "%s", warning);
-	file_pending(p, p->ctx->paths->ifupdown_file, p->ifupdown);
-	file_pending(p, p->ctx->paths->sysctl_file, p->sysctls);
+	r = 0;
+	p->no_ifupdown = ifupdown_dir_missing(p->ctx->paths->ifupdown_file);
+	if (p->no_ifupdown) {
+		notice_no_ifupdown(p, p->ctx->paths->ifupdown_file);
+	} else {
+		warning = ifupdown_check_sourced(p->ctx->paths->ifupdown_main,
+		                                 p->ctx->paths->ifupdown_file);
+		if (warning)
+			warn(p, "%s", warning);
+		r = file_pending(p, p->ctx->paths->ifupdown_file, p->ifupdown);
+	}
+	/* A file that cannot be read fails the pass, the interfaces are
+	 * still set. */
+	if (file_pending(p, p->ctx->paths->sysctl_file, p->sysctls) < 0)
+		r = -EIO;
 	p->if_planned = true;
-	return 0;
+	return r;
+}
+
+/* *err: "cannot write PATH: why" for the first r < 0. */
+static void
+write_error(char **err, const char *path, int r)
+{
+	if (r < 0 && *err == NULL)
+		*err = xasprintf("cannot write %s: %s", path, file_strerror(r));
+}
+
+/* Remember the planned addresses now in place: those of interfaces that
+ * exist (a NIC that appears later gets its address as new, not back). */
+static void
+note_in_place(struct pass *p, bool applied)
+{
+	struct ifaddr_list planned = {0};
+
+	ifaddr_list_free(&p->ctx->in_place);
+	if (!applied)
+		return;
+	ifdiff_planned_addresses(&p->ifplan, &planned);
+	for (size_t i = 0; i < planned.n; i++)
+		if (if_nametoindex(planned.v[i].ifname) != 0)
+			ifaddr_list_add(&p->ctx->in_place, planned.v[i].ifname, &planned.v[i].addr);
+	ifaddr_list_free(&planned);
 }
 
 static int
 apply_interfaces(struct pass *p)
 {
 	_cleanup_free_ char *state = xasprintf("%s/addresses", p->ctx->paths->state_dir);
+	_cleanup_free_ char *werr = NULL;
 	struct ifaddr_list record = {0};
 	struct strv errors = {0};
 	int r;
@@ -193,16 +294,23 @@ apply_interfaces(struct pass *p)
 	r = nl_apply(&p->ch, &errors);
 	for (size_t i = 0; i < errors.n; i++)
 		warn(p, "%s", errors.v[i]);
+	note_in_place(p, r == 0);
 	ifdiff_record(&p->ifplan, &p->previous, r == 0, &record);
-	if (ifaddr_list_save(state, &record) < 0)
-		warn(p, "cannot write %s", state);
-	if (ifupdown_write(p->ctx->paths->ifupdown_file, p->ifupdown) < 0)
-		warn(p, "cannot write %s", p->ctx->paths->ifupdown_file);
-	if (ifupdown_write(p->ctx->paths->sysctl_file, p->sysctls) < 0)
-		warn(p, "cannot write %s", p->ctx->paths->sysctl_file);
-	if (r != 0)
+	/* A file not written fails the pass (the first one is named). */
+	write_error(&werr, state, ifaddr_list_save(state, &record));
+	if (!p->no_ifupdown)
+		write_error(&werr, p->ctx->paths->ifupdown_file,
+		            ifupdown_write(p->ctx->paths->ifupdown_file, p->ifupdown));
+	write_error(&werr, p->ctx->paths->sysctl_file,
+	            ifupdown_write(p->ctx->paths->sysctl_file, p->sysctls));
+	if (r != 0) {
+		if (werr)
+			warn(p, "%s", werr);
 		r = failed(p, "%d interface change%s failed: %s", r, r == 1 ? "" : "s",
 		           errors.n ? errors.v[0] : "netlink error");
+	} else if (werr) {
+		r = failed(p, "%s", werr);
+	}
 	strv_free(&errors);
 	ifaddr_list_free(&record);
 	return r < 0 ? r : 0;
@@ -260,7 +368,7 @@ show(const char *daemon, const char *cmd, char **out)
 	struct frrvty v;
 
 	frrvty_init(&v);
-	v.timeout_ms = FRR_READ_TIMEOUT_MS;
+	v.timeout_ms = TB_VTY_SHOW_MS;
 	return frrvty_show(&v, daemon, cmd, out);
 }
 
@@ -288,7 +396,8 @@ read_frr_text_as(struct pass *p, char **text, bool quiet)
 			p->res->frr_running = false;
 			return failed(p, "FRR is not answering (%s: %s)", daemons[i],
 			              r == -ENOENT || r == -ECONNREFUSED ? "not running"
-			                                                : strerror(-r));
+			              : r == -ETIMEDOUT                  ? "no answer in time"
+			                                                 : strerror(-r));
 		}
 		next = xasprintf("%s%s\n", all, t);
 		free(all);
@@ -344,42 +453,72 @@ frr_version_of(const char *text, struct frr_version *v)
 		*v = (struct frr_version){8, 4};
 }
 
-/* Does daemon answer show command cmd on its vty socket? */
+/* Does daemon answer show command cmd on its vty socket, before deadline? */
 static bool
-answers(struct frrvty *v, const char *daemon, const char *cmd)
+answers(const char *daemon, const char *cmd, long long deadline)
 {
 	_cleanup_free_ char *out = NULL;
-
-	return frrvty_show(v, daemon, cmd, &out) == 0;
-}
-
-/* Start the daemons just enabled and wait until they answer. */
-static int
-start_daemons(struct pass *p, const char *daemons, unsigned missing)
-{
 	struct frrvty v;
-	bool running, restarted;
-	int r;
+	long long left = deadline - now_mono_ms();
 
 	frrvty_init(&v);
-	v.timeout_ms = 2000;
-	running = answers(&v, "zebra", "show version");
+	v.timeout_ms = left < TB_HEALTH_VTY_MS ? (int)(left > 0 ? left : 0) : TB_HEALTH_VTY_MS;
+	return frrvty_show(&v, daemon, cmd, &out) == 0;
+}
+
+/* The first of the daemons in mask that does not answer yet, or NULL. With
+ * no `router ospf` yet ospfd prints nothing, but the command succeeds. */
+static const char *
+not_answering(unsigned mask, long long deadline)
+{
+	if (!answers("ospfd", "show ip ospf json", deadline))
+		return "ospfd";
+	if ((mask & FRRD_BFDD) && !answers("bfdd", "show bfd peers json", deadline))
+		return "bfdd";
+	return NULL;
+}
+
+/* Start the daemons just enabled (retry: enabled by a pass whose start
+ * failed) and wait until they answer: each step bounded by TB_FRR_RELOAD_MS. */
+static int
+start_daemons(struct pass *p, const char *daemons, unsigned missing, bool retry)
+{
+	const char *verb, *late;
+	long long deadline = now_mono_ms() + tb_bound(TB_FRR_RELOAD_MS);
+	bool running, restarted;
+	int bound, r;
+
+	running = answers("zebra", "show version", deadline);
+	/* A reload that hung may have started them (watchfrr is restarted
+	 * before frr-reload.py runs). */
+	if (retry && running && not_answering(missing, deadline) == NULL)
+		return 0;
+	bound = tb_bound(TB_FRR_RELOAD_MS);
 	r = frrdaemons_start(running, &restarted);
+	verb = restarted ? "restart" : "reload";
+	if (r == -ETIMEDOUT)
+		return failed(p, "systemctl %s frr did not finish in %d s", verb, (bound + 999) / 1000);
 	if (r < 0)
-		return failed(p, "systemctl %s frr failed", restarted ? "restart" : "reload");
-	log_notice("frr: enabled%s%s in %s; FRR %s", missing & FRRD_OSPFD ? " ospfd" : "",
+		return failed(p, "systemctl %s frr failed", verb);
+	/* a restart of a running FRR drops its adjacencies: say why */
+	log_event(LOG_NOTICE, PM_MID_FRR_RESTARTED, "frr: enabled%s%s in %s; FRR %s", missing & FRRD_OSPFD ? " ospfd" : "",
 	           missing & FRRD_BFDD ? " bfdd" : "", daemons,
-	           restarted ? "restarted" : "reloaded (running daemons untouched)");
-	/* watchfrr starts the new daemons on its own time. With no `router
-	 * ospf` yet ospfd prints nothing, but the command succeeds. */
-	for (long long t0 = now_mono_ms(); now_mono_ms() - t0 < FRR_START_WAIT_MS;) {
-		if (answers(&v, "ospfd", "show ip ospf json") &&
-		    (!(missing & FRRD_BFDD) || answers(&v, "bfdd", "show bfd peers json")))
-			return 0;
+	           !restarted ? "reloaded (running daemons untouched)"
+	           : !running ? "restarted"
+	           : access(FRR_RELOAD_SCRIPT, X_OK) != 0
+	               ? "restarted: no " FRR_RELOAD_SCRIPT " (frr-pythontools) to reload it"
+	               : "restarted: systemctl reload frr failed");
+	/* watchfrr starts the new daemons on its own time. */
+	bound = tb_bound(TB_FRR_RELOAD_MS);
+	deadline = now_mono_ms() + bound;
+	while ((late = not_answering(missing, deadline)) != NULL && now_mono_ms() < deadline) {
+		tb_keepalive();
 		usleep(100000);
 	}
-	return failed(p, "FRR's daemons did not answer within %d s after they were enabled",
-	              FRR_START_WAIT_MS / 1000);
+	if (late)
+		return failed(p, "%s did not answer in %d s after systemctl %s frr", late,
+		              (bound + 999) / 1000, verb);
+	return 0;
 }
 
 /* A fingerprint of FRR's state as far as a pass is concerned: FNV-1a over
@@ -409,7 +548,7 @@ seen_load(struct reconcile_ctx *ctx)
 	_cleanup_free_ char *text = NULL;
 	unsigned long long fp;
 
-	if (read_file(path, 64, &text, NULL) < 0 || sscanf(text, "%llx", &fp) != 1 || fp == 0)
+	if (read_file_nofollow(path, 64, &text, NULL) < 0 || sscanf(text, "%llx", &fp) != 1 || fp == 0)
 		return -ENOENT;
 	ctx->frr_seen = fp;
 	return 0;
@@ -471,16 +610,23 @@ plan_frr(struct pass *p)
 
 	r = frrdaemons_update(daemons, p->c->bfd, !p->apply, &missing);
 	if (r < 0)
-		return failed(p, "%s: %s", daemons, strerror(-r));
+		return failed(p, "%s: %s", daemons, file_strerror(r));
 	if (r > 0) {
 		say(p, "# enable%s%s in %s and reload (or restart) FRR",
 		    missing & FRRD_OSPFD ? " ospfd" : "", missing & FRRD_BFDD ? " bfdd" : "", daemons);
 		if (!p->apply)
 			return 0;
+	}
+	/* A start that failed (timed out) is owed until one succeeds: the
+	 * daemons file already says yes. */
+	if (p->apply && (r > 0 || p->ctx->frr_start_owed)) {
+		missing |= p->ctx->frr_start_owed;
+		p->ctx->frr_start_owed = missing;
 		bridge_early(p);
-		r = start_daemons(p, daemons, missing);
+		r = start_daemons(p, daemons, missing, r == 0);
 		if (r < 0)
 			return r;
+		p->ctx->frr_start_owed = 0;
 	}
 
 	r = read_frr_text(p, &text);
@@ -530,6 +676,9 @@ apply_frr(struct pass *p)
 
 	r = frrsend(&send, &p->cmds, p->clear, &error);
 	p->ctx->vty_sessions += send.sessions;
+	if (send.moved)
+		say(p, "%u FRR daemon%s refused configuration on %s socket: sent through vtysh",
+		    send.moved, send.moved == 1 ? "" : "s", send.moved == 1 ? "its" : "their");
 	if (r < 0) {
 		r = failed(p, "%s", error);
 		goto out;
@@ -541,13 +690,22 @@ apply_frr(struct pass *p)
 	if (left.n > 0) {
 		_cleanup_free_ char *first = frrdiff_mask_secret(first_setting(&left));
 
+		_cleanup_free_ char *said = xstrdup("");
+
+		for (size_t i = 0; i < send.refused.n; i++) {
+			char *more = xasprintf("%s%s%s", said, i ? "; " : "", send.refused.v[i]);
+
+			free(said);
+			said = more;
+		}
+
 		r = failed(p, "%zu FRR command%s did not take, first \"%s\"%s%s", left.n,
-		           left.n == 1 ? "" : "s", first, send.refused ? "; FRR said: " : "",
-		           send.refused ? send.refused : "");
+		           left.n == 1 ? "" : "s", first, send.refused.n ? "; FRR said: " : "",
+		           said);
 		goto out;
 	}
-	if (send.refused)
-		warn(p, "FRR: %s", send.refused);
+	for (size_t i = 0; i < send.refused.n; i++)
+		warn(p, "FRR: %s", send.refused.v[i]);
 out:
 	frrsend_free(&send);
 	strv_free(&left);
@@ -557,30 +715,31 @@ out:
 
 /* proxmesh's lines in /etc/frr/frr.conf, where FRR reads them at start:
  * written when they differ from what FRR runs (apply), or reported (plan).
- * Where Proxmox SDN owns the file, frr.conf.local has them instead, written
- * when a pass changed FRR. Called only once FRR runs what a pass applied:
+ * Where Proxmox SDN owns the file, frr.conf.local has them instead, checked
+ * and written the same way. Called only once FRR runs what a pass applied:
  * after a failed pass a reboot brings back the last configuration that
  * worked. */
 static int
 persist_file(struct pass *p)
 {
 	const char *dir = p->ctx->paths->frr_dir;
+	bool local = access(p->ctx->paths->sdn_marker, F_OK) == 0;
+	const char *name = local ? "frr.conf.local" : "frr.conf";
 	_cleanup_free_ char *error = NULL;
 	int r;
 
-	if (access(p->ctx->paths->sdn_marker, F_OK) == 0) {
-		if (p->apply && p->cmds.n && frrsave_local(dir, &p->desired) < 0)
-			warn(p, "cannot write %s/frr.conf.local", dir);
-		return 0;
-	}
-	r = frrsave_conf(dir, &p->desired, &p->ifnames, p->apply, &error);
+	if (local)
+		r = frrsave_local(dir, &p->desired, p->apply, &error);
+	else
+		r = frrsave_conf(dir, &p->desired, &p->ifnames, p->apply, &error);
 	if (r < 0)
 		return failed(p, "%s", error);
 	p->res->frr_saved = r != FRRSAVE_SAME;
 	if (r == FRRSAVE_PENDING)
-		say(p, "# save the mesh in %s/frr.conf (its proxmesh lines differ)", dir);
+		say(p, "# save the mesh in %s/%s (its proxmesh lines differ)", dir, name);
 	else if (r == FRRSAVE_WRITTEN)
-		say(p, "# saved the mesh in %s/frr.conf (the file before: frr.conf.sav)", dir);
+		say(p, "# saved the mesh in %s/%s%s", dir, name,
+		    local ? "" : " (the file before: frr.conf.sav)");
 	return 0;
 }
 
@@ -790,8 +949,10 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 			return failed(&p, "cannot lock %s/%s: %s", ctx->paths->run_dir, LOCK_FILE,
 			              strerror(-lock));
 	}
+	tb_pass_begin(TB_PASS_MS);
 	r = addrplan_node(c, n, &p.links, &err);
 	if (r < 0) {
+		tb_pass_end();
 		if (lock >= 0)
 			close(lock);
 		return failed(&p, "%s", err);
@@ -819,6 +980,7 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 			rf = apply_frr(&p);
 		if (rf == 0 && p.rendered)
 			rf = persist_file(&p);
+		tb_pass_end(); /* the command line's wait has its own bound */
 		if (p.bridged && ctx->out)
 			bridge_wait(&p);
 		else if (p.bridged)
@@ -830,6 +992,7 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 			rf = persist_file(&p);
 		bridge_show(&p);
 	}
+	tb_pass_end();
 	if (r == 0)
 		r = rf;
 	if (r == 0 && !apply && (res->frr_commands || res->if_changes || res->frr_saved))
@@ -857,6 +1020,7 @@ reconcile_ctx_free(struct reconcile_ctx *ctx)
 {
 	strv_free(&ctx->warned);
 	strv_free(&ctx->warned_now);
+	ifaddr_list_free(&ctx->in_place);
 }
 
 void
@@ -864,4 +1028,6 @@ reconcile_result_free(struct reconcile_result *res)
 {
 	free(res->error);
 	res->error = NULL;
+	free(res->restored);
+	res->restored = NULL;
 }

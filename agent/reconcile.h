@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "ifdiff.h"
 #include "paths.h"
 #include "render.h"
 #include "util.h"
@@ -39,6 +40,12 @@ struct reconcile_ctx {
 	/* Bridges in place (bridge.h): since when, and since when OSPF has
 	 * looked settled (monotonic ms, 0: not). */
 	long long bridge_since, settled_since;
+	/* FRRD_* daemons enabled in /etc/frr/daemons whose start failed or
+	 * timed out: the next pass starts them again. */
+	unsigned frr_start_owed;
+	/* The planned addresses in place after the last applying pass (on
+	 * interfaces that existed): one missing now was taken away. */
+	struct ifaddr_list in_place;
 };
 
 /* Free what the context keeps between passes. */
@@ -48,6 +55,8 @@ struct reconcile_result {
 	enum reconcile_state state;
 	unsigned frr_commands; /* configuration commands sent (or pending) */
 	unsigned if_changes;   /* interface and sysctl changes made (or pending) */
+	unsigned addr_restored; /* of them, addresses put back (see in_place) */
+	char *restored;         /* the first of those, "nic3 192.168.103.1/30" */
 	bool frr_saved;        /* proxmesh's lines written to frr.conf (or pending) */
 	bool frr_running;
 	struct frr_version version;

@@ -12,6 +12,8 @@
 #include <syslog.h>
 #include <systemd/sd-journal.h>
 
+#include "redact.h"
+
 struct report_flap {
 	char *key;
 	char *object; /* "link pbs/nic4": what the summary names */
@@ -105,6 +107,12 @@ build_link(const struct health *h, const struct health_event *ev, struct pending
 		p->e.message_id = PM_MID_LINK_ONE_WAY;
 		p->e.message = xasprintf("%s: adjacency stuck in init: the peer does not hear our "
 		                         "hellos",
+		                         p->object);
+		break;
+	case DIAG_AUTH_MISMATCH:
+		p->e.message_id = PM_MID_LINK_AUTH_MISMATCH;
+		p->e.message = xasprintf("%s: adjacency down, the peer's OSPF packets fail "
+		                         "authentication: check auth-key-file on both hosts",
 		                         p->object);
 		break;
 	case DIAG_PEER_OFFLINE:
@@ -339,7 +347,8 @@ report_send(const struct report_entries *es)
 		const struct report_entry *e = &es->v[i];
 		size_t n = 0;
 		_cleanup_free_ struct iovec *iov = xcalloc(e->fields.n + 4, sizeof(*iov));
-		_cleanup_free_ char *msg = xasprintf("MESSAGE=%s", e->message);
+		_cleanup_free_ char *text = redact_known(e->message); /* no secret in the journal */
+		_cleanup_free_ char *msg = xasprintf("MESSAGE=%s", text);
 		_cleanup_free_ char *prio = xasprintf("PRIORITY=%d", e->priority);
 		_cleanup_free_ char *mid = xasprintf("MESSAGE_ID=%s", e->message_id);
 		static char ident[] = "SYSLOG_IDENTIFIER=proxmesh";

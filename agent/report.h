@@ -25,6 +25,9 @@
 /* link fault: adjacency stuck in Init */
 #define PM_MID_LINK_ONE_WAY                                                                        \
 	SD_ID128_MAKE_STR(e7, 30, 54, bb, 35, f3, 41, 66, bc, d2, 3b, ba, 13, 2a, 1e, bf)
+/* link fault: the peer's packets fail authentication (another key) */
+#define PM_MID_LINK_AUTH_MISMATCH                                                                  \
+	SD_ID128_MAKE_STR(71, 88, 1e, 04, ff, d8, 4d, 55, 90, fc, df, c2, 98, a5, f7, cd)
 /* link down because the peer is offline */
 #define PM_MID_LINK_PEER_OFFLINE                                                                   \
 	SD_ID128_MAKE_STR(aa, e7, 8b, d8, 90, d7, 4c, 7d, af, f9, ae, 20, 10, 5a, 8b, bd)
@@ -64,7 +67,7 @@
 /* a planned address was put back */
 #define PM_MID_ADDRESS_RESTORED                                                                    \
 	SD_ID128_MAKE_STR(72, ef, 70, 52, 85, d9, 4f, 28, 90, 22, 49, 82, 27, 0d, 4f, 5f)
-/* FRR daemons enabled and FRR restarted */
+/* FRR daemons enabled, FRR reloaded or restarted */
 #define PM_MID_FRR_RESTARTED                                                                       \
 	SD_ID128_MAKE_STR(c2, b5, bc, ce, a3, 03, 4b, 69, 83, cf, 20, e6, 5d, 42, d7, 5a)
 

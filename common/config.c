@@ -9,14 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "addrplan.h"
+#include "redact.h"
 #include "util.h"
 
 #define CONFIG_MAX_SIZE (1024 * 1024)
 #define CONFIG_MAX_NODES 64
 #define CONFIG_MAX_LINKS 64
-#define AUTH_KEY_MAX 16
+#define AUTH_KEY_FILE_MAX 4096
 
 struct parse_ctx {
 	struct config *c;
@@ -26,8 +28,8 @@ struct parse_ctx {
 	char *err;          /* first error only */
 	unsigned err_line;
 	struct node_conf *node; /* current [node] section */
-	bool in_mesh, seen_mesh, seen_api, seen_prefix, seen[16];
-	unsigned key_line[16]; /* where each [mesh] / [api] key was given */
+	bool in_mesh, seen_mesh, seen_api, seen_metrics, seen_prefix, seen[16];
+	unsigned key_line[16]; /* where each [mesh] / [api] / [metrics] key was given */
 	unsigned section_line, mesh_line;
 	bool seen_content; /* a line that is not blank or a comment */
 };
@@ -167,6 +169,14 @@ parse_fingerprint(const char *s, uint8_t out[32])
 	return *s == '\0' ? 0 : -EINVAL;
 }
 
+const char *
+fingerprint_str(const uint8_t fp[32], char buf[static 96])
+{
+	for (size_t i = 0; i < 32; i++)
+		snprintf(buf + 3 * i, 4, "%02X%s", fp[i], i < 31 ? ":" : "");
+	return buf;
+}
+
 static bool
 get_uint(struct parse_ctx *p, const char *key, const char *value, unsigned long min,
          unsigned long max, unsigned *out)
@@ -192,7 +202,8 @@ get_bool(struct parse_ctx *p, const char *key, const char *value, bool *out)
 	return false;
 }
 
-/* Each key of [mesh] and [api] may be given once; duplicates are errors. */
+/* Each key of [mesh] and [api] may be given once (but the lists of [api]);
+ * duplicates are errors. */
 static bool
 once(struct parse_ctx *p, unsigned slot, const char *section, const char *key)
 {
@@ -278,6 +289,52 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 	}
 }
 
+/* One pin of [api] fingerprint, added unless invalid, repeated or too many. */
+static void
+api_add_pin(struct parse_ctx *p, struct api_conf *a, const char *s)
+{
+	uint8_t fp[32];
+
+	if (parse_fingerprint(s, fp) < 0) {
+		fail(p, p->line, "fingerprint \"%s\" is not 32 colon-separated hex pairs (SHA-256)",
+		     s);
+		return;
+	}
+	for (size_t i = 0; i < a->n_fingerprints; i++)
+		if (!memcmp(a->fingerprints[i], fp, 32)) {
+			fail(p, p->line, "fingerprint \"%s\" is given twice", s);
+			return;
+		}
+	if (a->n_fingerprints == CONFIG_API_MAX_PINS) {
+		fail(p, p->line, "more than %d fingerprints", CONFIG_API_MAX_PINS);
+		return;
+	}
+	a->fingerprints = xreallocarray(a->fingerprints, a->n_fingerprints + 1, 32);
+	memcpy(a->fingerprints[a->n_fingerprints++], fp, 32);
+}
+
+/* One URL of [api] url, added unless invalid, repeated or too many. */
+static void
+api_add_url(struct parse_ctx *p, struct api_conf *a, const char *u)
+{
+	if (strncmp(u, "https://", 8) != 0 || strlen(u) < 9 || strlen(u) > 256 ||
+	    !str_is_printable(u)) {
+		fail(p, p->line, "url \"%s\" is not an https:// URL", u);
+		return;
+	}
+	for (size_t i = 0; i < a->n_urls; i++)
+		if (!strcmp(a->urls[i], u)) {
+			fail(p, p->line, "url \"%s\" is given twice", u);
+			return;
+		}
+	if (a->n_urls == CONFIG_API_MAX_URLS) {
+		fail(p, p->line, "more than %d urls", CONFIG_API_MAX_URLS);
+		return;
+	}
+	a->urls = xreallocarray(a->urls, a->n_urls + 1, sizeof(char *));
+	a->urls[a->n_urls++] = xstrdup(u);
+}
+
 static void
 api_key(struct parse_ctx *p, const char *key, const char *value)
 {
@@ -293,27 +350,24 @@ api_key(struct parse_ctx *p, const char *key, const char *value)
 		fail(p, p->line, "unknown key \"%s\" in [api]", key);
 		return;
 	}
+	if (slot == 0 || slot == 3) {
+		/* lists: several values on a line, or the key repeated (a line
+		 * holds at most 198 characters, libinih's limit) */
+		_cleanup_free_ char *copy = xstrdup(value);
+		char *save = NULL;
+
+		if (!p->seen[10 + slot])
+			p->key_line[10 + slot] = p->line;
+		p->seen[10 + slot] = true;
+		for (char *w = strtok_r(copy, " \t", &save); w && !p->err;
+		     w = strtok_r(NULL, " \t", &save))
+			(slot == 0 ? api_add_url : api_add_pin)(p, a, w);
+		return;
+	}
 	if (!once(p, 10 + slot, "api", key))
 		return;
 
 	switch (slot) {
-	case 0: {
-		_cleanup_free_ char *copy = xstrdup(value);
-		char *save = NULL;
-
-		for (char *u = strtok_r(copy, " \t", &save); u; u = strtok_r(NULL, " \t", &save)) {
-			if (strncmp(u, "https://", 8) != 0 || strlen(u) < 9 || strlen(u) > 256 ||
-			    !str_is_printable(u)) {
-				fail(p, p->line, "url \"%s\" is not an https:// URL", u);
-				return;
-			}
-			a->urls = xreallocarray(a->urls, a->n_urls + 1, sizeof(char *));
-			a->urls[a->n_urls++] = xstrdup(u);
-		}
-		if (a->n_urls == 0)
-			fail(p, p->line, "url is empty");
-		break;
-	}
 	case 1:
 	case 2: {
 		char **dst = slot == 1 ? &a->token_file : &a->ca_file;
@@ -324,18 +378,26 @@ api_key(struct parse_ctx *p, const char *key, const char *value)
 			*dst = xstrdup(value);
 		break;
 	}
-	case 3:
-		if (parse_fingerprint(value, a->fingerprint) < 0)
-			fail(p, p->line,
-			     "fingerprint \"%s\" is not 32 colon-separated hex pairs (SHA-256)",
-			     value);
-		else
-			a->has_fingerprint = true;
-		break;
 	case 4:
 		get_uint(p, key, value, 1, 3600, &a->poll_interval);
 		break;
 	}
+}
+
+/* [metrics]: where the node_exporter textfile goes (slot 15). */
+static void
+metrics_key(struct parse_ctx *p, const char *key, const char *value)
+{
+	if (strcmp(key, "textfile") != 0) {
+		fail(p, p->line, "unknown key \"%s\" in [metrics]", key);
+		return;
+	}
+	if (!once(p, 15, "metrics", key))
+		return;
+	if (value[0] != '/' || strlen(value) < 2 || value[strlen(value) - 1] == '/')
+		fail(p, p->line, "textfile \"%s\" is not an absolute file name", value);
+	else
+		p->c->metrics_textfile = xstrdup(value);
 }
 
 static void
@@ -499,6 +561,10 @@ start_section(struct parse_ctx *p, const char *section)
 			fail(p, p->line, "section [api] is given twice");
 		p->seen_api = c->api.enabled = true;
 		c->api.line = p->line;
+	} else if (!strcmp(section, "metrics")) {
+		if (p->seen_metrics)
+			fail(p, p->line, "section [metrics] is given twice");
+		p->seen_metrics = true;
 	} else if (!strncmp(section, "node ", 5)) {
 		const char *name = section + 5;
 
@@ -559,6 +625,8 @@ handle(void *user, const char *section, const char *key, const char *value)
 		mesh_key(p, key, value);
 	else if (!strcmp(section, "api"))
 		api_key(p, key, value);
+	else if (!strcmp(section, "metrics"))
+		metrics_key(p, key, value);
 	else if (p->node != NULL)
 		node_key(p, p->node, key, value);
 	return 1;
@@ -581,7 +649,10 @@ read_line(char *str, int num, void *user)
 	n = (size_t)(eol - p->cursor);
 	p->line++;
 	if (n >= (size_t)num - 1) {
-		fail(p, p->line, "line is longer than %d characters", num - 2);
+		fail(p, p->line,
+		     "line is longer than %d characters: split a list (url, fingerprint) "
+		     "by repeating the key",
+		     num - 2);
 		p->seen_content = true;
 		n = 0;
 	}
@@ -750,26 +821,44 @@ check_address_plan(struct parse_ctx *p)
 	free(used);
 }
 
-/* A secret must be readable by root alone. */
-static int
-check_secret_file(struct parse_ctx *p, const char *what, const char *path, unsigned line)
+int
+config_secret_file_check(const char *path, char **why)
 {
 	struct stat st;
 
+	*why = NULL;
 	if (stat(path, &st) < 0) {
-		fail(p, line, "%s %s: %s", what, path, strerror(errno));
-		return -errno;
+		int r = -errno;
+
+		*why = xasprintf(": %s", strerror(-r));
+		return r;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fail(p, line, "%s %s is not a regular file", what, path);
+		*why = xstrdup(" is not a regular file");
 		return -EINVAL;
 	}
+	/* root, or the user the service runs as: nobody else may swap it */
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		*why = xasprintf(" is owned by uid %u, not root; chown root it", (unsigned)st.st_uid);
+		return -EPERM;
+	}
 	if (st.st_mode & 077) {
-		fail(p, line, "%s %s is readable by group or others (mode %04o); chmod 600 it",
-		     what, path, (unsigned)(st.st_mode & 07777));
+		*why = xasprintf(" is readable by group or others (mode %04o); chmod 600 it",
+		                 (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;
+}
+
+static int
+check_secret_file(struct parse_ctx *p, const char *what, const char *path, unsigned line)
+{
+	_cleanup_free_ char *why = NULL;
+	int r = config_secret_file_check(path, &why);
+
+	if (r < 0)
+		fail(p, line, "%s %s%s", what, path, why);
+	return r;
 }
 
 static void
@@ -781,21 +870,153 @@ check_files(struct parse_ctx *p)
 		check_secret_file(p, "token-file", c->api.token_file, p->key_line[11]);
 	if (c->auth_key_file && !p->err &&
 	    check_secret_file(p, "auth-key-file", c->auth_key_file, p->key_line[9]) == 0) {
-		char *key = NULL;
-		int r = read_file(c->auth_key_file, 256, &key, NULL);
+		_cleanup_free_ char *text = NULL, *why = NULL;
+		size_t len = 0;
+		unsigned line = 0;
+		int r = read_file(c->auth_key_file, AUTH_KEY_FILE_MAX, &text, &len);
 
 		if (r < 0) {
 			fail(p, p->key_line[9], "auth-key-file %s: %s", c->auth_key_file,
-			     strerror(-r));
+			     r == -EFBIG ? "file is larger than 4 KiB" : strerror(-r));
 			return;
 		}
-		key[strcspn(key, "\r\n")] = '\0';
-		if (key[0] == '\0' || strlen(key) > AUTH_KEY_MAX || strpbrk(key, " \t") ||
-		    !str_is_printable(key))
-			fail(p, p->key_line[9], "auth-key-file %s: the key must be 1-%d printable characters without blanks",
-			     c->auth_key_file, AUTH_KEY_MAX);
-		c->auth_key = key;
+		if (strlen(text) != len) {
+			fail(p, p->key_line[9], "auth-key-file %s: not a text file", c->auth_key_file);
+			return;
+		}
+		if (config_parse_auth_keys(text, &c->auth_keys, &c->n_auth_keys, &line, &why) < 0) {
+			if (line > 0)
+				fail(p, p->key_line[9], "auth-key-file %s:%u: %s", c->auth_key_file,
+				     line, why);
+			else
+				fail(p, p->key_line[9], "auth-key-file %s: %s", c->auth_key_file, why);
+		}
 	}
+}
+
+static bool
+auth_key_valid(const char *k)
+{
+	return k[0] != '\0' && strlen(k) <= CONFIG_AUTH_KEY_MAX && !strpbrk(k, " \t") &&
+	       str_is_printable(k);
+}
+
+/* Split a line of the key file into at most 3 words (a third one: too
+ * many); the words point into line, which is cut at their ends. */
+static size_t
+auth_key_words(char *line, char *w[3])
+{
+	size_t n = 0;
+
+	for (char *s = line + strspn(line, " \t"); *s && n < 3; s += strspn(s, " \t")) {
+		w[n++] = s;
+		s += strcspn(s, " \t");
+		if (*s)
+			*s++ = '\0';
+	}
+	return n;
+}
+
+int
+config_parse_auth_keys(const char *text, struct auth_key **keys, size_t *n, unsigned *line,
+                       char **why)
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	_cleanup_free_ struct auth_key *k = NULL;
+	size_t nk = 0, content = 0;
+	char *only = NULL;
+	unsigned ln = 0, only_line = 0;
+
+	*keys = NULL;
+	*n = 0;
+	*line = 0;
+	*why = NULL;
+	/* One line with one word (comment-looking or not): the bare key of
+	 * old, key id 1. */
+	for (char *l = copy, *e; l; l = e) {
+		ln++;
+		e = strchr(l, '\n');
+		if (e)
+			*e++ = '\0';
+		l[strcspn(l, "\r")] = '\0';
+		if (*l != '\0' && content++ == 0) {
+			only = l;
+			only_line = ln;
+		}
+	}
+	if (content == 1 && !strpbrk(only, " \t")) {
+		redact_remember(only); /* never in a log, an error or the status */
+		if (!auth_key_valid(only)) {
+			*line = only_line;
+			*why = xasprintf("the key must be 1-%d printable characters without blanks",
+			                 CONFIG_AUTH_KEY_MAX);
+			return -EINVAL;
+		}
+		k = xcalloc(1, sizeof(*k));
+		*k = (struct auth_key){.id = 1, .line = only_line};
+		snprintf(k->key, sizeof(k->key), "%s", only);
+		*keys = TAKE_PTR(k);
+		*n = 1;
+		return 0;
+	}
+	ln = 0;
+	free(copy);
+	copy = xstrdup(text);
+	for (char *l = copy, *e; l; l = e) {
+		char *w[3];
+		size_t nw;
+		unsigned long id = 0;
+		char *end = NULL;
+
+		ln++;
+		e = strchr(l, '\n');
+		if (e)
+			*e++ = '\0';
+		l[strcspn(l, "\r")] = '\0';
+		nw = auth_key_words(l, w);
+		if (nw == 0 || w[0][0] == '#')
+			continue;
+		for (size_t i = 0; i < nw; i++)
+			if (i > 0 || !isdigit((unsigned char)w[0][0]))
+				redact_remember(w[i]);
+		*line = ln;
+		if (nw != 2 || !isdigit((unsigned char)w[0][0])) {
+			*why = xstrdup("expected \"ID KEY\" (a key id 1-255, a blank, the key)");
+			return -EINVAL;
+		}
+		id = strtoul(w[0], &end, 10);
+		if (*end != '\0' || id < 1 || id > 255) {
+			*why = xstrdup("the key id must be a number from 1 to 255");
+			return -EINVAL;
+		}
+		if (!auth_key_valid(w[1])) {
+			*why = xasprintf("the key must be 1-%d printable characters without blanks",
+			                 CONFIG_AUTH_KEY_MAX);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < nk; i++)
+			if (k[i].id == id) {
+				*why = xasprintf("key id %lu is given twice (first on line %u)", id,
+				                 k[i].line);
+				return -EINVAL;
+			}
+		if (nk == CONFIG_AUTH_KEYS_MAX) {
+			*why = xasprintf("more than %d keys", CONFIG_AUTH_KEYS_MAX);
+			return -EINVAL;
+		}
+		k = xreallocarray(k, nk + 1, sizeof(*k));
+		k[nk] = (struct auth_key){.id = (unsigned)id, .line = ln};
+		snprintf(k[nk].key, sizeof(k[nk].key), "%s", w[1]);
+		nk++;
+	}
+	*line = 0;
+	if (nk == 0) {
+		*why = xstrdup("holds no key");
+		return -EINVAL;
+	}
+	*keys = TAKE_PTR(k);
+	*n = nk;
+	return 0;
 }
 
 static void
@@ -820,10 +1041,10 @@ check_required(struct parse_ctx *p)
 			fail(p, c->api.line, "[api] url is missing");
 		else if (c->api.token_file == NULL)
 			fail(p, c->api.line, "[api] token-file is missing");
-		else if (c->api.ca_file == NULL && !c->api.has_fingerprint)
+		else if (c->api.ca_file == NULL && c->api.n_fingerprints == 0)
 			fail(p, c->api.line,
 			     "[api] needs ca-file or fingerprint: TLS is always verified");
-		else if (c->api.ca_file != NULL && c->api.has_fingerprint)
+		else if (c->api.ca_file != NULL && c->api.n_fingerprints > 0)
 			fail(p, c->api.line, "[api] has both ca-file and fingerprint; choose one");
 	}
 }
@@ -900,10 +1121,14 @@ config_free(struct config *c)
 	for (size_t i = 0; i < c->api.n_urls; i++)
 		free(c->api.urls[i]);
 	free(c->api.urls);
+	free(c->api.fingerprints);
 	free(c->api.token_file);
 	free(c->api.ca_file);
 	free(c->auth_key_file);
-	free(c->auth_key);
+	free(c->metrics_textfile);
+	if (c->auth_keys) /* no key left in freed memory */
+		explicit_bzero(c->auth_keys, c->n_auth_keys * sizeof(*c->auth_keys));
+	free(c->auth_keys);
 	free(c->path);
 	free(c);
 }

@@ -7,6 +7,12 @@
 #include <stdint.h>
 
 #define CONFIG_NAME_MAX 63
+/* [api] url and fingerprint: lists, several per line or the key repeated */
+#define CONFIG_API_MAX_URLS 16
+#define CONFIG_API_MAX_PINS 16
+/* OSPF md5 keys: FRR takes 16 characters (OSPF_AUTH_MD5_SIZE) */
+#define CONFIG_AUTH_KEY_MAX 16
+#define CONFIG_AUTH_KEYS_MAX 16
 
 enum node_role { ROLE_TRANSIT, ROLE_ENDPOINT };
 
@@ -44,10 +50,17 @@ struct api_conf {
 	size_t n_urls;
 	char *token_file;
 	char *ca_file;
-	bool has_fingerprint;
-	uint8_t fingerprint[32];
+	uint8_t (*fingerprints)[32]; /* SHA-256 pins; a server matching any one is trusted */
+	size_t n_fingerprints;
 	unsigned poll_interval; /* seconds */
 	unsigned line;
+};
+
+/* One OSPF md5 key of the auth-key-file: "ip ospf message-digest-key ID md5 KEY". */
+struct auth_key {
+	unsigned id; /* 1-255 */
+	char key[CONFIG_AUTH_KEY_MAX + 1];
+	unsigned line; /* in the key file */
 };
 
 struct config {
@@ -62,8 +75,14 @@ struct config {
 	unsigned bfd_multiplier;
 	unsigned mtu;        /* 0: not managed */
 	char *auth_key_file; /* NULL: no authentication */
-	char *auth_key;      /* the key read from auth_key_file */
+	/* The keys read from auth_key_file, in its order: the first is the one
+	 * OSPF packets are sent with, every key is accepted. */
+	struct auth_key *auth_keys;
+	size_t n_auth_keys;
 	struct api_conf api;
+	/* [metrics] textfile; NULL: the default (METRICS_TEXTFILE_DEFAULT, only
+	 * when its folder exists) */
+	char *metrics_textfile;
 	struct node_conf *nodes;
 	size_t n_nodes;
 };
@@ -81,6 +100,21 @@ int config_parse_string(const char *text, const char *path, bool skip_files,
                         struct config **out, char **err);
 
 void config_free(struct config *c);
+
+/* Parse the text of an auth-key-file: one bare key (key id 1, as the file
+ * has always held), or lines "ID KEY" (the first the key to send with, the
+ * others accepted too; blank lines and "#" comments skipped). 0 with *keys
+ * (n entries, free()); or -EINVAL with *line the line at fault (0: the
+ * file as a whole) and *why one sentence that never holds a key. Every key
+ * found is handed to redact_remember. */
+int config_parse_auth_keys(const char *text, struct auth_key **keys, size_t *n, unsigned *line,
+                           char **why);
+
+/* May the file at path hold a secret (the token, the OSPF key)? A regular
+ * file owned by root or by this process's user, readable by them alone:
+ * 0, or -errno with *why (owned) saying why after the path (": No such
+ * file or directory", " is owned by uid 1000, not root; chown root it"). */
+int config_secret_file_check(const char *path, char **why);
 
 /* The node section by name, or NULL. */
 const struct node_conf *config_find_node(const struct config *c, const char *name);
@@ -100,5 +134,7 @@ prefix4_mask(unsigned len)
 /* Format an IPv4 address / prefix into a static-size buffer. */
 const char *ip4_str(struct in_addr a, char buf[static 16]);
 const char *prefix4_str(const struct prefix4 *p, char buf[static 19]);
+/* A SHA-256 fingerprint as pvenode cert info shows it: "AA:BB:...:FF". */
+const char *fingerprint_str(const uint8_t fp[32], char buf[static 96]);
 /* Dotted form of an area id. */
 const char *area_str(uint32_t area, char buf[static 16]);

@@ -1,13 +1,13 @@
 /* frrconf.c - FRR configuration text as a tree of lines (running-config form) */
 #include "frrconf.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "frrtext.h"
 #include "util.h"
-
-#define FRRCONF_MAX_DEPTH 8
 
 struct frr_line *
 frrconf_add(struct frr_line *parent, const char *text)
@@ -33,48 +33,27 @@ frrconf_find(const struct frr_line *parent, const char *text)
 int
 frrconf_parse(const char *text, struct frrconf *out)
 {
-	/* Stack of open blocks by indentation; children are addressed by index
-	 * because adding a child may move its siblings. */
-	struct {
-		struct frr_line *line;
-		size_t indent;
-	} stack[FRRCONF_MAX_DEPTH + 1];
-	size_t depth = 0;
-	const char *p = text;
+	/* The line last added at each level: a line's parent is the one
+	 * above its level (adding a child may move its siblings, never its
+	 * ancestors). */
+	struct frr_line *at[FRRTEXT_MAX_DEPTH + 2];
+	struct frrtext t;
+	int r;
 
 	*out = (struct frrconf){0};
-	stack[0].line = &out->root;
-	stack[0].indent = 0;
+	r = frrtext_read(text, &t);
+	if (r < 0)
+		return r;
+	at[0] = &out->root;
+	for (size_t i = 0; i < t.n; i++) {
+		const struct frrtext_line *l = &t.lines[i];
 
-	while (*p) {
-		const char *eol = strchrnul(p, '\n');
-		size_t len = (size_t)(eol - p), indent = strspn(p, " ");
-		_cleanup_free_ char *line = NULL;
-		struct frr_line *parent, *l;
-
-		while (len > indent && (p[len - 1] == ' ' || p[len - 1] == '\r'))
-			len--;
-		line = xstrndup(p + indent, len > indent ? len - indent : 0);
-		p = *eol ? eol + 1 : eol;
-		if (!str_is_printable(line)) {
-			frrconf_free(out);
-			return -EINVAL;
-		}
-		if (line[0] == '\0' || line[0] == '!' || !strncmp(line, "exit", 4))
+		if (l->kind != FRRTEXT_COMMAND)
 			continue;
-		if (!strcmp(line, "end") && indent == 0)
-			break;
-		/* Close blocks at this indentation or deeper. */
-		while (depth > 0 && stack[depth].indent >= indent)
-			depth--;
-		parent = stack[depth].line;
-		l = frrconf_add(parent, line);
-		if (depth < FRRCONF_MAX_DEPTH) {
-			depth++;
-			stack[depth].line = l;
-			stack[depth].indent = indent;
-		}
+		assert(l->level <= FRRTEXT_MAX_DEPTH);
+		at[l->level + 1] = frrconf_add(at[l->level], l->text);
 	}
+	frrtext_free(&t);
 	return 0;
 }
 
@@ -143,30 +122,24 @@ frrconf_merge(struct frrconf *c)
 	}
 }
 
-/* A block header is closed by "exit" even when it is empty, as FRR prints
- * an empty "bfd" / " profile P" / "route-map ..." block. */
+/* A block is closed by "exit", also an empty one where FRR reads it as a
+ * block (an empty "bfd" / " profile P" / "route-map ..." as FRR prints it);
+ * a line that is no block header there gets none, as an "exit" after it
+ * would close the block around it. `in`: where l is (frrtext_opens). */
 static bool
-is_block(const struct frr_line *l)
+is_block(const struct frr_line *l, int in)
 {
-	static const char *const headers[] = {"interface ", "router ", "route-map ", "profile ",
-	                                      "peer "};
-
-	if (l->n_children > 0 || !strcmp(l->text, "bfd"))
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(headers); i++)
-		if (!strncmp(l->text, headers[i], strlen(headers[i])))
-			return true;
-	return false;
+	return l->n_children > 0 || frrtext_opens(in, l->text) != FRRTEXT_UNKNOWN;
 }
 
 static void
-format_line(FILE *f, const struct frr_line *l, int indent)
+format_line(FILE *f, const struct frr_line *l, int indent, int in)
 {
 	fprintf(f, "%*s%s\n", indent, "", l->text);
-	if (!is_block(l))
+	if (!is_block(l, in))
 		return;
 	for (size_t i = 0; i < l->n_children; i++)
-		format_line(f, &l->children[i], indent + 1);
+		format_line(f, &l->children[i], indent + 1, frrtext_opens(in, l->text));
 	fprintf(f, "%*sexit\n", indent, "");
 	if (indent == 0)
 		fputs("!\n", f);
@@ -186,8 +159,8 @@ frrconf_format(const struct frrconf *c)
 	for (size_t i = 0; i < c->root.n_children; i++) {
 		const struct frr_line *l = &c->root.children[i];
 
-		format_line(f, l, 0);
-		if (!is_block(l))
+		format_line(f, l, 0, FRRTEXT_TOP);
+		if (!is_block(l, FRRTEXT_TOP))
 			fputs("!\n", f);
 	}
 	fclose(f);

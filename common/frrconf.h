@@ -17,8 +17,11 @@ struct frrconf {
 	struct frr_line root; /* root.text is NULL */
 };
 
-/* Parse `show running-config` output (or rendered text). Never fails on odd
- * input: unknown structure just becomes lines. -EINVAL on control chars. */
+/* Parse `show running-config` output, rendered text or frr.conf, with
+ * the blocks FRR itself would see (frrtext): comments, "end" and "\r" are
+ * skipped, indentation counts only where FRR's grammar does not decide.
+ * Never fails on odd input: unknown structure just becomes lines. -EINVAL
+ * on control chars. */
 int frrconf_parse(const char *text, struct frrconf *out);
 
 void frrconf_free(struct frrconf *c);

@@ -23,7 +23,6 @@ static const struct {
 	{"ip ospf network ", 3, false},
 	{"ip ospf priority ", 3, false},
 	{"ip ospf bfd profile ", 4, false},
-	{"ip ospf message-digest-key ", 4, true},
 	{"ip ospf authentication", 3, false},
 	{"ospf router-id ", 2, false},
 	{"timers throttle spf ", 3, false},
@@ -100,10 +99,6 @@ negate(const char *line)
 	for (size_t i = 0; i < ARRAY_SIZE(bfd_defaults); i++)
 		if (!strncmp(line, bfd_defaults[i].prefix, strlen(bfd_defaults[i].prefix)))
 			return xstrdup(bfd_defaults[i].reset);
-	if (!strncmp(line, "ip ospf message-digest-key ", 27)) {
-		const char *sp = strchrnul(line + 27, ' ');
-		return xasprintf("no %.*s", (int)(sp - line), line);
-	}
 	if (!strncmp(line, "ip ospf area ", 13))
 		return xstrdup("no ip ospf area");
 	if (!strncmp(line, "no ", 3))
@@ -115,6 +110,65 @@ static bool
 is_ospf_if_line(const char *t)
 {
 	return !strncmp(t, "ip ospf ", 8);
+}
+
+#define KEY_PREFIX "ip ospf message-digest-key "
+
+static bool
+is_key_line(const char *t)
+{
+	return !strncmp(t, KEY_PREFIX, strlen(KEY_PREFIX));
+}
+
+/* The key id of a message-digest-key line. */
+static unsigned long
+key_id(const char *t)
+{
+	return strtoul(t + strlen(KEY_PREFIX), NULL, 10);
+}
+
+/* The md5 keys of an interface, where their order counts: ospfd sends
+ * with the last key of its list and adds a key at its end (a key id given
+ * again is replaced and moves there). The desired keys that already are in
+ * the live list in their order, from the first on, stay; the others are
+ * added in order (replacing a live key of the same id), and only then the
+ * live keys no longer wanted go, so the interface always has a key and a
+ * key roll-over step changes what is sent at most once. */
+static void
+diff_keys(const struct frr_line *want, const struct frr_line *have, bool (*owned)(const char *),
+          struct strv *add, struct strv *late)
+{
+	struct strv w = {0}, h = {0};
+	size_t kept = 0, at = 0;
+	bool *stays;
+
+	for (size_t i = 0; want && i < want->n_children; i++)
+		if (is_key_line(want->children[i].text))
+			strv_push_dup(&w, want->children[i].text);
+	for (size_t i = 0; have && i < have->n_children; i++)
+		if (is_key_line(have->children[i].text) && (!owned || owned(have->children[i].text)))
+			strv_push_dup(&h, have->children[i].text);
+	stays = xcalloc(h.n + 1, sizeof(bool));
+	for (; kept < w.n; kept++) {
+		while (at < h.n && strcmp(h.v[at], w.v[kept]) != 0)
+			at++;
+		if (at == h.n)
+			break;
+		stays[at++] = true;
+	}
+	for (size_t i = kept; i < w.n; i++)
+		strv_push_dup(add, w.v[i]);
+	for (size_t i = 0; i < h.n; i++) {
+		bool replaced = false;
+
+		for (size_t j = kept; j < w.n && !stays[i] && !replaced; j++)
+			replaced = key_id(w.v[j]) == key_id(h.v[i]);
+		if (!stays[i] && !replaced)
+			strv_pushf(late, "no " KEY_PREFIX "%lu", key_id(h.v[i]));
+	}
+	free(stays);
+	strv_free(&w);
+	strv_free(&h);
 }
 
 /* The command list is built in phases, concatenated in this order, so that
@@ -173,12 +227,21 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
            const struct frr_line *have, bool (*owned)(const char *), enum phase add_phase)
 {
 	struct strv net = {0}, rm = {0}, add = {0}, late = {0};
+	bool keys_done = false;
 
 	for (size_t i = 0; want && i < want->n_children; i++) {
 		const char *t = want->children[i].text;
-		const struct frr_line *h = find_by_key(have, t, owned);
+		const struct frr_line *h;
 		bool rf;
 
+		if (is_key_line(t)) {
+			/* all of them where the first is */
+			if (!keys_done)
+				diff_keys(want, have, owned, &add, &late);
+			keys_done = true;
+			continue;
+		}
+		h = find_by_key(have, t, owned);
 		free(line_key(t, &rf));
 		if (h && !strcmp(h->text, t))
 			continue;
@@ -189,7 +252,7 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 	for (size_t i = 0; have && i < have->n_children; i++) {
 		const char *t = have->children[i].text;
 
-		if (owned && !owned(t))
+		if ((owned && !owned(t)) || is_key_line(t))
 			continue;
 		if (want && find_by_key(want, t, NULL))
 			continue;
@@ -200,6 +263,8 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 		else
 			strv_push(&rm, negate(t));
 	}
+	if (!keys_done)
+		diff_keys(want, have, owned, &add, &late);
 	if (rm.n > 1)
 		qsort(rm.v, rm.n, sizeof(char *), cmp_rev);
 	/* An interface joins the area last, once its network type and timers

@@ -67,6 +67,12 @@ get_uint(json_t *o, const char *key, unsigned long long max, unsigned long long 
 	return 0;
 }
 
+int
+frrjson_get_uint(json_t *o, const char *key, unsigned long long max, unsigned long long *out)
+{
+	return get_uint(o, key, max, out);
+}
+
 static int
 get_addr(json_t *o, const char *key, struct in_addr *out)
 {
@@ -440,6 +446,20 @@ frr_state_parse(const char *const docs[4], struct frr_state *st)
 	st->have_routes = docs[2] && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0;
 	st->have_bfd =
 	    docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0;
+}
+
+const struct frr_neighbor *
+frr_state_neighbor(const struct frr_state *s, const char *ifname)
+{
+	const struct frr_neighbor *best = NULL;
+
+	for (size_t i = 0; i < s->n_neighbors; i++) {
+		const struct frr_neighbor *nb = &s->neighbors[i];
+
+		if (strcmp(nb->ifname, ifname) == 0 && (best == NULL || nb->state > best->state))
+			best = nb;
+	}
+	return best;
 }
 
 void

@@ -120,6 +120,8 @@ void frr_state_parse(const char *const docs[4], struct frr_state *st);
 void frr_routes_free(struct frr_route *r, size_t n);
 /* Free the arrays of s and zero it. */
 void frr_state_free(struct frr_state *s);
+/* The most advanced neighbour on ifname, or NULL. */
+const struct frr_neighbor *frr_state_neighbor(const struct frr_state *s, const char *ifname);
 
 /* "Full/DR" → NSM_FULL; NSM_UNKNOWN if not a state name. */
 enum ospf_nsm ospf_nsm_parse(const char *s);
@@ -131,3 +133,8 @@ const char *bfd_status_str(enum bfd_status s);
 /* The entries of one prefix: first index, or -1 if absent (n_out entries). */
 ssize_t frr_routes_find(const struct frr_route *r, size_t n, const struct prefix4 *p,
                         size_t *n_out);
+
+typedef struct json_t json_t;
+/* Member key of object o as an integer in [0, max] into *out: absent is 0,
+ * anything else -EBADMSG. */
+int frrjson_get_uint(json_t *o, const char *key, unsigned long long max, unsigned long long *out);

@@ -3,9 +3,10 @@
  * `write memory` would save the whole running configuration, including
  * what someone else changed and did not mean to keep yet, and costs two
  * vtysh starts (watchfrr runs `vtysh -w`). proxmesh writes its own lines
- * only: the file is read as blocks of lines, the blocks proxmesh owns are
- * dropped, its lines taken out of the interface and bfd blocks, and the
- * desired ones put back. */
+ * only: the file is read as FRR reads it (frrtext), the blocks proxmesh owns
+ * are replaced where they are, its lines in the interface and bfd blocks
+ * replaced by the desired ones where the first of them was, and what the
+ * file lacks appended. Every other line stays, byte for byte. */
 #include "frrpersist.h"
 
 #include <errno.h>
@@ -13,30 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frrdiff.h"
+#include "frrtext.h"
 #include "render.h"
 
 static bool
 starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-int
-frrpersist_in_sync(const char *file, const struct frrconf *desired, const struct strv *ifnames)
-{
-	struct frrconf have;
-	struct strv cmds = {0};
-	bool same;
-
-	if (frrconf_parse(file, &have) < 0)
-		return -EINVAL;
-	frrconf_merge(&have);
-	frrdiff(desired, &have, ifnames, &cmds);
-	same = cmds.n == 0;
-	strv_free(&cmds);
-	frrconf_free(&have);
-	return same;
 }
 
 /* A top-level line proxmesh owns with everything inside it. */
@@ -48,189 +32,284 @@ owned_whole(const char *l)
 	       !strcmp(l, "no ip forwarding") || !strcmp(l, "ip forwarding");
 }
 
+/* A top-level block some of whose lines are proxmesh's: the interfaces it
+ * manages, and bfd. */
 static bool
-managed_interface(const char *l, const struct strv *ifnames)
+shared_block(const char *l, const struct frrconf *desired, const struct strv *ifnames)
 {
-	return starts(l, "interface ") && strv_contains(ifnames, l + 10);
+	return !strcmp(l, "bfd") || (starts(l, "interface ") && (strv_contains(ifnames, l + 10) ||
+	                                                         frrconf_find(&desired->root, l)));
 }
 
-struct patch {
-	struct strv out;     /* the lines kept */
-	size_t at_if[64];    /* index in out of a kept managed interface's header */
-	char *if_name[64];   /* (borrowed from the file's lines) */
-	size_t n_if;
-	long bfd_at;         /* index in out of a kept bfd header, or -1 */
+/* A line of a shared block that is proxmesh's, with all inside it. */
+static bool
+owned_in(const char *block, const char *l)
+{
+	if (!strcmp(block, "bfd"))
+		return !strcmp(l, "profile " RENDER_BFD_PROFILE);
+	return starts(l, "ip ospf ") || starts(l, "no ip ospf ");
+}
+
+static bool
+is_bang(const struct frrtext_line *l)
+{
+	return l->kind == FRRTEXT_COMMENT && !strcmp(l->text, "!");
+}
+
+/* Where the lines of the block of line b end (one past its last line). */
+static size_t
+block_end(const struct frrtext *t, size_t b)
+{
+	size_t e = b + 1;
+
+	for (size_t i = b + 1; i < t->n; i++) {
+		if (t->lines[i].level <= t->lines[b].level && t->lines[i].kind == FRRTEXT_COMMAND)
+			break;
+		if (frrtext_ancestor(t, i, t->lines[b].level) == (long)b)
+			e = i + 1;
+	}
+	return e;
+}
+
+/* Drop the block of line b (its lines in [b, e)) but for the comments
+ * and blank lines in it, which are not proxmesh's; a block takes the "!"
+ * FRR prints after it along. */
+static size_t
+drop_block(const struct frrtext *t, bool *drop, size_t b, bool with_bang)
+{
+	size_t e = block_end(t, b);
+
+	for (size_t i = b; i < e; i++) {
+		const struct frrtext_line *l = &t->lines[i];
+
+		if (frrtext_ancestor(t, i, t->lines[b].level) != (long)b)
+			continue;
+		drop[i] = l->kind == FRRTEXT_COMMAND || l->kind == FRRTEXT_EXIT || is_bang(l);
+	}
+	if (with_bang && e < t->n && is_bang(&t->lines[e]) &&
+	    t->lines[e].level == t->lines[b].level)
+		drop[e] = true;
+	return e;
+}
+
+enum format {
+	FORMAT_WHOLE,    /* as FRR prints it, with the "!" after it */
+	FORMAT_IN_PLACE, /* a line alone without the "!" (FRR prints global
+	                    lines together) */
+	FORMAT_CHILDREN, /* the lines inside it, one level in */
 };
 
-/* Lines [b, e) of one block: keep those that are not ours. Returns how
- * many kept lines say something (not "!" and not "exit…"). */
-static size_t
-keep_block(struct patch *pt, char **lines, size_t b, size_t e, bool is_if)
-{
-	size_t said = 0;
-
-	strv_push_dup(&pt->out, lines[b]);
-	for (size_t i = b + 1; i < e; i++) {
-		const char *l = lines[i], *t = l + strspn(l, " ");
-		size_t indent = (size_t)(t - l);
-
-		if (is_if && starts(t, "ip ospf "))
-			continue;
-		if (!is_if && indent == 1 && !strcmp(t, "profile " RENDER_BFD_PROFILE)) {
-			/* its lines (deeper), its " exit" and the " !" after it */
-			while (i + 1 < e && strspn(lines[i + 1], " ") > 1)
-				i++;
-			i += i + 1 < e && starts(lines[i + 1], " exit");
-			i += i + 1 < e && !strcmp(lines[i + 1], " !");
-			continue;
-		}
-		said += *t != '!' && !starts(t, "exit");
-		strv_push_dup(&pt->out, l);
-	}
-	return said;
-}
-
-/* Drop the lines out[from…] again. */
+/* One desired top-level entry, to put into the file. */
 static void
-unkeep(struct patch *pt, size_t from)
-{
-	while (pt->out.n > from)
-		free(pt->out.v[--pt->out.n]);
-}
-
-static void
-split_lines(const char *text, struct strv *lines)
-{
-	for (const char *p = text; *p;) {
-		const char *e = strchrnul(p, '\n');
-
-		strv_push(lines, xstrndup(p, (size_t)(e - p)));
-		p = *e ? e + 1 : e;
-	}
-}
-
-/* Copy the file's lines without what proxmesh owns. */
-static void
-strip(struct patch *pt, struct strv *lines, const struct strv *ifnames)
-{
-	for (size_t i = 0; i < lines->n;) {
-		char *l = lines->v[i];
-		size_t e = i + 1, from = pt->out.n;
-		bool drop;
-
-		if (*l == '\0' || *l == ' ' || *l == '!' || starts(l, "exit") || !strcmp(l, "end")) {
-			strv_push_dup(&pt->out, l);
-			i++;
-			continue;
-		}
-		while (e < lines->n && lines->v[e][0] == ' ')
-			e++;
-		if (e < lines->n && starts(lines->v[e], "exit"))
-			e++;
-		if (owned_whole(l)) {
-			drop = true;
-		} else if (managed_interface(l, ifnames) || !strcmp(l, "bfd")) {
-			bool is_if = *l == 'i';
-
-			drop = keep_block(pt, lines->v, i, e, is_if) == 0;
-			if (!drop && is_if && pt->n_if < ARRAY_SIZE(pt->at_if)) {
-				pt->if_name[pt->n_if] = l + 10;
-				pt->at_if[pt->n_if++] = from;
-			} else if (!drop && !is_if && pt->bfd_at < 0) {
-				pt->bfd_at = (long)from;
-			}
-			if (drop)
-				unkeep(pt, from);
-		} else {
-			drop = false;
-			for (size_t k = i; k < e; k++)
-				strv_push_dup(&pt->out, lines->v[k]);
-		}
-		i = e;
-		/* a dropped block's "!" goes with it */
-		if (drop && i < lines->n && !strcmp(lines->v[i], "!"))
-			i++;
-	}
-}
-
-/* One desired top-level entry as FRR prints it; children_only: the lines
- * inside it, to go into a block the file already has. */
-static void
-format_entry(struct strv *sv, const struct frr_line *l, bool children_only)
+format_entry(FILE *f, const struct frr_line *l, enum format how)
 {
 	struct frrconf one = {.root = {.children = (struct frr_line *)l, .n_children = 1}};
 	_cleanup_free_ char *text = frrconf_format(&one);
-	struct strv lines = {0};
-	size_t b = children_only, e;
+	char *b = text, *e = text + strlen(text);
+	int cut = 0;
 
-	split_lines(text, &lines);
-	e = lines.n;
-	if (children_only) /* without the header, its "exit" and "!" */
-		e -= e >= 3 ? 2 : e - b;
-	for (size_t i = b; i < e; i++)
-		strv_push_dup(sv, lines.v[i]);
-	strv_free(&lines);
+	if (how == FORMAT_CHILDREN) {
+		/* without the header, its "exit" and the "!" after it */
+		b = strchrnul(text, '\n');
+		b += *b == '\n';
+		cut = 2;
+	} else if (how == FORMAT_IN_PLACE && l->n_children == 0 && strchr(text, '\n') + 3 == e) {
+		cut = 1;
+	}
+	for (int k = 0; k < cut && e > b; k++)
+		for (e--; e > b && e[-1] != '\n'; e--)
+			;
+	fwrite(b, 1, (size_t)(e - b), f);
+}
+
+struct patch {
+	const struct frrtext *t;
+	const struct frrconf *desired;
+	bool *drop;    /* per line of the file */
+	FILE **insert; /* per line: what goes before it (one more: at the end) */
+	char **insert_buf;
+	size_t *insert_len;
+	bool *used; /* per desired entry: placed */
+};
+
+static FILE *
+insert_at(struct patch *pt, size_t i)
+{
+	if (pt->insert[i] == NULL) {
+		pt->insert[i] = open_memstream(&pt->insert_buf[i], &pt->insert_len[i]);
+		if (pt->insert[i] == NULL)
+			abort();
+	}
+	return pt->insert[i];
+}
+
+/* A top-level line or block of the file at b goes, not replaced where it
+ * was: where FRR was in a block before it, the lines after it would now go
+ * into that block, so exits close it there, as FRR prints them. */
+static void
+close_before(struct patch *pt, size_t b)
+{
+	const struct frrtext *t = pt->t;
+	size_t open = b > 0 ? t->lines[b - 1].known : 0;
+	bool more = false;
+
+	for (size_t i = block_end(t, b); i < t->n && !more; i++)
+		more = t->lines[i].kind == FRRTEXT_COMMAND || t->lines[i].kind == FRRTEXT_EXIT;
+	if (!more)
+		return;
+	while (open-- > 0)
+		fprintf(insert_at(pt, b), "%*sexit\n", (int)open, "");
+}
+
+/* The desired entry with this text not placed yet, or -1. */
+static long
+take_desired(struct patch *pt, const char *text)
+{
+	for (size_t k = 0; k < pt->desired->root.n_children; k++)
+		if (!pt->used[k] && !strcmp(pt->desired->root.children[k].text, text)) {
+			pt->used[k] = true;
+			return (long)k;
+		}
+	return -1;
+}
+
+/* A block proxmesh shares: its own lines out, the desired ones in where
+ * the first of them was (or after the header); a block left with nothing
+ * but its frame goes. */
+static void
+patch_shared(struct patch *pt, size_t u)
+{
+	const struct frrtext *t = pt->t;
+	size_t e = block_end(t, u), first = 0;
+	long k = take_desired(pt, t->lines[u].text);
+	bool other = false;
+
+	for (size_t i = u + 1; i < e; i++) {
+		const struct frrtext_line *l = &t->lines[i];
+		long s = frrtext_ancestor(t, i, 1);
+
+		if (pt->drop[i] || frrtext_ancestor(t, i, 0) != (long)u)
+			continue;
+		if (s == (long)i && l->kind == FRRTEXT_COMMAND &&
+		    owned_in(t->lines[u].text, l->text)) {
+			size_t b = i;
+
+			/* a block of ours inside (bfd's profile) takes its "!" */
+			i = drop_block(t, pt->drop, b, block_end(t, b) > b + 1) - 1;
+			first = first ? first : b;
+			continue;
+		}
+		other |= l->kind == FRRTEXT_COMMAND || (l->kind == FRRTEXT_COMMENT && !is_bang(l));
+	}
+	if (k >= 0)
+		format_entry(insert_at(pt, first ? first : u + 1), &pt->desired->root.children[k],
+		             FORMAT_CHILDREN);
+	else if (!other) {
+		drop_block(t, pt->drop, u, true);
+		close_before(pt, u);
+	}
+}
+
+static char *
+patch_text(const struct frrtext *t, const struct frrconf *desired, const struct strv *ifnames)
+{
+	size_t nd = desired->root.n_children, tail = t->n;
+	struct patch pt = {
+	    .t = t,
+	    .desired = desired,
+	    .drop = xcalloc(t->n + 1, sizeof(bool)),
+	    .insert = xcalloc(t->n + 1, sizeof(FILE *)),
+	    .insert_buf = xcalloc(t->n + 1, sizeof(char *)),
+	    .insert_len = xcalloc(t->n + 1, sizeof(size_t)),
+	    .used = xcalloc(nd + 1, sizeof(bool)),
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	bool newline = true;
+	FILE *f;
+
+	for (size_t u = 0; u < t->n; u++) {
+		const struct frrtext_line *l = &t->lines[u];
+		long k;
+
+		if (l->kind != FRRTEXT_COMMAND || l->level != 0)
+			continue;
+		if (owned_whole(l->text)) {
+			/* in place, once; a second one goes */
+			k = take_desired(&pt, l->text);
+			drop_block(t, pt.drop, u, block_end(t, u) > u + 1);
+			if (k >= 0)
+				format_entry(insert_at(&pt, u), &desired->root.children[k],
+				             FORMAT_IN_PLACE);
+			else
+				close_before(&pt, u);
+		} else if (shared_block(l->text, desired, ifnames)) {
+			patch_shared(&pt, u);
+		}
+	}
+
+	/* What the file lacks goes before a final "end". */
+	while (tail > 0 && t->lines[tail - 1].kind == FRRTEXT_BLANK)
+		tail--;
+	if (tail == 0 || t->lines[tail - 1].kind != FRRTEXT_END)
+		tail = t->n;
+	else
+		tail--;
+	for (size_t k = 0; k < nd; k++)
+		if (!pt.used[k])
+			format_entry(insert_at(&pt, tail), &desired->root.children[k],
+			             FORMAT_WHOLE);
+
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		abort();
+	for (size_t i = 0; i <= t->n; i++) {
+		if (pt.insert[i]) {
+			fclose(pt.insert[i]);
+			if (!newline)
+				fputc('\n', f);
+			fwrite(pt.insert_buf[i], 1, pt.insert_len[i], f);
+			free(pt.insert_buf[i]);
+			newline = true;
+		}
+		if (i == t->n || pt.drop[i])
+			continue;
+		if (!newline)
+			fputc('\n', f);
+		fwrite(t->lines[i].raw, 1, t->lines[i].raw_len, f);
+		newline = t->lines[i].raw[t->lines[i].raw_len - 1] == '\n';
+	}
+	fclose(f);
+	free(pt.drop);
+	free(pt.insert);
+	free(pt.insert_buf);
+	free(pt.insert_len);
+	free(pt.used);
+	return buf;
 }
 
 char *
 frrpersist_patch(const char *file, const struct frrconf *desired, const struct strv *ifnames)
 {
-	struct patch pt = {.bfd_at = -1};
-	struct strv lines = {0}, *insert, tail = {0};
-	char *buf = NULL;
-	size_t len = 0, end;
-	FILE *f;
+	struct frrtext t;
+	char *out;
 
-	split_lines(file, &lines);
-	strip(&pt, &lines, ifnames);
-	insert = xcalloc(pt.out.n + 1, sizeof(*insert));
+	if (frrtext_read(file, &t) < 0)
+		return xstrdup(file);
+	out = patch_text(&t, desired, ifnames);
+	frrtext_free(&t);
+	return out;
+}
 
-	for (size_t i = 0; i < desired->root.n_children; i++) {
-		const struct frr_line *d = &desired->root.children[i];
-		long at = -1;
+int
+frrpersist_in_sync(const char *file, const struct frrconf *desired, const struct strv *ifnames)
+{
+	struct frrtext t;
+	_cleanup_free_ char *out = NULL;
 
-		for (size_t k = 0; k < pt.n_if && starts(d->text, "interface "); k++)
-			if (!strcmp(pt.if_name[k], d->text + 10))
-				at = (long)pt.at_if[k];
-		if (!strcmp(d->text, "bfd"))
-			at = pt.bfd_at;
-		/* into the block the file has (the lines, one level in), or
-		 * appended whole */
-		if (at >= 0)
-			format_entry(&insert[at], d, true);
-		else
-			format_entry(&tail, d, false);
-	}
-
-	/* Appended blocks go before a final "end" (and the "!" before it). */
-	end = pt.out.n;
-	while (end > 0 && pt.out.v[end - 1][0] == '\0')
-		end--;
-	if (end > 0 && !strcmp(pt.out.v[end - 1], "end"))
-		end--;
-	else
-		end = pt.out.n;
-
-	f = open_memstream(&buf, &len);
-	if (f == NULL)
-		abort();
-	for (size_t i = 0; i <= pt.out.n; i++) {
-		if (i == end)
-			for (size_t k = 0; k < tail.n; k++)
-				fprintf(f, "%s\n", tail.v[k]);
-		if (i == pt.out.n)
-			break;
-		fprintf(f, "%s\n", pt.out.v[i]);
-		for (size_t k = 0; k < insert[i].n; k++)
-			fprintf(f, "%s\n", insert[i].v[k]);
-	}
-	fclose(f);
-
-	for (size_t i = 0; i <= pt.out.n; i++)
-		strv_free(&insert[i]);
-	free(insert);
-	strv_free(&tail);
-	strv_free(&pt.out);
-	strv_free(&lines);
-	return buf;
+	if (frrtext_read(file, &t) < 0)
+		return -EINVAL;
+	out = patch_text(&t, desired, ifnames);
+	frrtext_free(&t);
+	return strcmp(out, file) == 0;
 }

@@ -11,9 +11,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "redact.h"
+#include "timebounds.h"
 #include "util.h"
+#include "vtyroute.h"
 
-#define FRRVTY_OUTPUT_MAX (16 * 1024 * 1024)
 #define FRRVTY_TRAILER 4 /* '\0' '\0' '\0' and the return code */
 
 void
@@ -22,7 +24,7 @@ frrvty_init(struct frrvty *v)
 	const char *dir = getenv("PROXMESH_FRR_VTY_DIR");
 	const char *ns = getenv("PROXMESH_VTYSH_PATHSPACE");
 
-	*v = (struct frrvty){.timeout_ms = 5000};
+	*v = (struct frrvty){.timeout_ms = TB_VTY_SHOW_MS};
 	if (dir && *dir)
 		snprintf(v->dir, sizeof(v->dir), "%s", dir);
 	else if (ns && *ns)
@@ -52,20 +54,26 @@ vty_connect(const struct frrvty *v, const char *daemon)
 	return fd;
 }
 
-/* Wait for events on fd until the deadline: 0 ready, -ETIMEDOUT, -errno. */
+/* Wait for events on fd until the deadline, the loop's keep-alive running
+ * meanwhile: 0 ready (or interrupted), -ETIMEDOUT, -errno. */
 static int
 wait_fd(int fd, short events, long long deadline)
 {
 	struct pollfd p = {.fd = fd, .events = events};
-	long long left = deadline - now_mono_ms();
-	int r;
 
-	if (left <= 0)
-		return -ETIMEDOUT;
-	r = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-	if (r < 0)
-		return errno == EINTR ? 0 : -errno;
-	return r == 0 ? -ETIMEDOUT : 0;
+	for (;;) {
+		long long left = deadline - now_mono_ms();
+		int r;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, left > TB_KEEPALIVE_MS ? TB_KEEPALIVE_MS : (int)left);
+		if (r < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (r > 0)
+			return 0;
+		tb_keepalive();
+	}
 }
 
 static int
@@ -90,11 +98,22 @@ send_all(int fd, const char *buf, size_t len, long long deadline)
 	return 0;
 }
 
-static bool
-has_trailer(const char *buf, size_t len)
+int
+frrvty_reply_add(char **buf, size_t *len, const char *data, size_t n, int *code)
 {
-	return len >= FRRVTY_TRAILER && buf[len - 4] == '\0' && buf[len - 3] == '\0' &&
-	       buf[len - 2] == '\0';
+	if (*len + n > FRRVTY_OUTPUT_MAX)
+		return -EFBIG;
+	*buf = xrealloc(*buf, *len + n + 1);
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	if (*len < FRRVTY_TRAILER || (*buf)[*len - 4] != '\0' || (*buf)[*len - 3] != '\0' ||
+	    (*buf)[*len - 2] != '\0')
+		return 0;
+	*code = (unsigned char)(*buf)[*len - 1];
+	*len -= FRRVTY_TRAILER;
+	(*buf)[*len] = '\0';
+	return 1;
 }
 
 /* Read up to and including the trailer; the return code in *code. */
@@ -118,18 +137,9 @@ recv_reply(int fd, long long deadline, char **out, size_t *len, int *code)
 		}
 		if (r == 0)
 			return -EPROTO;
-		if (*len + (size_t)r > FRRVTY_OUTPUT_MAX)
-			return -EFBIG;
-		*out = xrealloc(*out, *len + (size_t)r + 1);
-		memcpy(*out + *len, chunk, (size_t)r);
-		*len += (size_t)r;
-		(*out)[*len] = '\0';
-		if (has_trailer(*out, *len)) {
-			*code = (unsigned char)(*out)[*len - 1];
-			*len -= FRRVTY_TRAILER;
-			(*out)[*len] = '\0';
-			return 0;
-		}
+		r = frrvty_reply_add(out, len, chunk, (size_t)r, code);
+		if (r != 0)
+			return r < 0 ? (int)r : 0;
 	}
 }
 
@@ -176,7 +186,7 @@ session(struct frrvty *v, const char *daemon, long long deadline)
 int
 frrvty_show(struct frrvty *v, const char *daemon, const char *cmd, char **out)
 {
-	long long deadline = now_mono_ms() + v->timeout_ms;
+	long long deadline = now_mono_ms() + tb_bound(v->timeout_ms);
 	_cleanup_close_ int fd = -1;
 	int code = 0, r;
 
@@ -196,38 +206,150 @@ frrvty_show(struct frrvty *v, const char *daemon, const char *cmd, char **out)
 	return r;
 }
 
-int
-frrvty_config(struct frrvty *v, const char *daemon, const struct strv *cmds,
-              const struct strv *after, char **msg)
+/* Keep daemon's refusal of cmd, redacted, with what was not sent because
+ * of it (skipped lines of a refused block header). */
+static void
+refusal(struct strv *refused, const char *daemon, const char *cmd, char *answer, size_t skipped)
 {
-	long long deadline = now_mono_ms() + v->timeout_ms;
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *out = NULL;
-	struct strv all = {0};
+	_cleanup_free_ char *c = redact_known(cmd), *a = NULL;
+
+	if (answer)
+		answer[strcspn(answer, "\n")] = '\0';
+	/* each part alone: a key ends at a blank, not at the quote after it */
+	a = redact_known(answer && *answer ? answer : "refused");
+	strv_pushf(refused, "%s refused \"%s\": %s%s", daemon, c, a,
+	           skipped ? "; its block was not sent" : "");
+}
+
+/* What took a link out of OSPF in this session ("no network …" in router
+ * ospf, "no ip ospf area A" in an interface), to put back when what was to
+ * bring it in again is refused. */
+struct undo {
+	struct strv node, cmd;  /* parallel: where, and the statement to put back */
+	struct strv refused_if; /* interfaces whose "ip ospf area" was refused */
+};
+
+static void
+undo_note(struct undo *u, const char *node, const char *cmd, bool accepted)
+{
+	bool in_if = node && !strncmp(node, "interface ", 10);
+
+	if (accepted && ((node && !strcmp(node, "router ospf") && !strncmp(cmd, "no network ", 11)) ||
+	                 (in_if && !strncmp(cmd, "no ip ospf area ", 16)))) {
+		strv_push_dup(&u->node, node);
+		strv_push_dup(&u->cmd, cmd + 3);
+	} else if (!accepted && in_if && !strncmp(cmd, "ip ospf area ", 13) &&
+	           !strv_contains(&u->refused_if, node)) {
+		strv_push_dup(&u->refused_if, node);
+	}
+}
+
+/* Once an "ip ospf area" was refused: the interface's own old area back,
+ * and the network statements (FRR refuses "ip ospf area" while any is
+ * left, so the links they covered would have neither). */
+static int
+undo_apply(int fd, const struct undo *u, const char *daemon, long long deadline, char **out,
+           struct strv *refused)
+{
 	int code = 0, r = 0;
 
-	*msg = NULL;
-	strv_push_dup(&all, "configure terminal");
-	for (size_t i = 0; i < cmds->n; i++)
-		strv_push_dup(&all, cmds->v[i]);
-	strv_push_dup(&all, "end");
-	for (size_t i = 0; after && i < after->n; i++)
-		strv_push_dup(&all, after->v[i]);
-	for (size_t i = 0; i < all.n && r == 0; i++)
-		if (!str_is_printable(all.v[i]))
-			r = -EINVAL;
-	if (r == 0) {
-		fd = session(v, daemon, deadline);
-		r = fd < 0 ? fd : 0;
-	}
-	for (size_t i = 0; i < all.n && r == 0; i++) {
-		r = exchange(fd, all.v[i], deadline, &out, &code);
-		if (r == 0 && code != 0) {
-			out[strcspn(out, "\n")] = '\0';
-			*msg = xasprintf("\"%s\": %s", all.v[i], *out ? out : "refused");
-			r = -EPROTO;
+	for (size_t i = 0; i < u->cmd.n && u->refused_if.n > 0 && r == 0; i++) {
+		const char *node = u->node.v[i], *cmd = u->cmd.v[i];
+
+		if (!strncmp(node, "interface ", 10) && !strv_contains(&u->refused_if, node))
+			continue; /* that one joined its new area */
+		r = exchange(fd, node, deadline, out, &code);
+		if (r < 0 || code != 0) {
+			if (r == 0)
+				refusal(refused, daemon, node, *out, 0);
+			continue;
 		}
+		r = exchange(fd, cmd, deadline, out, &code);
+		if (r == 0 && code != 0)
+			refusal(refused, daemon, cmd, *out, 0);
+		else if (r == 0)
+			strv_pushf(refused, "%s: \"%s\" put back in \"%s\": an \"ip ospf area\" was refused",
+			           daemon, cmd, node);
+		if (r == 0)
+			r = exchange(fd, "exit", deadline, out, &code);
 	}
-	strv_free(&all);
+	return r;
+}
+
+static void
+undo_free(struct undo *u)
+{
+	strv_free(&u->node);
+	strv_free(&u->cmd);
+	strv_free(&u->refused_if);
+}
+
+int
+frrvty_config(struct frrvty *v, const char *daemon, const struct strv *cmds,
+              const struct strv *after, struct strv *refused)
+{
+	long long deadline = now_mono_ms() + tb_bound(v->timeout_ms);
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *out = NULL;
+	const char *node = NULL; /* the top-level block the daemon is in */
+	struct undo undo = {.node = {0}};
+	unsigned depth = 0;
+	int code = 0, r;
+
+	for (size_t i = 0; i < cmds->n; i++)
+		if (!str_is_printable(cmds->v[i]))
+			return -EINVAL;
+	for (size_t i = 0; after && i < after->n; i++)
+		if (!str_is_printable(after->v[i]))
+			return -EINVAL;
+	fd = session(v, daemon, deadline);
+	if (fd < 0)
+		return fd;
+	r = exchange(fd, "configure terminal", deadline, &out, &code);
+	if (r == 0 && code != 0) {
+		refusal(refused, daemon, "configure terminal", out, 0);
+		return -EPROTO; /* nothing of cmds can go this way */
+	}
+	/* As vtysh reads a file: a refused line is reported and the next one
+	 * sent, in the node the daemon is still in (FRR leaves a node only on
+	 * "exit"). A refused block header leaves the daemon where it was, so
+	 * the lines of its block are not sent: they would land in the node
+	 * before it (another interface's). What a refusal would leave out of
+	 * OSPF is put back before "end". */
+	for (size_t i = 0; i < cmds->n && r == 0;) {
+		const char *cmd = cmds->v[i];
+		bool is_exit = !strcmp(cmd, "exit");
+		bool opens = !is_exit && vtyroute_opens_block(cmd, depth);
+
+		r = exchange(fd, cmd, deadline, &out, &code);
+		if (r < 0)
+			break;
+		if (code != 0 && opens) {
+			size_t e = vtyroute_block_end(cmds, i, depth);
+
+			refusal(refused, daemon, cmd, out, e - i - 1);
+			i = e;
+			continue;
+		}
+		if (code != 0)
+			refusal(refused, daemon, cmd, out, 0);
+		else if (opens && depth++ == 0)
+			node = cmd;
+		else if (is_exit && depth > 0 && --depth == 0)
+			node = NULL;
+		if (!opens && !is_exit)
+			undo_note(&undo, depth == 1 ? node : NULL, cmd, code == 0);
+		i++;
+	}
+	if (r == 0 && depth == 0)
+		r = undo_apply(fd, &undo, daemon, deadline, &out, refused);
+	undo_free(&undo);
+	if (r == 0)
+		r = exchange(fd, "end", deadline, &out, &code);
+	for (size_t i = 0; after && i < after->n && r == 0; i++) {
+		r = exchange(fd, after->v[i], deadline, &out, &code);
+		if (r == 0 && code != 0)
+			refusal(refused, daemon, after->v[i], out, 0);
+	}
 	return r;
 }

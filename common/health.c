@@ -22,6 +22,7 @@ link_diag_str(enum link_diag d)
 	    [DIAG_ONE_WAY] = "one-way",
 	    [DIAG_INTERFACE_MISSING] = "interface-missing",
 	    [DIAG_UNKNOWN] = "unknown",
+	    [DIAG_AUTH_MISMATCH] = "auth-mismatch",
 	};
 	return (size_t)d < ARRAY_SIZE(names) ? names[d] : "unknown";
 }
@@ -78,20 +79,6 @@ find_kernel(const struct health_input *in, const char *ifname)
 		if (strcmp(in->kernel[i].ifname, ifname) == 0)
 			return &in->kernel[i];
 	return NULL;
-}
-
-/* The most advanced neighbour on ifname, or NULL. */
-static const struct frr_neighbor *
-find_neighbor(const struct frr_state *frr, const char *ifname)
-{
-	const struct frr_neighbor *best = NULL;
-
-	for (size_t i = 0; i < frr->n_neighbors; i++) {
-		const struct frr_neighbor *nb = &frr->neighbors[i];
-		if (strcmp(nb->ifname, ifname) == 0 && (best == NULL || nb->state > best->state))
-			best = nb;
-	}
-	return best;
 }
 
 static enum bfd_status
@@ -277,7 +264,7 @@ ospf_reaches(const struct health_input *in, const struct node_conf *peer, size_t
 		const struct frr_neighbor *nb;
 		if (j == skip || in->plans[j].peer != peer)
 			continue;
-		nb = find_neighbor(in->frr, in->plans[j].link->ifname);
+		nb = frr_state_neighbor(in->frr, in->plans[j].link->ifname);
 		if (nb != NULL && nb->state == NSM_FULL)
 			return true;
 	}
@@ -302,8 +289,36 @@ push_event(struct health_events *ev, const struct health_event *e)
 	ev->v[ev->n++] = *e;
 }
 
+static long long
+dead_intervals_ms(const struct health_input *in, long long n)
+{
+	long long ms = n * in->config->dead_interval * 1000;
+
+	return ms < HEALTH_GRACE_MAX_MS ? ms : HEALTH_GRACE_MAX_MS;
+}
+
+/* A link that appeared, came up or was just configured gets the time an
+ * adjacency needs to form before a fault of it is reported; the hold ends
+ * once the link is ok. */
 static void
-evaluate_link(const struct health_input *in, const struct health *prev, size_t i,
+hold_forming(const struct health_input *in, const struct health *prev, const struct link_health *pl,
+             struct link_health *lh)
+{
+	bool fresh = pl != NULL ? (pl->link == LINK_MISSING && lh->link != LINK_MISSING) ||
+	                              (pl->link != LINK_UP && lh->link == LINK_UP)
+	                        : prev != NULL && prev->valid;
+
+	lh->forming_until_ms = pl != NULL ? pl->forming_until_ms : 0;
+	if (fresh)
+		lh->forming_until_ms =
+		    in->now_ms + dead_intervals_ms(in, HEALTH_FORMING_DEAD_INTERVALS);
+	if (lh->diagnosis == DIAG_OK || in->now_ms >= lh->forming_until_ms)
+		lh->forming_until_ms = 0;
+	lh->forming = lh->forming_until_ms != 0;
+}
+
+static void
+evaluate_link(const struct health_input *in, const struct health *prev, bool hold, size_t i,
               struct link_health *lh, struct health_events *ev)
 {
 	const struct link_plan *p = &in->plans[i];
@@ -313,6 +328,10 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 	long long stuck_ms =
 	    (long long)HEALTH_STUCK_DEAD_INTERVALS * in->config->dead_interval * 1000;
 	bool stuck = false;
+	/* the peer sends, signed with another key: alive, and the reason */
+	bool auth_bad = in->config->auth_key_file != NULL && in->auth_failing != NULL &&
+	                strv_contains(in->auth_failing, p->link->ifname);
+	enum link_diag no_adj;
 
 	memset(lh, 0, sizeof(*lh));
 	snprintf(lh->peer, sizeof(lh->peer), "%s", p->link->peer);
@@ -323,15 +342,16 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 	lh->external = p->peer == NULL || p->peer->external;
 	lh->peer_online =
 	    lh->external ? TRI_UNKNOWN : health_member_online(in->members, in->n_members, lh->peer);
-	lh->peer_alive =
-	    lh->peer_online == TRI_YES || (p->peer != NULL && ospf_reaches(in, p->peer, i));
+	lh->peer_alive = auth_bad || lh->peer_online == TRI_YES ||
+	                 (p->peer != NULL && ospf_reaches(in, p->peer, i));
+	no_adj = auth_bad ? DIAG_AUTH_MISMATCH : lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
 	lh->bfd = find_bfd(in, p);
 
 	/* adjacency, and since when it is in its current class of states */
 	if (in->frr == NULL || !in->frr->have_neighbors) {
 		lh->adjacency = NSM_UNKNOWN;
 	} else {
-		nb = find_neighbor(in->frr, p->link->ifname);
+		nb = frr_state_neighbor(in->frr, p->link->ifname);
 		lh->adjacency = nb != NULL ? nb->state : NSM_DOWN;
 	}
 	if (pl != NULL && nsm_class(pl->adjacency) == nsm_class(lh->adjacency))
@@ -361,7 +381,7 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 			lh->diagnosis = DIAG_OK;
 			break;
 		case NSM_DOWN:
-			lh->diagnosis = lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
+			lh->diagnosis = no_adj;
 			break;
 		default:
 			if (!stuck)
@@ -373,8 +393,7 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 			else if (lh->adjacency == NSM_INIT)
 				lh->diagnosis = DIAG_ONE_WAY;
 			else
-				lh->diagnosis =
-				    lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
+				lh->diagnosis = no_adj;
 			break;
 		}
 	}
@@ -389,6 +408,8 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 	else
 		lh->since_ms = in->now_ms;
 
+	hold_forming(in, prev, pl, lh);
+
 	/* change detection against the last known state */
 	if (pl != NULL) {
 		lh->last_valid = pl->last_valid;
@@ -397,6 +418,8 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 	}
 	if (lh->diagnosis == DIAG_UNKNOWN)
 		return;
+	if ((hold || lh->forming) && lh->diagnosis != DIAG_OK)
+		return; /* judged later: the last reported state stays */
 	if ((!lh->last_valid && lh->diagnosis != DIAG_OK) ||
 	    (lh->last_valid &&
 	     (lh->last_link != lh->link || lh->last_diagnosis != lh->diagnosis))) {
@@ -419,8 +442,9 @@ evaluate_link(const struct health_input *in, const struct health *prev, size_t i
 }
 
 static void
-evaluate_dest(const struct health_input *in, const struct health *prev, const struct node_conf *dst,
-              size_t index, struct dest_health *dh, struct health_events *ev)
+evaluate_dest(const struct health_input *in, const struct health *prev, bool hold,
+              const struct node_conf *dst, size_t index, struct dest_health *dh,
+              struct health_events *ev)
 {
 	const struct dest_health *pd = find_prev_dest(prev, dst->name);
 	_cleanup_free_ bool *pref = xcalloc(in->node->n_links + 1, sizeof(*pref));
@@ -441,7 +465,16 @@ evaluate_dest(const struct health_input *in, const struct health *prev, const st
 		dh->last_reachable = pd->last_reachable;
 		dh->last_preferred = pd->last_preferred;
 	}
-	if (!dh->known)
+	/* a node added by a reload is reached once its links have formed */
+	if (pd != NULL)
+		dh->forming_until_ms = pd->forming_until_ms;
+	else if (prev != NULL && prev->valid)
+		dh->forming_until_ms =
+		    in->now_ms + dead_intervals_ms(in, HEALTH_FORMING_DEAD_INTERVALS);
+	if ((dh->reachable && dh->preferred) || in->now_ms >= dh->forming_until_ms)
+		dh->forming_until_ms = 0;
+	dh->forming = dh->forming_until_ms != 0;
+	if (!dh->known || ((hold || dh->forming) && !(dh->reachable && dh->preferred)))
 		return;
 	if ((!dh->last_valid && !(dh->reachable && dh->preferred)) ||
 	    (dh->last_valid &&
@@ -462,25 +495,57 @@ evaluate_dest(const struct health_input *in, const struct health *prev, const st
 	dh->last_preferred = dh->preferred;
 }
 
+/* Carry the start-up grace over from prev; whether it holds judgement now
+ * (before the links that are still forming extend it). */
+static bool
+grace_hold(const struct health_input *in, const struct health *prev, struct health *out)
+{
+	long long cap = in->start_ms + HEALTH_GRACE_MAX_MS;
+
+	out->starting = true;
+	if (prev != NULL && prev->valid) {
+		out->starting = prev->starting;
+		out->grace_until_ms = prev->grace_until_ms;
+		out->last_valid = prev->last_valid;
+		out->last_overall = prev->last_overall;
+	}
+	if (!out->starting)
+		return false;
+	/* OSPF's time starts when FRR answers */
+	if (out->grace_until_ms == 0 && in->frr != NULL)
+		out->grace_until_ms =
+		    in->now_ms + dead_intervals_ms(in, HEALTH_GRACE_DEAD_INTERVALS);
+	if (out->grace_until_ms > cap)
+		out->grace_until_ms = cap;
+	return in->now_ms < (out->grace_until_ms != 0 ? out->grace_until_ms : cap);
+}
+
 void
 health_evaluate(const struct health_input *in, const struct health *prev, struct health *out,
                 struct health_events *ev)
 {
 	const struct node_conf *self = in->node;
 	unsigned full = 0, reach = 0;
-	bool all_preferred = true, all_ok = true;
+	bool all_preferred = true, all_ok = true, forming = false, held = false, hold;
+	const char *pre;
 
 	memset(out, 0, sizeof(*out));
 	out->valid = true;
+	hold = grace_hold(in, prev, out);
 	out->links = xcalloc(self->n_links + 1, sizeof(*out->links));
 	out->n_links = self->n_links;
 	for (size_t i = 0; i < self->n_links; i++) {
-		evaluate_link(in, prev, i, &out->links[i], ev);
+		evaluate_link(in, prev, hold, i, &out->links[i], ev);
 		if (out->links[i].adjacency == NSM_FULL)
 			full++;
 		if (out->links[i].diagnosis != DIAG_OK)
 			all_ok = false;
+		forming = forming || out->links[i].forming;
+		held = held || (out->links[i].forming && out->links[i].diagnosis != DIAG_OK);
 	}
+	/* a link still forming at the end of the grace keeps it, bounded */
+	out->starting =
+	    hold || (out->starting && forming && in->now_ms < in->start_ms + HEALTH_GRACE_MAX_MS);
 	out->dests = xcalloc(in->config->n_nodes + 1, sizeof(*out->dests));
 	for (size_t i = 0; i < in->config->n_nodes; i++) {
 		const struct node_conf *n = &in->config->nodes[i];
@@ -488,39 +553,50 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 
 		if (n == self || !n->has_loopback)
 			continue;
-		evaluate_dest(in, prev, n, out->n_dests, dh, ev);
+		evaluate_dest(in, prev, out->starting, n, out->n_dests, dh, ev);
 		out->n_dests++;
 		if (dh->reachable)
 			reach++;
 		if (!dh->reachable || !dh->preferred)
 			all_preferred = false;
+		held = held || dh->forming;
 	}
 
-	if (in->frr == NULL) {
+	if (in->frr == NULL)
 		out->overall = HEALTH_UNKNOWN;
-		snprintf(out->summary, sizeof(out->summary), "FRR not answering");
-	} else {
-		if (reach < out->n_dests)
-			out->overall = HEALTH_BROKEN;
-		else if (full == out->n_links && all_ok && all_preferred)
-			out->overall = HEALTH_HEALTHY;
-		else
-			out->overall = HEALTH_DEGRADED;
+	else if (reach < out->n_dests)
+		out->overall = HEALTH_BROKEN;
+	else if (full == out->n_links && all_ok && all_preferred)
+		out->overall = HEALTH_HEALTHY;
+	else
+		out->overall = HEALTH_DEGRADED;
+	if (out->overall == HEALTH_HEALTHY)
+		out->starting = false; /* converged: the grace is over */
+	pre = out->starting ? "starting: " : "";
+	if (in->frr == NULL)
+		snprintf(out->summary, sizeof(out->summary), "%sFRR not answering", pre);
+	else
 		snprintf(out->summary, sizeof(out->summary),
-		         "%u/%zu adjacencies full; %u/%zu loopbacks reachable", full, out->n_links,
-		         reach, out->n_dests);
-	}
-	if (prev != NULL && prev->valid && prev->overall == out->overall) {
+		         "%s%u/%zu adjacencies full; %u/%zu loopbacks reachable", pre, full,
+		         out->n_links, reach, out->n_dests);
+	if (prev != NULL && prev->valid && prev->overall == out->overall)
 		out->since_ms = prev->since_ms;
-	} else {
+	else
+		out->since_ms = in->now_ms;
+	/* reported against the last reported health, not during the grace
+	 * nor while a fault is held (a link or a node added is forming) */
+	if (!out->starting && !held && (!out->last_valid || out->last_overall != out->overall)) {
 		struct health_event e = {
 		    .kind = HEV_OVERALL,
-		    .initial = prev == NULL || !prev->valid,
+		    .initial = !out->last_valid,
 		    .overall = out->overall,
-		    .prev_overall = prev != NULL && prev->valid ? prev->overall : HEALTH_UNKNOWN,
+		    .prev_overall = out->last_valid ? out->last_overall : HEALTH_UNKNOWN,
 		};
-		out->since_ms = in->now_ms;
 		push_event(ev, &e);
+	}
+	if (!out->starting && !held) {
+		out->last_valid = true;
+		out->last_overall = out->overall;
 	}
 }
 

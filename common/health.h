@@ -12,6 +12,15 @@
 /* A neighbour stuck in ExStart/Exchange (or Init) for this many dead
  * intervals is diagnosed (mtu-mismatch, one-way). */
 #define HEALTH_STUCK_DEAD_INTERVALS 3
+/* No false alarms at start-up: no fault is reported until OSPF had this many
+ * dead intervals after FRR first answered, or until the health is healthy. */
+#define HEALTH_GRACE_DEAD_INTERVALS 4
+/* A link that appeared, came up or was just configured, or a destination
+ * just configured, is judged once its adjacency is Full (reached on the
+ * preferred path) or after this many dead intervals. */
+#define HEALTH_FORMING_DEAD_INTERVALS HEALTH_STUCK_DEAD_INTERVALS
+/* Bound of both holds: from the agent's start, from the link's appearance. */
+#define HEALTH_GRACE_MAX_MS 60000LL
 
 enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
 
@@ -40,7 +49,8 @@ enum link_diag {
 	DIAG_MTU_MISMATCH,
 	DIAG_ONE_WAY,
 	DIAG_INTERFACE_MISSING,
-	DIAG_UNKNOWN, /* FRR not answering */
+	DIAG_UNKNOWN,       /* FRR not answering */
+	DIAG_AUTH_MISMATCH, /* the peer's packets fail authentication: another key */
 };
 
 enum health_overall { HEALTH_UNKNOWN, HEALTH_HEALTHY, HEALTH_DEGRADED, HEALTH_BROKEN };
@@ -64,6 +74,10 @@ struct link_health {
 	long long since_ms;     /* monotonic: start of the current reported state */
 	long long adj_since_ms; /* monotonic: start of the current adjacency state */
 	unsigned flaps;         /* times the adjacency left Full */
+	/* monotonic: a fault of this link is not reported before (it appeared,
+	 * came up or was configured then); 0: judged as usual */
+	long long forming_until_ms;
+	bool forming; /* held now: the diagnosis is not reported yet */
 	/* the last state that was known (FRR answering) and reported */
 	bool last_valid;
 	enum link_state last_link;
@@ -80,6 +94,10 @@ struct dest_health {
 	long long since_ms;
 	bool last_valid; /* the last known state, for change detection */
 	bool last_reachable, last_preferred;
+	/* a node just added to the configuration (a reload): judged once
+	 * reached on the preferred path or when the hold is over */
+	bool forming;
+	long long forming_until_ms;
 };
 
 struct health {
@@ -91,6 +109,12 @@ struct health {
 	struct dest_health *dests;
 	size_t n_dests;
 	long long since_ms; /* start of the current overall state */
+	/* start-up grace: faults are held until grace_until_ms (0: until FRR
+	 * answers) or until healthy, never past HEALTH_GRACE_MAX_MS */
+	bool starting;
+	long long grace_until_ms;
+	bool last_valid; /* the last reported overall health */
+	enum health_overall last_overall;
 };
 
 enum health_event_kind { HEV_LINK, HEV_DESTINATION, HEV_OVERALL };
@@ -128,11 +152,16 @@ struct health_input {
 	const struct frr_state *frr;         /* NULL: FRR not answering */
 	const struct peer_presence *members; /* NULL: membership unknown */
 	size_t n_members;
-	long long now_ms; /* monotonic */
+	long long now_ms;   /* monotonic */
+	long long start_ms; /* monotonic: when the agent started (the grace) */
+	/* Interfaces on which ospfd lately rejected the peer's packets for
+	 * their authentication (authlog.h), or NULL: not looked. */
+	const struct strv *auth_failing;
 };
 
 /* Compute the new health from the input and the previous health (may be
- * NULL or not yet valid), and append the changes to ev. */
+ * NULL or not yet valid), and append the changes to ev: none for a fault
+ * during the start-up grace or of a link still forming. */
 void health_evaluate(const struct health_input *in, const struct health *prev, struct health *out,
                      struct health_events *ev);
 
@@ -140,7 +169,7 @@ void health_free(struct health *h);
 void health_events_free(struct health_events *ev);
 
 /* "ok", "link-down", "peer-offline", "cable-or-nic", "mtu-mismatch",
- * "one-way", "interface-missing", "unknown". */
+ * "one-way", "interface-missing", "unknown", "auth-mismatch". */
 const char *link_diag_str(enum link_diag d);
 /* "up", "down", "missing", "unknown". */
 const char *link_state_str(enum link_state s);

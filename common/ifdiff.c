@@ -127,7 +127,7 @@ ifaddr_list_load(const char *path, struct ifaddr_list *out)
 	unsigned line = 0;
 	int r;
 
-	r = read_file(path, 1 << 20, &text, NULL);
+	r = read_file_nofollow(path, 1 << 20, &text, NULL);
 	if (r == -ENOENT) {
 		*out = (struct ifaddr_list){0};
 		return 0;
@@ -145,7 +145,9 @@ ifaddr_list_save(const char *path, const struct ifaddr_list *l)
 {
 	_cleanup_free_ char *text = ifaddr_list_format(l);
 
-	return write_file_atomic(path, text, strlen(text), 0644);
+	int r = write_file_changed(path, text, 0644);
+
+	return r < 0 ? r : 0;
 }
 
 void

@@ -28,7 +28,7 @@ int ifaddr_list_parse(const char *text, struct ifaddr_list *out, unsigned *line)
 char *ifaddr_list_format(const struct ifaddr_list *l);
 /* Read the state file; a missing file is an empty list. */
 int ifaddr_list_load(const char *path, struct ifaddr_list *out);
-/* Replace the state file atomically. */
+/* Replace the state file atomically, only when its text changes. */
 int ifaddr_list_save(const char *path, const struct ifaddr_list *l);
 
 /* The addresses a plan owns: its links' and the loopback (on "lo"). */

@@ -6,20 +6,23 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
 int
 ifupdown_write(const char *path, const char *text)
 {
-	_cleanup_free_ char *old = NULL;
-	size_t len = strlen(text);
-	int r;
+	return write_file_changed(path, text, 0644);
+}
 
-	if (read_file(path, 1 << 20, &old, NULL) == 0 && strcmp(old, text) == 0)
-		return 0;
-	r = write_file_atomic(path, text, len, 0644);
-	return r < 0 ? r : 1;
+bool
+ifupdown_dir_missing(const char *file)
+{
+	_cleanup_free_ char *copy = xstrdup(file);
+	struct stat st;
+
+	return stat(dirname(copy), &st) < 0 && errno == ENOENT;
 }
 
 /* Strip a trailing slash (ifupdown accepts "source-directory dir/"). */

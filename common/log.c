@@ -8,6 +8,9 @@
 #include <syslog.h>
 #include <systemd/sd-journal.h>
 
+#include "redact.h"
+#include "util.h"
+
 static enum log_target log_target = LOG_TO_STDERR;
 static bool log_verbose;
 
@@ -19,16 +22,32 @@ log_init(enum log_target target, bool verbose)
 }
 
 static void
-__attribute__((format(printf, 3, 0))) vlog(int prio, int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) vlog(int prio, const char *mid, int err, const char *fmt,
+                                           va_list ap)
 {
-	char msg[2048];
+	char raw[512];
+	_cleanup_free_ char *whole = NULL, *msg = NULL;
+	va_list again;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (err != 0) {
-		size_t n = strlen(msg);
-		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(err < 0 ? -err : err));
+	/* the whole text (a failed pass names every refused command); out of
+	 * memory, its start */
+	va_copy(again, ap);
+	if (vasprintf(&whole, fmt, ap) < 0) {
+		whole = NULL;
+		vsnprintf(raw, sizeof(raw), fmt, again);
 	}
-	if (log_target == LOG_TO_JOURNAL)
+	va_end(again);
+	msg = redact_known(whole ? whole : raw); /* no secret in any log */
+	if (err != 0) {
+		char *m = xasprintf("%s: %s", msg, strerror(err < 0 ? -err : err));
+
+		free(msg);
+		msg = m;
+	}
+	if (log_target == LOG_TO_JOURNAL && mid)
+		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio, "MESSAGE_ID=%s", mid,
+		                "SYSLOG_IDENTIFIER=proxmesh", NULL);
+	else if (log_target == LOG_TO_JOURNAL)
 		sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio,
 		                "SYSLOG_IDENTIFIER=proxmesh", NULL);
 	else
@@ -42,7 +61,7 @@ __attribute__((format(printf, 3, 0))) vlog(int prio, int err, const char *fmt, v
 		if (!(cond))                                                                       \
 			return;                                                                    \
 		va_start(ap, fmt);                                                                 \
-		vlog(prio, 0, fmt, ap);                                                            \
+		vlog(prio, NULL, 0, fmt, ap);                                                            \
 		va_end(ap);                                                                        \
 	}
 
@@ -57,7 +76,7 @@ log_warn(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_WARNING, err, fmt, ap);
+	vlog(LOG_WARNING, NULL, err, fmt, ap);
 	va_end(ap);
 }
 
@@ -67,7 +86,7 @@ fatal(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_ERR, err, fmt, ap);
+	vlog(LOG_ERR, NULL, err, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -78,7 +97,17 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_ERR, 0, fmt, ap);
+	vlog(LOG_ERR, NULL, 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+void
+log_event(int prio, const char *message_id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(prio, message_id, 0, fmt, ap);
+	va_end(ap);
 }

@@ -14,5 +14,9 @@ void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An entry with a MESSAGE_ID of the catalog (journalctl -x explains it);
+ * on stderr like the others. */
+void log_event(int prio, const char *message_id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 _Noreturn void fatal(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -131,7 +131,8 @@ member_cmp(const void *a, const void *b)
 static int
 finish_members(struct member *v, size_t n, char **err)
 {
-	qsort(v, n, sizeof(*v), member_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), member_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i].name, v[i - 1].name) == 0)
 			return fail(err, "node %s is listed twice", v[i].name);
@@ -346,7 +347,7 @@ membership_load(const char *path, struct membership *out)
 	size_t len;
 	int r;
 
-	r = read_file(path, MEMBERSHIP_BODY_MAX, &text, &len);
+	r = read_file_nofollow(path, MEMBERSHIP_BODY_MAX, &text, &len);
 	if (r < 0)
 		return r;
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);

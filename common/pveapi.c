@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "redact.h"
 
 #define STATUS_PATH "/api2/json/cluster/status"
 #define TOKEN_MAX 4096
@@ -24,8 +25,10 @@ struct attempt {
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url;
-	const uint8_t *pin; /* NULL: verify against the CA */
+	const uint8_t (*pins)[32]; /* NULL: verify against the CA */
+	size_t n_pins;
 	bool pin_mismatch;
+	char cert_fp[32 * 3]; /* the rejected certificate's SHA-256, AA:..:FF */
 	char errbuf[CURL_ERROR_SIZE];
 	char reason[128];
 	char *body;
@@ -39,8 +42,8 @@ struct round {
 	size_t n_urls, next;
 	char *token;
 	char *ca_file;
-	bool has_pin;
-	uint8_t pin[32];
+	uint8_t (*pins)[32];
+	size_t n_pins;
 	struct pveapi_opts opts;
 	struct attempt *cur;
 	struct api_result result; /* ok, or the most telling failure so far */
@@ -93,7 +96,11 @@ pveapi_classify(const struct pveapi_answer *a, struct api_result *r)
 		return r->state = API_BAD_ANSWER;
 	}
 	if (a->pin_mismatch) {
-		r->error = xstrdup("server certificate does not match the fingerprint");
+		if (a->cert_fingerprint && *a->cert_fingerprint)
+			r->error = xasprintf("server certificate %s matches no fingerprint",
+			                     a->cert_fingerprint);
+		else
+			r->error = xstrdup("server certificate matches no fingerprint");
 		return r->state = API_TLS_ERROR;
 	}
 	switch (a->curl_code) {
@@ -146,11 +153,16 @@ pveapi_classify(const struct pveapi_answer *a, struct api_result *r)
 int
 pveapi_read_token(const char *path, char **out, char **err)
 {
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char *buf = NULL, *why = NULL;
 	size_t len;
 	char *bang, *eq;
 	int r;
 
+	r = config_secret_file_check(path, &why);
+	if (r < 0 && r != -ENOENT) {
+		*err = xasprintf("token file %s%s", path, why);
+		return r;
+	}
 	r = read_file(path, TOKEN_MAX, &buf, &len);
 	if (r < 0) {
 		*err =
@@ -174,6 +186,8 @@ pveapi_read_token(const char *path, char **out, char **err)
 		explicit_bzero(buf, len);
 		return r;
 	}
+	redact_remember(buf); /* the helper's messages never show it */
+	redact_remember(eq + 1);
 	*out = TAKE_PTR(buf);
 	return 0;
 }
@@ -264,8 +278,9 @@ on_header(char *data, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-/* Certificate check replacing the CA chain when a fingerprint is pinned: the
- * handshake fails, before any request, unless the leaf certificate matches. */
+/* Certificate check replacing the CA chain when fingerprints are pinned: the
+ * handshake fails, before any request, unless the leaf certificate matches one
+ * of them (one pin per node: a node's renewed certificate fails that node). */
 static int
 verify_pin(X509_STORE_CTX *ctx, void *arg)
 {
@@ -273,7 +288,7 @@ verify_pin(X509_STORE_CTX *ctx, void *arg)
 	X509 *cert = X509_STORE_CTX_get0_cert(ctx);
 	unsigned char *der = NULL;
 	uint8_t fp[32];
-	int len;
+	int len, match = 0;
 
 	if (cert == NULL || (len = i2d_X509(cert, &der)) <= 0) {
 		a->pin_mismatch = true;
@@ -282,8 +297,11 @@ verify_pin(X509_STORE_CTX *ctx, void *arg)
 	}
 	pveapi_fingerprint(der, (size_t)len, fp);
 	OPENSSL_free(der);
-	if (CRYPTO_memcmp(fp, a->pin, 32) != 0) {
+	for (size_t i = 0; i < a->n_pins; i++)
+		match |= CRYPTO_memcmp(fp, a->pins[i], 32) == 0;
+	if (!match) {
 		a->pin_mismatch = true;
+		fingerprint_str(fp, a->cert_fp);
 		X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_REJECTED);
 		return 0;
 	}
@@ -361,10 +379,11 @@ attempt_new(struct round *rd)
 	SETOPT(a, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SETOPT(a, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	SETOPT(a, CURLOPT_SSL_VERIFYPEER, 1L);
-	if (rd->has_pin) {
+	if (rd->n_pins > 0) {
 		/* the pin is the identity; the name in a self-signed PBS or PVE
 		 * certificate need not match the URL */
-		a->pin = rd->pin;
+		a->pins = (const uint8_t(*)[32])rd->pins;
+		a->n_pins = rd->n_pins;
 		SETOPT(a, CURLOPT_SSL_VERIFYHOST, 0L);
 		SETOPT(a, CURLOPT_CAINFO, NULL); /* no CA store to load */
 		SETOPT(a, CURLOPT_CAPATH, NULL);
@@ -396,6 +415,7 @@ round_free(struct round *rd)
 		free(rd->token);
 	}
 	free(rd->ca_file);
+	free(rd->pins);
 	api_result_free(&rd->result);
 	strv_free(&rd->errors);
 	free(rd);
@@ -468,8 +488,11 @@ round_new(const struct api_conf *conf, const struct pveapi_opts *opts)
 	for (size_t i = 0; i < conf->n_urls; i++)
 		rd->urls[rd->n_urls++] = xstrdup(conf->urls[i]);
 	rd->ca_file = conf->ca_file ? xstrdup(conf->ca_file) : NULL;
-	rd->has_pin = conf->has_fingerprint;
-	memcpy(rd->pin, conf->fingerprint, sizeof(rd->pin));
+	if (conf->n_fingerprints > 0) {
+		rd->pins = xreallocarray(NULL, conf->n_fingerprints, 32);
+		memcpy(rd->pins, conf->fingerprints, conf->n_fingerprints * 32);
+		rd->n_pins = conf->n_fingerprints;
+	}
 	if (rd->n_urls == 0) {
 		round_fail(rd, API_UNREACHABLE, NULL, 0, "no API URL configured");
 		round_finish(rd);
@@ -511,6 +534,7 @@ round_attempt_done(struct round *rd, CURLcode code)
 	    .curl_code = code,
 	    .curl_error = a->errbuf,
 	    .pin_mismatch = a->pin_mismatch,
+	    .cert_fingerprint = a->cert_fp,
 	    .too_big = a->too_big,
 	    .reason = a->reason,
 	    .body = a->body,

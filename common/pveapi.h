@@ -3,7 +3,8 @@
  * One round tries the [api] URLs in order until one gives a valid membership.
  * TLS is always verified: against ca-file (only that CA), or by pinning the
  * SHA-256 of the server's DER leaf certificate in a verify callback of the TLS
- * handshake, so the token is never sent to an unverified server. The token is
+ * handshake (any of several pins, one per node), so the token is never sent to
+ * an unverified server. The token is
  * read from token-file at the start of every round and appears in no message.
  *
  * Only proxmesh-api links this (and libcurl): the daemon runs it for each
@@ -32,6 +33,7 @@ struct pveapi_answer {
 	int curl_code;          /* CURLcode */
 	const char *curl_error; /* libcurl's error buffer, may be NULL or empty */
 	bool pin_mismatch;      /* the fingerprint callback rejected the certificate */
+	const char *cert_fingerprint; /* then its SHA-256 (AA:..:FF), may be NULL */
 	bool too_big;           /* the body went over MEMBERSHIP_BODY_MAX */
 	long http_status;
 	const char *reason; /* HTTP reason phrase, may be NULL */

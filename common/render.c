@@ -94,6 +94,34 @@ addf(struct frr_line *parent, const char *fmt, ...)
 	return frrconf_add(parent, s);
 }
 
+/* The md5 keys of an interface, where they sort among its other lines but
+ * in the order FRR must take them: ospfd keeps a list, adds a key at its
+ * end (a key id given again moves there) and sends with the last one; FRR
+ * 9.1 and later accept a packet with any key of the list, by the key id in
+ * it (FRR 8.4 only with the last one). So the accepted keys come first, in
+ * the key file's order, and the key to send with (the file's first) last. */
+static void
+render_keys(const struct config *c, struct frr_line *i)
+{
+	size_t at = 0, n = c->n_auth_keys, first = i->n_children;
+	struct frr_line *keys;
+
+	if (n == 0)
+		return;
+	while (at < i->n_children && strcmp(i->children[at].text, "ip ospf message-digest-key") < 0)
+		at++;
+	for (size_t k = 1; k <= n; k++) {
+		const struct auth_key *a = &c->auth_keys[k % n];
+
+		addf(i, "ip ospf message-digest-key %u md5 %s", a->id, a->key);
+	}
+	keys = xmalloc(n * sizeof(*keys));
+	memcpy(keys, &i->children[first], n * sizeof(*keys));
+	memmove(&i->children[at + n], &i->children[at], (first - at) * sizeof(*keys));
+	memcpy(&i->children[at], keys, n * sizeof(*keys));
+	free(keys);
+}
+
 static void
 render_link(const struct config *c, const struct link_plan *lp, struct frr_line *root)
 {
@@ -101,10 +129,8 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	char area[16];
 
 	addf(i, "ip ospf area %s", area_str(c->area, area));
-	if (c->auth_key) {
+	if (c->n_auth_keys > 0)
 		addf(i, "ip ospf authentication message-digest");
-		addf(i, "ip ospf message-digest-key 1 md5 %s", c->auth_key);
-	}
 	if (c->bfd) {
 		addf(i, "ip ospf bfd");
 		addf(i, "ip ospf bfd profile %s", RENDER_BFD_PROFILE);
@@ -128,6 +154,7 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	addf(i, "ip ospf retransmit-interval %u", RENDER_RETRANSMIT_INTERVAL);
 	/* vtysh prints an interface's lines sorted. */
 	qsort(i->children, i->n_children, sizeof(*i->children), cmp_text);
+	render_keys(c, i);
 }
 
 void
@@ -153,8 +180,9 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 	}
 	for (size_t i = 0; i < n->n_links; i++)
 		render_link(c, &links[i], root);
-	qsort(root->children + first_if, root->n_children - first_if, sizeof(*root->children),
-	      cmp_interface);
+	if (root->n_children > first_if) /* children is NULL without any */
+		qsort(root->children + first_if, root->n_children - first_if,
+		      sizeof(*root->children), cmp_interface);
 
 	b = addf(root, "router ospf");
 	addf(b, "ospf router-id %s", ip4_str(n->router_id, buf));

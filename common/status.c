@@ -53,15 +53,16 @@ render_links(const struct status_info *s)
 
 		prefix4_str(&l->address, addr);
 		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:o, s:s}",
-		                 "peer", l->peer, "interface", l->ifname, "address", addr, "cost",
-		                 (json_int_t)l->cost, "mtu",
-		                 l->mtu != 0 ? json_integer(l->mtu) : json_null(), "link",
-		                 link_state_str(l->link), "adjacency", ospf_nsm_str(l->adjacency),
-		                 "bfd", link_bfd_str(l->bfd), "since",
-		                 time_or_null(mono_to_real(s, l->since_ms)), "flaps",
-		                 (json_int_t)l->flaps, "peer_online", tri_json(l->peer_online),
-		                 "diagnosis", link_diag_str(l->diagnosis)));
+		    a,
+		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:o, s:s, s:b}",
+		              "peer", l->peer, "interface", l->ifname, "address", addr, "cost",
+		              (json_int_t)l->cost, "mtu",
+		              l->mtu != 0 ? json_integer(l->mtu) : json_null(), "link",
+		              link_state_str(l->link), "adjacency", ospf_nsm_str(l->adjacency),
+		              "bfd", link_bfd_str(l->bfd), "since",
+		              time_or_null(mono_to_real(s, l->since_ms)), "flaps",
+		              (json_int_t)l->flaps, "peer_online", tri_json(l->peer_online),
+		              "diagnosis", link_diag_str(l->diagnosis), "forming", l->forming));
 	}
 	return a;
 }
@@ -97,17 +98,18 @@ status_render(const struct status_info *s)
 
 	format_time_utc(s->now_real_ms, updated);
 	root = json_pack(
-	    "{s:i, s:o, s:s, s:s, s:s,"
+	    "{s:i, s:o, s:s, s:s, s:b, s:s,"
 	    " s:{s:b, s:o},"
 	    " s:{s:o, s:o, s:o, s:o},"
 	    " s:{s:o, s:o, s:o, s:o},"
 	    " s:o, s:o}",
 	    "format", STATUS_FORMAT, "node", str_or_null(s->node), "updated", updated, "health",
-	    h != NULL ? health_overall_str(h->overall) : "unknown", "summary",
-	    h != NULL ? h->summary : "not evaluated yet", "frr", "running", s->frr_running,
-	    "version", str_or_null(s->frr_version), "reconcile", "state",
-	    str_or_null(s->reconcile_state), "last_run", time_or_null(s->reconcile_last_run_ms),
-	    "last_change", time_or_null(s->reconcile_last_change_ms), "last_error",
+	    h != NULL ? health_overall_str(h->overall) : "unknown", "starting",
+	    h != NULL && h->starting, "summary", h != NULL ? h->summary : "not evaluated yet",
+	    "frr", "running", s->frr_running, "version", str_or_null(s->frr_version), "reconcile",
+	    "state", str_or_null(s->reconcile_state), "last_run",
+	    time_or_null(s->reconcile_last_run_ms), "last_change",
+	    time_or_null(s->reconcile_last_change_ms), "last_error",
 	    str_or_null(s->reconcile_last_error), "api", "state", str_or_null(s->api_state), "url",
 	    str_or_null(s->api_url), "last_ok", time_or_null(s->api_last_ok_ms), "quorate",
 	    tri_json(s->api_quorate), "links", render_links(s), "destinations", render_dests(s));

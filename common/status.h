@@ -31,6 +31,13 @@ struct status_info {
 	const char *api_url;
 	long long api_last_ok_ms;
 	enum tri api_quorate;
+	/* for the metrics only (metrics.h) */
+	const char *version;                   /* proxmesh's own */
+	unsigned long long reconcile_failures; /* failed passes since the start */
+	unsigned reconcile_failing;            /* failed passes in a row, now */
+	long long reconcile_last_ok_ms;        /* wall clock, 0: never */
+	long long reconcile_duration_ms;       /* the last pass, -1: none yet */
+	long long membership_nodes;            /* -1: membership unknown */
 };
 
 /* The status document as JSON text (owned string). */

@@ -149,25 +149,23 @@ str_is_printable(const char *s)
 	return true;
 }
 
-int
-read_file(const char *path, size_t max, char **out, size_t *len)
+/* Read what is open on fd, at most max bytes. */
+static int
+read_fd(int fd, size_t max, char **out, size_t *len)
 {
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char *buf = xmalloc(max + 1);
 	size_t n = 0;
 	ssize_t r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = xmalloc(max + 1);
-	while ((r = read(fd, buf + n, max + 1 - n)) > 0) {
+	while ((r = read(fd, buf + n, max + 1 - n)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
 		n += (size_t)r;
 		if (n > max)
 			return -EFBIG;
 	}
-	if (r < 0)
-		return -errno;
 	buf[n] = '\0';
 	if (len)
 		*len = n;
@@ -175,57 +173,167 @@ read_file(const char *path, size_t max, char **out, size_t *len)
 	return 0;
 }
 
-/* Write a new file next to path and rename it over path; uid/gid -1: the
- * writer's. */
-static int
-replace_file(const char *path, const char *data, size_t len, unsigned mode, uid_t uid, gid_t gid)
+int
+read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	int fd, r = 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : read_fd(fd, max, out, len);
+}
+
+int
+read_file_nofollow(const char *path, size_t max, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO planted there must not hang the pass. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	return read_fd(fd, max, out, len);
+}
+
+const char *
+file_strerror(int r)
+{
+	if (r == -ELOOP)
+		return "a symbolic link, which proxmesh does not follow";
+	if (r == -EINVAL)
+		return "not a regular file";
+	return strerror(-r);
+}
+
+/* Create a file that did not exist in dir, named .NAME.XXXXXX (a dot: no
+ * glob such as interfaces.d/'s "source DIR/<star>" reads it, even left by a
+ * crash), mode 0600; its name relative to dir in tmp. */
+static int
+create_temp(const char *dir, const char *name, char **tmp)
+{
+	_cleanup_free_ char *path = xasprintf("%s/.%s.XXXXXX", dir, name);
+	int fd = mkostemp(path, O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	*tmp = xstrdup(strrchr(path, '/') + 1);
+	return fd;
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Replace path with a new file: created exclusively beside it, owner and
+ * mode set on the descriptor, written, fsynced, renamed over path, and the
+ * folder fsynced. A symbolic link (or anything but a file) at path is
+ * refused, never followed. keep: the mode and owner of the file replaced
+ * (mode for a new one); else mode and the writer's owner. */
+static int
+replace_file(const char *path, const char *data, size_t len, unsigned mode, bool keep)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	_cleanup_free_ char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int dfd = -1, old = -1, fd = -1;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct stat st;
+	int r = 0;
+
+	if (*dir == '\0') {
+		free(dir);
+		dir = xstrdup("/");
+	}
+	if (*name == '\0')
+		return -EISDIR;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	old = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (old < 0 && errno != ENOENT)
+		return -errno;
+	if (old >= 0) {
+		if (fstat(old, &st) < 0)
+			return -errno;
+		if (S_ISLNK(st.st_mode))
+			return -ELOOP;
+		if (!S_ISREG(st.st_mode))
+			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		if (keep) {
+			mode = st.st_mode & 07777;
+			uid = st.st_uid;
+			gid = st.st_gid;
+		}
+	}
+	fd = create_temp(dir, name, &tmp);
+	if (fd < 0)
+		return fd;
+	/* chmod while the file is still ours, then chown: a chmod of a file
+	 * another user owns needs CAP_FOWNER, which the unit does not grant
+	 * (frr:frr's /etc/frr/daemons failed with EPERM under systemd). The
+	 * file is empty and 0600 until both are done. */
 	if (fchmod(fd, mode) < 0)
 		r = -errno;
 	if (r == 0 && (uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
 		r = -errno;
-	while (r == 0 && len > 0) {
-		ssize_t w = write(fd, data, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		data += w;
-		len -= (size_t)w;
-	}
+	if (r == 0)
+		r = write_all(fd, data, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
-	if (close(fd) < 0 && r == 0)
+	if (close(TAKE_FD(fd)) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
 		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	if (r < 0) {
+		unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	return fsync(dfd) < 0 ? -errno : 0;
 }
 
 int
 write_file_atomic(const char *path, const char *data, size_t len, unsigned mode)
 {
-	return replace_file(path, data, len, mode, (uid_t)-1, (gid_t)-1);
+	return replace_file(path, data, len, mode, false);
 }
 
 int
 write_file_replace(const char *path, const char *data, size_t len, unsigned mode)
 {
-	struct stat st;
+	return replace_file(path, data, len, mode, true);
+}
 
-	if (stat(path, &st) == 0)
-		return replace_file(path, data, len, st.st_mode & 07777, st.st_uid, st.st_gid);
-	return replace_file(path, data, len, mode, (uid_t)-1, (gid_t)-1);
+int
+write_file_changed(const char *path, const char *text, unsigned mode)
+{
+	_cleanup_free_ char *old = NULL;
+	int r;
+
+	r = read_file_nofollow(path, 1 << 20, &old, NULL);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0 && strcmp(old, text) == 0)
+		return 0;
+	r = write_file_atomic(path, text, strlen(text), mode);
+	return r < 0 ? r : 1;
 }
 
 static long long

@@ -32,6 +32,14 @@ static inline void closep(int *fd)
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 
+/* Hand over ownership of a descriptor: returns fd and sets it to -1. */
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _fd = (fd);                                                                    \
+		(fd) = -1;                                                                         \
+		_fd;                                                                               \
+	})
+
 /* Hand over ownership: returns p and clears the variable. */
 #define TAKE_PTR(p)                                                                                \
 	({                                                                                         \
@@ -62,11 +70,22 @@ bool str_is_printable(const char *s);
 /* Read a whole small file (at most max bytes) into a NUL-terminated buffer. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
 
-/* Write a file atomically: temporary file in the same folder, fsync, rename. */
+/* The same for a file proxmesh rewrites: never through a symbolic link
+ * (-ELOOP), a regular file only (-EISDIR, -EINVAL). */
+int read_file_nofollow(const char *path, size_t max, char **out, size_t *len);
+/* What a file function's -errno means, for "cannot read PATH: %s". */
+const char *file_strerror(int r);
+
+/* Write a file atomically: a temp file created exclusively beside it, named
+ * .NAME.XXXXXX (no glob matches it), fsync, rename over path, fsync of the
+ * folder. A symbolic link at path is refused (-ELOOP), never followed. */
 int write_file_atomic(const char *path, const char *data, size_t len, unsigned mode);
 /* The same, keeping the mode and owner of the file it replaces (mode for a
  * new one): FRR's files belong to frr:frr. */
 int write_file_replace(const char *path, const char *data, size_t len, unsigned mode);
+/* write_file_atomic only if path does not hold text already: 0 it did,
+ * 1 written, or -errno (a read error other than -ENOENT included). */
+int write_file_changed(const char *path, const char *text, unsigned mode);
 
 /* Monotonic and wall clock in milliseconds. */
 long long now_mono_ms(void);

@@ -9,10 +9,9 @@ starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Does line open a block (one "exit" closes it)? Inside bfd, a profile or
- * a peer opens one more. */
-static bool
-opens_block(const char *line, unsigned depth)
+/* Inside bfd, a profile or a peer opens one more block. */
+bool
+vtyroute_opens_block(const char *line, unsigned depth)
 {
 	if (depth == 0)
 		return starts(line, "interface ") || starts(line, "router ") ||
@@ -32,7 +31,7 @@ statement_end(const struct strv *cmds, size_t i)
 
 		if (!strcmp(l, "exit"))
 			depth -= depth > 0;
-		else if (opens_block(l, depth))
+		else if (vtyroute_opens_block(l, depth))
 			depth++;
 		i++;
 	} while (depth > 0 && i < cmds->n);
@@ -78,6 +77,22 @@ vtyroute_split(const struct strv *cmds, struct strv out[VTY_TARGETS],
 		for (; i < e; i++)
 			strv_push_dup(&out[t], cmds->v[i]);
 	}
+}
+
+size_t
+vtyroute_block_end(const struct strv *cmds, size_t i, unsigned depth)
+{
+	unsigned inner = 0;
+
+	for (i++; i < cmds->n; i++) {
+		if (!strcmp(cmds->v[i], "exit")) {
+			if (inner-- == 0)
+				return i + 1;
+		} else if (vtyroute_opens_block(cmds->v[i], depth + 1 + inner)) {
+			inner++;
+		}
+	}
+	return i;
 }
 
 const char *

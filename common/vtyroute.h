@@ -24,3 +24,11 @@ void vtyroute_split(const struct strv *cmds, struct strv out[VTY_TARGETS],
                     enum vty_target order[VTY_TARGETS], size_t *n_order);
 
 const char *vtyroute_daemon(enum vty_target t);
+
+/* Does line, at block depth depth (0: the configuration node), open a
+ * block that one "exit" closes? */
+bool vtyroute_opens_block(const char *line, unsigned depth);
+
+/* The index after the block that the header cmds->v[i], at depth, opens:
+ * its lines and the "exit" that closes it. */
+size_t vtyroute_block_end(const struct strv *cmds, size_t i, unsigned depth);

@@ -11,11 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
+#include "timebounds.h"
 #include "util.h"
 
 #define VTYSH_OUTPUT_MAX (16 * 1024 * 1024)
-
-extern char **environ;
 
 void
 vtysh_init(struct vtysh *v)
@@ -26,7 +26,7 @@ vtysh_init(struct vtysh *v)
 	*v = (struct vtysh){
 		.path = p && *p ? p : "/usr/bin/vtysh",
 		.pathspace = ns && *ns ? ns : NULL,
-		.timeout_ms = 30000,
+		.timeout_ms = TB_STEP_MS,
 	};
 }
 
@@ -57,9 +57,9 @@ drain(int fd, struct sink *s)
 int
 vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_result *res)
 {
-	_cleanup_free_ const char **argv = xcalloc(2 * n + 4, sizeof(char *));
+	_cleanup_free_ const char **argv = xcalloc(2 * n + 5, sizeof(char *));
 	posix_spawn_file_actions_t fa;
-	int out[2] = {-1, -1}, err[2] = {-1, -1}, r = 0, status;
+	int out[2] = {-1, -1}, err[2] = {-1, -1}, r = 0, w, status;
 	struct sink so = {0}, se = {0};
 	long long deadline;
 	size_t a = 0;
@@ -71,6 +71,8 @@ vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_resul
 		argv[a++] = "-N";
 		argv[a++] = v->pathspace;
 	}
+	if (v->echo)
+		argv[a++] = "-E";
 	for (size_t i = 0; i < n; i++) {
 		if (!str_is_printable(cmds[i]) || cmds[i][0] == '\0')
 			return -EINVAL;
@@ -85,7 +87,7 @@ vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_resul
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-	r = -posix_spawn(&pid, v->path, &fa, NULL, (char *const *)argv, environ);
+	r = child_spawn(&pid, v->path, (char *const *)argv, &fa, false);
 	posix_spawn_file_actions_destroy(&fa);
 	close(out[1]);
 	close(err[1]);
@@ -94,7 +96,9 @@ vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_resul
 		goto out;
 	v->calls++;
 
-	deadline = now_mono_ms() + v->timeout_ms;
+	/* The pass's budget caps the bound; the loop's keep-alive runs while
+	 * vtysh works, and an overrun kills it. */
+	deadline = now_mono_ms() + tb_bound(v->timeout_ms);
 	for (int open_fds = 2; open_fds > 0;) {
 		struct pollfd pfd[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
 		long long left = deadline - now_mono_ms();
@@ -108,7 +112,9 @@ vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_resul
 			r = -ETIMEDOUT;
 			break;
 		}
-		pr = poll(pfd, 2, (int)left);
+		pr = poll(pfd, 2, left < TB_KEEPALIVE_MS ? (int)left : TB_KEEPALIVE_MS);
+		if (pr == 0)
+			tb_keepalive();
 		if (pr < 0 && errno != EINTR) {
 			r = -errno;
 			break;
@@ -130,10 +136,11 @@ vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_resul
 			}
 		}
 	}
-	if (r < 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* Its output is closed; it may still linger: not past the deadline
+	 * (killed at once after an error). */
+	w = tb_wait_child(pid, r < 0 ? 0 : deadline, &status);
+	if (r == 0)
+		r = w;
 	if (r == 0)
 		res->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	res->out = so.buf ? TAKE_PTR(so.buf) : xstrdup("");

@@ -7,7 +7,8 @@
 struct vtysh {
 	const char *path;      /* default "/usr/bin/vtysh" */
 	const char *pathspace; /* "-N NAME" for a named FRR instance, or NULL */
-	int timeout_ms;
+	int timeout_ms; /* TB_STEP_MS, capped by a pass's budget (timebounds.h) */
+	bool echo;      /* "-E": each command echoed after the prompt, before its output */
 	unsigned calls; /* processes spawned so far */
 };
 
@@ -23,7 +24,8 @@ void vtysh_init(struct vtysh *v);
 
 /* Run `vtysh -c CMD …` once for all commands. Every command must be free of
  * control characters (-EINVAL otherwise, nothing run). Returns 0 when the
- * process ran (see res->status), -ETIMEDOUT, or another negative errno. */
+ * process ran (see res->status), -ETIMEDOUT when it was killed (SIGKILL,
+ * reaped) after its bound, or another negative errno. */
 int vtysh_run(struct vtysh *v, const char *const *cmds, size_t n, struct vtysh_result *res);
 
 /* The result's text for an error message: stdout if any, else stderr. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "redact.h"
 #include "testutil.h"
 
 /* The reference setup of DESIGN §3, exactly as printed there. */
@@ -70,14 +71,15 @@ START_TEST(test_reference)
 	ck_assert_uint_eq(c->bfd_multiplier, 3);
 	ck_assert_uint_eq(c->mtu, 9000);
 	ck_assert_str_eq(c->auth_key_file, "/etc/proxmesh/ospf.key");
-	ck_assert_ptr_null(c->auth_key); /* files skipped */
+	ck_assert_ptr_null(c->auth_keys); /* files skipped */
+	ck_assert_uint_eq(c->n_auth_keys, 0);
 
 	ck_assert(c->api.enabled);
 	ck_assert_uint_eq(c->api.n_urls, 1);
 	ck_assert_str_eq(c->api.urls[0], "https://localhost:8006");
 	ck_assert_str_eq(c->api.token_file, "/etc/proxmesh/api-token");
 	ck_assert_str_eq(c->api.ca_file, "/etc/pve/pve-root-ca.pem");
-	ck_assert(!c->api.has_fingerprint);
+	ck_assert_uint_eq(c->api.n_fingerprints, 0);
 	ck_assert_uint_eq(c->api.poll_interval, 10);
 	ck_assert_uint_eq(c->api.line, 13);
 
@@ -171,11 +173,11 @@ START_TEST(test_five)
 	ck_assert_uint_eq(c->api.n_urls, 2);
 	ck_assert_str_eq(c->api.urls[0], "https://pve-a.example:8006");
 	ck_assert_str_eq(c->api.urls[1], "https://pve-b.example:8006");
-	ck_assert(c->api.has_fingerprint);
+	ck_assert_uint_eq(c->api.n_fingerprints, 1);
 	ck_assert_ptr_null(c->api.ca_file);
-	ck_assert_uint_eq(c->api.fingerprint[0], 0x00);
-	ck_assert_uint_eq(c->api.fingerprint[10], 0xaa);
-	ck_assert_uint_eq(c->api.fingerprint[31], 0xff);
+	ck_assert_uint_eq(c->api.fingerprints[0][0], 0x00);
+	ck_assert_uint_eq(c->api.fingerprints[0][10], 0xaa);
+	ck_assert_uint_eq(c->api.fingerprints[0][31], 0xff);
 	ck_assert_uint_eq(c->api.poll_interval, 5);
 
 	a = config_find_node(c, "pve-a");
@@ -244,6 +246,19 @@ END_TEST
 #define NODE_B "[node b]\nid = 2\nrouter-id = 10.255.0.2\nlink = a nic1\n"
 #define AB NODE_A NODE_B /* 8 lines */
 #define API_OK "url = https://pve:8006\ntoken-file = /t\nca-file = /c\n"
+/* SHA-256 fingerprints as pvenode cert info prints them */
+#define FP_A                                                                                       \
+	"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:"  \
+	"DD:EE:FF"
+#define FP_A_LOWER                                                                                 \
+	"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:"  \
+	"dd:ee:ff"
+#define FP_B                                                                                       \
+	"5E:8C:07:1F:92:A4:3B:D0:66:C1:28:7A:E9:0F:B3:54:D2:19:8E:60:4A:F7:C5:13:0B:9D:72:E6:38:"  \
+	"A1:FD:4C"
+#define FP_B_LOWER                                                                                 \
+	"5e:8c:07:1f:92:a4:3b:d0:66:c1:28:7a:e9:0f:b3:54:d2:19:8e:60:4a:f7:c5:13:0b:9d:72:e6:38:"  \
+	"a1:fd:4c"
 
 static const struct invalid {
 	const char *name;
@@ -273,6 +288,16 @@ static const struct invalid {
     {"duplicate loopback key", MESH "[node a]\nloopback = 1.1.1.1/32\nloopback = 1.1.1.2/32\n", 5,
      "node \"a\": loopback is given twice"},
     {"duplicate [mesh]", MESH AB "[mesh]\n", 11, "section [mesh] is given twice"},
+    {"unknown metrics key", MESH AB "[metrics]\nfile = /x.prom\n", 12,
+     "unknown key \"file\" in [metrics]"},
+    {"relative metrics textfile", MESH AB "[metrics]\ntextfile = x.prom\n", 12,
+     "textfile \"x.prom\" is not an absolute file name"},
+    {"metrics textfile a folder", MESH AB "[metrics]\ntextfile = /var/lib/\n", 12,
+     "textfile \"/var/lib/\" is not an absolute file name"},
+    {"duplicate metrics textfile", MESH AB "[metrics]\ntextfile = /a.prom\ntextfile = /b.prom\n",
+     13, "[metrics] textfile is given twice"},
+    {"duplicate [metrics]", MESH AB "[metrics]\n[metrics]\n", 12,
+     "section [metrics] is given twice"},
     {"duplicate [api]", MESH AB "[api]\n" API_OK "[api]\n", 15, "section [api] is given twice"},
     {"duplicate [node]", MESH AB "[node a]\n", 11, "[node a] is given twice"},
     {"invalid node name", MESH "[node a.b]\nid = 1\n", 3, "invalid node name \"a.b\""},
@@ -295,7 +320,7 @@ static const struct invalid {
           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nrouter-id = 10.255.0.1\n",
-     5, "line is longer than 198 characters"},
+     5, "line is longer than 198 characters: split a list (url, fingerprint) by repeating the key"},
     {"no [mesh]", AB, 0, "no [mesh] section"},
     {"no prefix", "[mesh]\narea = 0\n" AB, 1, "[mesh] prefix is missing"},
     {"no node", MESH, 0, "no [node] section"},
@@ -496,7 +521,82 @@ static const struct invalid {
      "token-file \"api-token\" is not an absolute path"},
     {"poll-interval 0", MESH AB "[api]\npoll-interval = 0\n", 12,
      "poll-interval \"0\" is out of range (1-3600)"},
+    {"url given twice",
+     MESH AB "[api]\nurl = https://a:8006\nurl = https://b:8006 https://a:8006\n", 13,
+     "url \"https://a:8006\" is given twice"},
+    {"fingerprint given twice",
+     MESH AB "[api]\nfingerprint = " FP_A "\nfingerprint = " FP_B "\nfingerprint = " FP_A_LOWER
+             "\n",
+     14, "fingerprint \"" FP_A_LOWER "\" is given twice"},
+    {"second fingerprint bad", MESH AB "[api]\nfingerprint = " FP_A " AA:BB\n", 12,
+     "fingerprint \"AA:BB\" is not 32 colon-separated hex pairs"},
+    {"ca-file and a repeated fingerprint",
+     MESH AB "[api]\nurl = https://a:8006\ntoken-file = /t\nfingerprint = " FP_A
+             "\nca-file = /c\nfingerprint = " FP_B "\n",
+     11, "[api] has both ca-file and fingerprint; choose one"},
+    {"two pins on one line", MESH AB "[api]\nfingerprint = " FP_A " " FP_B "\n", 12,
+     "line is longer than 198 characters: split a list (url, fingerprint) by repeating the key"},
+    {"17 urls",
+     MESH AB "[api]\nurl = https://a1 https://a2 https://a3 https://a4 https://a5 https://a6\n"
+             "url = https://a7 https://a8 https://a9 https://a10 https://a11 https://a12\n"
+             "url = https://a13 https://a14 https://a15 https://a16 https://a17\n",
+     14, "more than 16 urls"},
 };
+
+/* [api] lists: one pin per PVE node certificate and the URLs to fail over
+ * across, several on a line or the key repeated, in the order given. */
+/* [metrics] textfile is taken as given; without it, NULL (the default). */
+START_TEST(test_metrics)
+{
+	struct config *c = tu_parse(MESH AB "[metrics]\ntextfile = /srv/prom/proxmesh.prom\n");
+
+	ck_assert_str_eq(c->metrics_textfile, "/srv/prom/proxmesh.prom");
+	config_free(c);
+	c = tu_parse_data("config/metrics.conf"); /* the fuzzer's seed too */
+	ck_assert_str_eq(c->metrics_textfile, "/var/lib/prometheus/node-exporter/proxmesh.prom");
+	config_free(c);
+	c = tu_parse(MESH AB);
+	ck_assert_ptr_null(c->metrics_textfile);
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_api_lists)
+{
+	static const char *const apis[] = {
+	    "url = https://pve-1.example.com:8006 https://pve-2.example.com:8006 "
+	    "https://pve-3.example.com:8006\n"
+	    "fingerprint = " FP_A "\n"
+	    "fingerprint = " FP_B "\n",
+	    "url = https://pve-1.example.com:8006\n"
+	    "fingerprint = " FP_A "\n"
+	    "url = https://pve-2.example.com:8006\n"
+	    "fingerprint = " FP_B_LOWER "\n"
+	    "url = https://pve-3.example.com:8006\n",
+	};
+	static const char *const urls[] = {"https://pve-1.example.com:8006",
+	                                   "https://pve-2.example.com:8006",
+	                                   "https://pve-3.example.com:8006"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(apis); i++) {
+		_cleanup_free_ char *text =
+		    xasprintf(MESH AB "[api]\ntoken-file = /t\n%s", apis[i]);
+		struct config *c = NULL;
+		_cleanup_free_ char *err = NULL;
+		char buf[96];
+		int r = config_parse_string(text, "test.conf", true, &c, &err);
+
+		ck_assert_msg(r == 0, "%s", err);
+		ck_assert_uint_eq(c->api.n_urls, 3);
+		for (size_t k = 0; k < 3; k++)
+			ck_assert_str_eq(c->api.urls[k], urls[k]);
+		ck_assert_uint_eq(c->api.n_fingerprints, 2);
+		ck_assert_str_eq(fingerprint_str(c->api.fingerprints[0], buf), FP_A);
+		ck_assert_str_eq(fingerprint_str(c->api.fingerprints[1], buf), FP_B);
+		config_free(c);
+	}
+}
+END_TEST
 
 START_TEST(test_invalid)
 {
@@ -536,6 +636,49 @@ START_TEST(test_invalid_distinct)
 			ck_assert_msg(strcmp(invalid[i].name, invalid[j].name) != 0, "%s twice",
 			              invalid[i].name);
 		}
+}
+END_TEST
+
+/* Key files that parse: a bare key is key id 1, as it always was; "ID KEY"
+ * lines in their order, the first the key to send with. */
+static const struct {
+	const char *text;
+	size_t n;
+	struct auth_key want[3];
+} key_files[] = {
+    {"s3cretKey\n", 1, {{1, "s3cretKey", 1}}},
+    {"s3cretKey", 1, {{1, "s3cretKey", 1}}},
+    {"s3cretKey\r\n", 1, {{1, "s3cretKey", 1}}},
+    {"\n#hashKey\n\n", 1, {{1, "#hashKey", 2}}}, /* one word: a key, not a comment */
+    {"1234567890123456", 1, {{1, "1234567890123456", 1}}},
+    {"7 only\n", 1, {{7, "only", 1}}},
+    {"1 oldKey\n2 newKey\n", 2, {{1, "oldKey", 1}, {2, "newKey", 2}}},
+    {"# roll-over, step 2\n2 newKey\r\n\n \t1\toldKey \n# done\n", 2,
+     {{2, "newKey", 2}, {1, "oldKey", 4}}},
+    {"255 a\n1 b\n9 #c\n", 3, {{255, "a", 1}, {1, "b", 2}, {9, "#c", 3}}},
+};
+
+START_TEST(test_auth_keys)
+{
+	struct auth_key *k = NULL;
+	size_t n = 0;
+	unsigned line = 99;
+	char *why = NULL;
+
+	ck_assert_msg(config_parse_auth_keys(key_files[_i].text, &k, &n, &line, &why) == 0, "%s",
+	              why);
+	ck_assert_ptr_null(why);
+	ck_assert_uint_eq(line, 0);
+	ck_assert_uint_eq(n, key_files[_i].n);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *masked = redact_known(k[i].key);
+
+		ck_assert_uint_eq(k[i].id, key_files[_i].want[i].id);
+		ck_assert_str_eq(k[i].key, key_files[_i].want[i].key);
+		ck_assert_uint_eq(k[i].line, key_files[_i].want[i].line);
+		ck_assert_str_eq(masked, REDACT_MARK); /* remembered as a secret */
+	}
+	free(k);
 }
 END_TEST
 
@@ -595,13 +738,25 @@ START_TEST(test_files_ok)
 	ck_assert_str_eq(c->path, t.conf);
 	ck_assert_str_eq(c->auth_key_file, t.key);
 	ck_assert_str_eq(c->api.token_file, t.token);
-	ck_assert_str_eq(c->auth_key, "s3cretKey");
+	ck_assert_uint_eq(c->n_auth_keys, 1);
+	ck_assert_uint_eq(c->auth_keys[0].id, 1);
+	ck_assert_str_eq(c->auth_keys[0].key, "s3cretKey");
 	config_free(c);
 
 	/* 0400 is fine too */
 	ck_assert_int_eq(chmod(t.token, 0400), 0);
 	ck_assert_int_eq(chmod(t.key, 0400), 0);
 	ck_assert_msg(config_load(t.conf, &c, &err) == 0, "%s", err);
+	config_free(c);
+
+	/* a roll-over: the key sent with first, then the one accepted too */
+	write_mode(t.key, "# step 2\n2 newKey\n1 s3cretKey\n", 0600);
+	ck_assert_msg(config_load(t.conf, &c, &err) == 0, "%s", err);
+	ck_assert_uint_eq(c->n_auth_keys, 2);
+	ck_assert_uint_eq(c->auth_keys[0].id, 2);
+	ck_assert_str_eq(c->auth_keys[0].key, "newKey");
+	ck_assert_uint_eq(c->auth_keys[1].id, 1);
+	ck_assert_str_eq(c->auth_keys[1].key, "s3cretKey");
 	config_free(c);
 	tmpfiles_remove(&t);
 }
@@ -612,16 +767,32 @@ static const struct {
 	const char *key;
 	unsigned line; /* in reference.conf */
 	const char *which, *msg;
+	const char *hidden; /* a key (or what may be one): never in the message */
+	uid_t owner;        /* of that file, when not 0 (needs root) */
 } file_cases[] = {
     {0644, 0600, "k", 15, "token", "is readable by group or others (mode 0644); chmod 600 it"},
     {0640, 0600, "k", 15, "token", "is readable by group or others (mode 0640)"},
     {0604, 0600, "k", 15, "token", "is readable by group or others (mode 0604)"},
     {0600, 0644, "k", 11, "key", "is readable by group or others (mode 0644)"},
     {0600, 0660, "k", 11, "key", "is readable by group or others (mode 0660)"},
-    {0600, 0600, "", 11, "key", "the key must be 1-16 printable characters without blanks"},
-    {0600, 0600, "two words", 11, "key", "the key must be 1-16 printable"},
-    {0600, 0600, "12345678901234567", 11, "key", "the key must be 1-16 printable"},
-    {0600, 0600, "tab\tkey", 11, "key", "the key must be 1-16 printable"},
+    {0600, 0600, "", 11, "key", ": holds no key"},
+    {0600, 0600, "# only a comment\n", 11, "key", ": holds no key"},
+    {0600, 0600, "two words", 11, "key", ":1: expected \"ID KEY\" (a key id 1-255, a blank, the key)", "words"},
+    {0600, 0600, "12345678901234567", 11, "key", ":1: the key must be 1-16 printable", "12345678901234567"},
+    {0600, 0600, "tab\tkey", 11, "key", ":1: expected \"ID KEY\"", "tab"},
+    {0600, 0600, "1 old\n2 new\n1 again\n", 11, "key", ":3: key id 1 is given twice (first on line 1)", "again"},
+    {0600, 0600, "# roll-over\n0 zeroKey\n", 11, "key", ":2: the key id must be a number from 1 to 255", "zeroKey"},
+    {0600, 0600, "256 bigId\n", 11, "key", ":1: the key id must be a number from 1 to 255", "bigId"},
+    {0600, 0600, "1 old\n2 12345678901234567\n", 11, "key", ":2: the key must be 1-16 printable characters without blanks", "12345678901234567"},
+    {0600, 0600, "1 old\nbareKey\n", 11, "key", ":2: expected \"ID KEY\"", "bareKey"},
+    {0600, 0600, "1 old extraWord\n", 11, "key", ":1: expected \"ID KEY\"", "extraWord"},
+    {0600, 0600, "+1 plusKey\n", 11, "key", ":1: expected \"ID KEY\"", "plusKey"},
+    {0600, 0600, "1x idKey\n", 11, "key", ":1: the key id must be a number from 1 to 255", "idKey"},
+    {0600, 0600, "1 ctl\001Key\n", 11, "key", ":1: the key must be 1-16 printable", "ctl\001Key"},
+    {0600, 0600, "1 k\n2 k\n3 k\n4 k\n5 k\n6 k\n7 k\n8 k\n9 k\n10 k\n11 k\n12 k\n13 k\n14 k\n15 k\n16 k\n17 k\n", 11, "key", ":17: more than 16 keys"},
+    {0600, 0600, "k", 15, "token", "is owned by uid 65534, not root; chown root it", NULL, 65534},
+    {0400, 0600, "k", 15, "token", "is owned by uid 1000, not root", NULL, 1000},
+    {0600, 0600, "k", 11, "key", "is owned by uid 65534, not root; chown root it", NULL, 65534},
 };
 
 START_TEST(test_files_bad)
@@ -631,8 +802,12 @@ START_TEST(test_files_bad)
 	char *err = NULL, *want;
 	const char *file;
 
+	if (file_cases[_i].owner && geteuid() != 0)
+		return; /* only root can give a file away */
 	tmpfiles_make(&t, file_cases[_i].token_mode, file_cases[_i].key_mode, file_cases[_i].key);
 	file = !strcmp(file_cases[_i].which, "token") ? t.token : t.key;
+	if (file_cases[_i].owner)
+		ck_assert_int_eq(chown(file, file_cases[_i].owner, (gid_t)-1), 0);
 	ck_assert_int_eq(config_load(t.conf, &c, &err), -EINVAL);
 	want = xasprintf("%s:%u: %s %s", t.conf, file_cases[_i].line,
 	                 !strcmp(file_cases[_i].which, "token") ? "token-file" : "auth-key-file",
@@ -641,6 +816,14 @@ START_TEST(test_files_bad)
 	              err);
 	ck_assert_msg(strstr(err, file_cases[_i].msg), "expected \"%s\" in \"%s\"",
 	              file_cases[_i].msg, err);
+	if (file_cases[_i].hidden) {
+		_cleanup_free_ char *masked = redact_known(file_cases[_i].hidden);
+
+		ck_assert_msg(!strstr(err, file_cases[_i].hidden), "\"%s\" in \"%s\"",
+		              file_cases[_i].hidden, err);
+		/* and remembered, to be masked wherever it turns up */
+		ck_assert_str_eq(masked, REDACT_MARK);
+	}
 	free(want);
 	free(err);
 
@@ -941,9 +1124,11 @@ config_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_reference);
+	tcase_add_test(tc, test_metrics);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_five);
 	tcase_add_test(tc, test_forms);
+	tcase_add_test(tc, test_api_lists);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_empty);
 	tcase_add_loop_test(tc, test_invalid, 0, ARRAY_SIZE(invalid));
@@ -952,6 +1137,7 @@ config_suite(void)
 
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_files_ok);
+	tcase_add_loop_test(tc, test_auth_keys, 0, ARRAY_SIZE(key_files));
 	tcase_add_loop_test(tc, test_files_bad, 0, ARRAY_SIZE(file_cases));
 	tcase_add_test(tc, test_files_missing);
 	suite_add_tcase(s, tc);

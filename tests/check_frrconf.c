@@ -173,8 +173,7 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
-/* Blocks of other daemons nest as FRR prints them; "exit-address-family"
- * closes nothing by itself, indentation does. */
+/* Blocks of other daemons nest as FRR prints them. */
 /* Every line of the tree as "parent/…/line", into sv. */
 static void
 collect_paths(const struct frr_line *l, const char *prefix, struct strv *sv)
@@ -227,8 +226,10 @@ START_TEST(test_merge_daemons)
 	frrconf_merge(&b);
 	collect_paths(&a.root, "", &pa);
 	collect_paths(&b.root, "", &pb);
-	qsort(pa.v, pa.n, sizeof(char *), cmp_str);
-	qsort(pb.v, pb.n, sizeof(char *), cmp_str);
+	if (pa.n > 1)
+		qsort(pa.v, pa.n, sizeof(char *), cmp_str);
+	if (pb.n > 1)
+		qsort(pb.v, pb.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < pa.n; i++) {
 		bool skip = false;
 
@@ -287,7 +288,7 @@ START_TEST(test_nesting)
 	const struct frr_line *bgp, *af;
 
 	ck_assert_int_eq(frrconf_parse(text, &c), 0);
-	ck_assert_uint_eq(c.root.n_children, 5);
+	ck_assert_uint_eq(c.root.n_children, 6);
 	ck_assert_ptr_nonnull(frrconf_find(&c.root, "ip route 10.99.0.0/16 192.168.103.5"));
 	bgp = frrconf_find(&c.root, "router bgp 65000");
 	ck_assert_uint_eq(bgp->n_children, 5);
@@ -299,7 +300,62 @@ START_TEST(test_nesting)
 	ck_assert_uint_eq(af->n_children, 1);
 	ck_assert_ptr_nonnull(frrconf_find(&c.root, "router ospf vrf blue"));
 	ck_assert_ptr_null(frrconf_find(&c.root, "router ospf"));
-	ck_assert_ptr_null(frrconf_find(&c.root, "interface after-end"));
+	/* vtysh -b skips "end" and reads on */
+	ck_assert_ptr_nonnull(frrconf_find(&c.root, "interface after-end"));
+	frrconf_free(&c);
+}
+END_TEST
+
+/* frr.conf as FRR loads it (vtysh -b): indentation means nothing, a line
+ * goes to the block it is a command of; comments and "end" change nothing;
+ * "\r" is white space; exit-address-family closes its block. */
+START_TEST(test_as_frr_reads)
+{
+	static const char text[] = "interface nic3\r\n"
+	                           "ip ospf cost 5\r\n"
+	                           "! a comment\r\n"
+	                           "ip ospf area 0.0.0.0\r\n"
+	                           "end\r\n"
+	                           "  # another\r\n"
+	                           "description to pve-2\r\n"
+	                           "bfd\r\n"
+	                           "profile proxmesh\r\n"
+	                           "transmit-interval 300\r\n"
+	                           "peer 10.0.0.9\r\n"
+	                           "router bgp 65000\r\n"
+	                           " address-family ipv4 unicast\r\n"
+	                           " network 10.0.0.0/8\r\n"
+	                           " exit-address-family\r\n"
+	                           " neighbor 10.0.0.2 remote-as 65000\r\n"
+	                           "exit\r\n"
+	                           "ip route 10.99.0.0/24 Null0\r\n";
+	struct frrconf c;
+	const struct frr_line *l, *p;
+
+	ck_assert_int_eq(frrconf_parse(text, &c), 0);
+	ck_assert_uint_eq(c.root.n_children, 4);
+	l = frrconf_find(&c.root, "interface nic3");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(l->n_children, 3);
+	ck_assert_str_eq(l->children[0].text, "ip ospf cost 5");
+	ck_assert_str_eq(l->children[1].text, "ip ospf area 0.0.0.0");
+	ck_assert_str_eq(l->children[2].text, "description to pve-2");
+	l = frrconf_find(&c.root, "bfd");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(l->n_children, 2);
+	p = frrconf_find(l, "profile proxmesh");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->n_children, 1);
+	ck_assert_str_eq(p->children[0].text, "transmit-interval 300");
+	ck_assert_ptr_nonnull(frrconf_find(l, "peer 10.0.0.9"));
+	l = frrconf_find(&c.root, "router bgp 65000");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(l->n_children, 2);
+	p = frrconf_find(l, "address-family ipv4 unicast");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->n_children, 1);
+	ck_assert_ptr_nonnull(frrconf_find(l, "neighbor 10.0.0.2 remote-as 65000"));
+	ck_assert_ptr_nonnull(frrconf_find(&c.root, "ip route 10.99.0.0/24 Null0"));
 	frrconf_free(&c);
 }
 END_TEST
@@ -396,6 +452,42 @@ START_TEST(test_build_and_format)
 }
 END_TEST
 
+/* Blocks inside blocks print so that they read back the same: an empty
+ * line that is a block header only elsewhere ("profile" outside bfd) gets
+ * no "exit" (it would close the block around it), an empty block FRR knows
+ * (an address family) gets one (the next line would go into it), and a line
+ * after a nested block's "exit" stays in the block around it. */
+START_TEST(test_nested_round_trip)
+{
+	static const char *const texts[] = {
+	    "od\n profile p\n net\n",
+	    ("router bgp 65000\n address-family ipv4 unicast\n exit-address-family\n"
+	     " neighbor 10.0.0.2 remote-as 65000\nexit\n"),
+	    "bfd\n profile p\n exit\n peer 10.0.0.9\nexit\n",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+		struct frrconf a, b;
+		char *f1, *f2;
+
+		ck_assert_int_eq(frrconf_parse(texts[i], &a), 0);
+		ck_assert_uint_eq(a.root.n_children, 1);
+		ck_assert_uint_eq(a.root.children[0].n_children, 2);
+		f1 = frrconf_format(&a);
+		ck_assert_int_eq(frrconf_parse(f1, &b), 0);
+		ck_assert_msg(b.root.n_children == 1 && b.root.children[0].n_children == 2,
+		              "case %zu read back differently:\n%s", i, f1);
+		assert_same_tree(&a.root, &b.root);
+		f2 = frrconf_format(&b);
+		ck_assert_str_eq(f1, f2);
+		free(f1);
+		free(f2);
+		frrconf_free(&a);
+		frrconf_free(&b);
+	}
+}
+END_TEST
+
 static Suite *
 frrconf_suite(void)
 {
@@ -406,8 +498,10 @@ frrconf_suite(void)
 	tcase_add_loop_test(tc, test_round_trip, 0, ARRAY_SIZE(samples));
 	tcase_add_loop_test(tc, test_merge_daemons, 0, 2);
 	tcase_add_test(tc, test_nesting);
+	tcase_add_test(tc, test_as_frr_reads);
 	tcase_add_test(tc, test_odd);
 	tcase_add_test(tc, test_build_and_format);
+	tcase_add_test(tc, test_nested_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }

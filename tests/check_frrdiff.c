@@ -8,6 +8,21 @@
 #include "render.h"
 #include "testutil.h"
 
+/* Give c the keys of a key file's text. */
+static void
+set_keys(struct config *c, const char *file)
+{
+	unsigned line;
+	_cleanup_free_ char *why = NULL;
+
+	free(c->auth_keys);
+	c->auth_keys = NULL;
+	c->n_auth_keys = 0;
+	if (file)
+		ck_assert_int_eq(
+		    config_parse_auth_keys(file, &c->auth_keys, &c->n_auth_keys, &line, &why), 0);
+}
+
 /* A configuration from tests/data/config, with edits (pairs from, to). */
 static struct config *
 config_edited(const char *name, const char *const *edits)
@@ -17,7 +32,7 @@ config_edited(const char *name, const char *const *edits)
 	struct config *c = tu_parse(text);
 
 	if (!strcmp(name, "config/five.conf"))
-		c->auth_key = xstrdup("s3cretKey"); /* as in the recording */
+		set_keys(c, "s3cretKey\n"); /* as in the recording */
 	return c;
 }
 
@@ -537,19 +552,14 @@ START_TEST(test_bfd_timers)
 }
 END_TEST
 
-/* A new key: FRR refuses to overwrite key 1, so it is removed first. */
+/* A new key under the same id: FRR (since 8.0) replaces a key given again,
+ * so it is set over the old one, and the interface is never without one. */
 START_TEST(test_key_change)
 {
 	struct config *c = config_edited("config/five.conf", NULL);
 	char *live = tu_read_data("frr-8.4/five-qdev.rendered.running-config.txt");
 	struct strv cmds;
 	static const char *const want[] = {
-	    "interface tb0",
-	    "no ip ospf message-digest-key 1",
-	    "exit",
-	    "interface eth1",
-	    "no ip ospf message-digest-key 1",
-	    "exit",
 	    "interface tb0",
 	    "ip ospf message-digest-key 1 md5 s3cretKey",
 	    "exit",
@@ -567,28 +577,250 @@ START_TEST(test_key_change)
 }
 END_TEST
 
-/* Authentication turned off. */
+/* Authentication turned off: the authentication first, then the keys. */
 START_TEST(test_auth_off)
 {
 	struct config *c = config_edited("config/five.conf", NULL);
 	struct strv cmds;
 	static const char *const want[] = {
 	    "interface tb0",
-	    "no ip ospf message-digest-key 1",
 	    "no ip ospf authentication message-digest",
 	    "exit",
 	    "interface eth1",
-	    "no ip ospf message-digest-key 1",
 	    "no ip ospf authentication message-digest",
+	    "exit",
+	    "interface tb0",
+	    "no ip ospf message-digest-key 1",
+	    "exit",
+	    "interface eth1",
+	    "no ip ospf message-digest-key 1",
 	    "exit",
 	    NULL,
 	};
 
-	free(c->auth_key);
-	c->auth_key = NULL;
+	set_keys(c, NULL);
 	diff_file(c, "qdev", "frr-8.4/five-qdev.rendered.running-config.txt", &cmds);
 	assert_cmds(&cmds, want);
 	config_free(c);
+}
+END_TEST
+
+/* The recorded qdev configuration (FRR 8.4) with these key lines (one
+ * string, '\n'-separated, in ospfd's list order) on both links. */
+static char *
+live_with_keys(const char *keys)
+{
+	char *live = tu_read_data("frr-8.4/five-qdev.rendered.running-config.txt");
+	_cleanup_free_ char *lines = xstrdup("");
+
+	for (const char *k = keys; *k;) {
+		const char *e = strchrnul(k, '\n');
+		char *t = xasprintf("%s ip ospf message-digest-key %.*s\n", lines, (int)(e - k), k);
+
+		free(lines);
+		lines = t;
+		k = *e ? e + 1 : e;
+	}
+	return tu_replace_all(live, " ip ospf message-digest-key 1 md5 s3cretKey\n", lines);
+}
+
+/* The commands for qdev from live key lines to a key file: on both links
+ * the keys added, then on both the keys removed. */
+static void
+check_keys(const char *live_keys, const char *key_file, const char *const *add,
+           const char *const *rm)
+{
+	struct config *c = config_edited("config/five.conf", NULL);
+	_cleanup_free_ char *live = live_with_keys(live_keys);
+	struct strv cmds, want = {0};
+	const char *const ifs[] = {"tb0", "eth1"};
+	char **w;
+
+	set_keys(c, key_file);
+	diff_node(c, "qdev", live, NULL, &cmds);
+	for (size_t i = 0; i < 2 * ARRAY_SIZE(ifs); i++) {
+		const char *const *per_link = i < ARRAY_SIZE(ifs) ? add : rm;
+
+		if (!per_link || !per_link[0])
+			continue;
+		strv_pushf(&want, "interface %s", ifs[i % ARRAY_SIZE(ifs)]);
+		for (const char *const *p = per_link; *p; p++)
+			strv_push_dup(&want, *p);
+		strv_push_dup(&want, "exit");
+	}
+	strv_push(&want, NULL);
+	w = want.v;
+	assert_cmds(&cmds, (const char *const *)w);
+	strv_free(&want);
+	config_free(c);
+}
+
+/* A key roll-over as the README tells it, each step from the state the
+ * previous one left (ospfd's list order, the key sent with last): only the
+ * lines that change the list into the desired one, and never a moment
+ * without a key. The order of the keys counts: the same keys in another
+ * order are not converged. */
+START_TEST(test_key_rollover)
+{
+	/* converged: nothing */
+	check_keys("1 md5 oldKey", "oldKey\n", NULL, NULL);
+	check_keys("1 md5 oldKey", "1 oldKey\n", NULL, NULL);
+	/* step 1: send the old key, accept the new one */
+	check_keys("1 md5 oldKey", "1 oldKey\n2 newKey\n",
+	           (const char *const[]){"ip ospf message-digest-key 2 md5 newKey",
+	                                 "ip ospf message-digest-key 1 md5 oldKey", NULL},
+	           NULL);
+	check_keys("2 md5 newKey\n1 md5 oldKey", "1 oldKey\n2 newKey\n", NULL, NULL);
+	/* step 2: send the new key, accept the old one */
+	check_keys("2 md5 newKey\n1 md5 oldKey", "2 newKey\n1 oldKey\n",
+	           (const char *const[]){"ip ospf message-digest-key 2 md5 newKey", NULL}, NULL);
+	check_keys("1 md5 oldKey\n2 md5 newKey", "2 newKey\n1 oldKey\n", NULL, NULL);
+	/* step 3: the old key dropped */
+	check_keys("1 md5 oldKey\n2 md5 newKey", "2 newKey\n", NULL,
+	           (const char *const[]){"no ip ospf message-digest-key 1", NULL});
+	check_keys("2 md5 newKey", "2 newKey\n", NULL, NULL);
+	/* steps 1 and 2 at once: the new key first, then the old one goes */
+	check_keys("1 md5 oldKey", "2 newKey\n",
+	           (const char *const[]){"ip ospf message-digest-key 2 md5 newKey", NULL},
+	           (const char *const[]){"no ip ospf message-digest-key 1", NULL});
+	/* step 2 undone (back to sending the old key) */
+	check_keys("1 md5 oldKey\n2 md5 newKey", "1 oldKey\n2 newKey\n",
+	           (const char *const[]){"ip ospf message-digest-key 1 md5 oldKey", NULL}, NULL);
+}
+END_TEST
+
+/* ospfd's key list under the commands for interface tb0: a key given is
+ * removed and appended, "no" removes one (and fails when there is none). */
+struct key_model {
+	char keys[8][32]; /* "ID md5 KEY" */
+	size_t n;
+};
+
+static void
+model_apply(struct key_model *m, const char *cmd)
+{
+	const char *p = "ip ospf message-digest-key ";
+	bool no = !strncmp(cmd, "no ", 3);
+	unsigned long id;
+	size_t i;
+
+	if (no)
+		cmd += 3;
+	if (strncmp(cmd, p, strlen(p)) != 0)
+		return;
+	id = strtoul(cmd + strlen(p), NULL, 10);
+	for (i = 0; i < m->n && strtoul(m->keys[i], NULL, 10) != id; i++)
+		;
+	ck_assert_msg(!no || i < m->n, "\"%s\": no such key", cmd);
+	if (i < m->n) {
+		memmove(m->keys[i], m->keys[i + 1], (m->n - i - 1) * sizeof(m->keys[0]));
+		m->n--;
+	}
+	if (!no) {
+		ck_assert_uint_lt(m->n, 8);
+		snprintf(m->keys[m->n++], sizeof(m->keys[0]), "%s", cmd + strlen(p));
+	}
+}
+
+/* Key lists of ids 1-3, id 1 with one of two keys: live and desired. */
+static size_t
+key_lists(char lists[][64])
+{
+	size_t n = 0;
+	static const char *const ids[] = {"1 md5 a", "1 md5 b", "2 md5 c", "3 md5 d"};
+
+	for (unsigned mask = 0; mask < 256; mask++) {
+		/* up to three positions, each an index into ids (0: none) */
+		unsigned pos[3] = {mask & 7, (mask >> 3) & 7, (mask >> 6) & 3};
+		char buf[64] = "";
+		bool used[4] = {0}, ok = true, ended = false;
+
+		for (int k = 0; k < 3 && ok; k++) {
+			unsigned v = pos[k];
+
+			if (v == 0) {
+				ended = true;
+				continue;
+			}
+			if (ended || v > 4 || used[v - 1] || (v <= 2 && (used[0] || used[1]))) {
+				ok = false;
+				break;
+			}
+			used[v - 1] = true;
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", *buf ? "\n" : "",
+			         ids[v - 1]);
+		}
+		if (ok)
+			snprintf(lists[n++], 64, "%s", buf);
+	}
+	return n;
+}
+
+/* Every live list to every desired one: the commands make ospfd's list the
+ * desired one in its order, and a link that has a key and keeps one is
+ * never without a key on the way. */
+START_TEST(test_key_lists)
+{
+	char lists[256][64];
+	size_t n = key_lists(lists), pairs = 0;
+	/* one configuration, its keys set for each pair (parsing it for each
+	 * of the n * n pairs took past Check's timeout under ASan) */
+	struct config *c = config_edited("config/five.conf", NULL);
+
+	ck_assert_uint_gt(n, 20);
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = 0; b < n; b++) {
+			_cleanup_free_ char *live = live_with_keys(lists[a]), *file = xstrdup("");
+			struct key_model m = {0};
+			struct strv cmds;
+			bool in_tb0 = false;
+			size_t nd = 0;
+			char want[8][32];
+
+			/* the desired list in ospfd's order is the file's with its
+			 * first line moved last */
+			for (const char *k = lists[b]; *k; nd++) {
+				const char *e = strchrnul(k, '\n');
+
+				snprintf(want[nd], sizeof(want[0]), "%.*s", (int)(e - k), k);
+				k = *e ? e + 1 : e;
+			}
+			for (size_t i = 0; i < nd; i++) {
+				const char *w = want[(i + nd - 1) % nd];
+				char *t = xasprintf("%s%.*s%s\n", file, (int)strcspn(w, " "), w,
+				                    strstr(w, " md5") + 4);
+
+				free(file);
+				file = t;
+			}
+			set_keys(c, nd ? file : NULL);
+			for (const char *k = lists[a]; *k;) {
+				const char *e = strchrnul(k, '\n');
+
+				snprintf(m.keys[m.n++], sizeof(m.keys[0]), "%.*s", (int)(e - k), k);
+				k = *e ? e + 1 : e;
+			}
+			diff_node(c, "qdev", live, NULL, &cmds);
+			for (size_t i = 0; i < cmds.n; i++) {
+				if (!strncmp(cmds.v[i], "interface ", 10))
+					in_tb0 = !strcmp(cmds.v[i], "interface tb0");
+				else if (!strcmp(cmds.v[i], "exit"))
+					in_tb0 = false;
+				else if (in_tb0)
+					model_apply(&m, cmds.v[i]);
+				ck_assert_msg(m.n > 0 || !*lists[a] || nd == 0,
+				              "from \"%s\" to \"%s\": no key after \"%s\"", lists[a],
+				              lists[b], cmds.v[i]);
+			}
+			ck_assert_uint_eq(m.n, nd);
+			for (size_t i = 0; i < nd; i++)
+				ck_assert_msg(!strcmp(m.keys[i], want[i]), "from \"%s\" to \"%s\": %s",
+				              lists[a], lists[b], m.keys[i]);
+			strv_free(&cmds);
+			pairs++;
+		}
+	config_free(c);
+	ck_assert_uint_eq(pairs, n * n);
 }
 END_TEST
 
@@ -784,6 +1016,8 @@ frrdiff_suite(void)
 	tcase_add_test(tc, test_bfd_timers);
 	tcase_add_test(tc, test_key_change);
 	tcase_add_test(tc, test_auth_off);
+	tcase_add_test(tc, test_key_rollover);
+	tcase_add_test(tc, test_key_lists);
 	tcase_add_test(tc, test_loopback_removed);
 	tcase_add_test(tc, test_role_change);
 	tcase_add_test(tc, test_stale_interface);

@@ -28,34 +28,9 @@ setup(void)
 static void
 teardown(void)
 {
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGKILL);
-		waitpid(daemon_pid, NULL, 0);
-		daemon_pid = -1;
-	}
-	if (config_pid > 0) {
-		kill(config_pid, SIGKILL);
-		waitpid(config_pid, NULL, 0);
-		config_pid = -1;
-	}
+	tu_vty_kill(&daemon_pid);
+	tu_vty_kill(&config_pid);
 	tu_tmpdir_teardown();
-}
-
-/* One command line from the client, NUL included; exits the fake daemon on EOF. */
-static void
-read_command(int fd, char cmd[static 256])
-{
-	size_t n = 0;
-
-	while (n < 256) {
-		ssize_t r = read(fd, cmd + n, 1);
-
-		if (r <= 0)
-			_exit(11);
-		if (cmd[n++] == '\0')
-			return;
-	}
-	_exit(11);
 }
 
 /* The fake daemon's side of one session: "enable" (as vtysh sends it), then
@@ -71,10 +46,10 @@ serve(int lfd, enum reply how, const char *expect, const char *text, size_t piec
 
 	if (fd < 0)
 		_exit(10);
-	read_command(fd, cmd);
+	tu_vty_read_command(fd, cmd);
 	if (strcmp(cmd, "enable") != 0 || write(fd, ok, sizeof(ok)) != sizeof(ok))
 		_exit(12);
-	read_command(fd, cmd);
+	tu_vty_read_command(fd, cmd);
 	if (strcmp(cmd, expect) != 0)
 		_exit(12);
 	if (how == REPLY_SILENT) {
@@ -147,16 +122,16 @@ config_received(void)
 
 START_TEST(config_session)
 {
-	struct strv cmds = {0}, after = {0};
-	char *msg = (char *)1, *got;
+	struct strv cmds = {0}, after = {0}, refused = {0};
+	char *got;
 
 	start_config_daemon(NULL);
 	strv_push_dup(&cmds, "interface nic3");
 	strv_push_dup(&cmds, "ip ospf cost 150");
 	strv_push_dup(&cmds, "exit");
 	strv_push_dup(&after, "clear ip ospf process");
-	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, &after, &msg), 0);
-	ck_assert_ptr_null(msg);
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, &after, &refused), 0);
+	ck_assert_uint_eq(refused.n, 0);
 	got = config_received();
 	ck_assert_str_eq(got, "enable\nconfigure terminal\ninterface nic3\nip ospf cost 150\n"
 	                      "exit\nend\nclear ip ospf process\n");
@@ -167,23 +142,188 @@ START_TEST(config_session)
 }
 END_TEST
 
-START_TEST(config_refused_stops)
+static void
+push_lines(struct strv *cmds, const char *const *lines)
 {
-	struct strv cmds = {0};
-	char *msg, *got;
+	for (size_t i = 0; lines[i]; i++)
+		strv_push_dup(cmds, lines[i]);
+}
 
-	start_config_daemon("ospf router-idd 1.2.3.4");
-	strv_push_dup(&cmds, "router ospf");
-	strv_push_dup(&cmds, "ospf router-idd 1.2.3.4");
-	strv_push_dup(&cmds, "timers lsa min-arrival 50");
-	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &msg), -EPROTO);
-	ck_assert_str_eq(msg, "\"ospf router-idd 1.2.3.4\": % Unknown command: ospf router-idd 1.2.3.4");
+/* A refused line inside a block: the rest of the block and the batch still
+ * go out, in the node the daemon is in, and "end" and the after commands
+ * too. */
+START_TEST(config_refused_goes_on)
+{
+	static const char *const lines[] = {
+	    "router ospf", "ospf router-idd 1.2.3.4", "timers lsa min-arrival 50", "exit",
+	    "interface nic3", "ip ospf cost 10", "ip ospf area 0.0.0.0", "exit", NULL,
+	};
+	struct strv cmds = {0}, after = {0}, refused = {0};
+	char *got, *nodes;
+
+	start_config_daemon("ospf router-idd 1.2.3.4\nclear ip ospf process");
+	push_lines(&cmds, lines);
+	strv_push_dup(&after, "clear ip ospf process");
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, &after, &refused), 0);
 	got = config_received();
-	/* nothing after the refused command, not even "end" */
-	ck_assert_str_eq(got, "enable\nconfigure terminal\nrouter ospf\nospf router-idd 1.2.3.4\n");
+	nodes = tu_fake_vty_nodes(tu_tmpdir, "ospfd");
+	ck_assert_str_eq(got, "enable\nconfigure terminal\nrouter ospf\nospf router-idd 1.2.3.4\n"
+	                      "timers lsa min-arrival 50\nexit\ninterface nic3\nip ospf cost 10\n"
+	                      "ip ospf area 0.0.0.0\nexit\nend\nclear ip ospf process\n");
+	ck_assert_str_eq(nodes, "router ospf > timers lsa min-arrival 50\n"
+	                        "interface nic3 > ip ospf cost 10\n"
+	                        "interface nic3 > ip ospf area 0.0.0.0\n");
+	ck_assert_uint_eq(refused.n, 2);
+	ck_assert_str_eq(refused.v[0], "ospfd refused \"ospf router-idd 1.2.3.4\": "
+	                               "% Unknown command: ospf router-idd 1.2.3.4");
+	ck_assert_str_eq(refused.v[1], "ospfd refused \"clear ip ospf process\": "
+	                               "% Unknown command: clear ip ospf process");
 	free(got);
-	free(msg);
+	free(nodes);
 	strv_free(&cmds);
+	strv_free(&after);
+	strv_free(&refused);
+}
+END_TEST
+
+/* A refused block header leaves the daemon in the node it was in: the
+ * lines of that block must not land there (in nic3, or at the top), and
+ * the blocks after it still go out. */
+START_TEST(config_refused_header_skips_block)
+{
+	static const char *const lines[] = {
+	    "interface nic3", "ip ospf cost 10", "exit",
+	    "interface nic4", "ip ospf cost 20", "ip ospf area 0.0.0.0", "exit",
+	    "bfd", "profile proxmesh", "detect-multiplier 5", "exit", "exit",
+	    "interface nic5", "ip ospf area 0.0.0.0", "exit", NULL,
+	};
+	struct strv cmds = {0}, refused = {0};
+	char *got, *nodes;
+
+	start_config_daemon("interface nic4\nprofile proxmesh");
+	push_lines(&cmds, lines);
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &refused), 0);
+	got = config_received();
+	nodes = tu_fake_vty_nodes(tu_tmpdir, "ospfd");
+	ck_assert_str_eq(got, "enable\nconfigure terminal\ninterface nic3\nip ospf cost 10\nexit\n"
+	                      "interface nic4\nbfd\nprofile proxmesh\nexit\n"
+	                      "interface nic5\nip ospf area 0.0.0.0\nexit\nend\n");
+	ck_assert_str_eq(nodes, "interface nic3 > ip ospf cost 10\n"
+	                        "interface nic5 > ip ospf area 0.0.0.0\n");
+	ck_assert_uint_eq(refused.n, 2);
+	ck_assert_str_eq(refused.v[0], "ospfd refused \"interface nic4\": % Unknown command: "
+	                               "interface nic4; its block was not sent");
+	ck_assert_str_eq(refused.v[1], "ospfd refused \"profile proxmesh\": % Unknown command: "
+	                               "profile proxmesh; its block was not sent");
+	free(got);
+	free(nodes);
+	strv_free(&cmds);
+	strv_free(&refused);
+}
+END_TEST
+
+/* A take-over whose second "no network" is refused: FRR then refuses every
+ * "ip ospf area" (a network statement is left), so the network statement
+ * that did go is put back, and nic3 stays in OSPF. */
+START_TEST(config_network_put_back)
+{
+	static const char *const lines[] = {
+	    "router ospf", "no network 192.168.103.0/30 area 0", "no network 10.0.0.0/30 area 0",
+	    "exit", "interface nic3", "ip ospf network point-to-point", "ip ospf area 0.0.0.0",
+	    "exit", NULL,
+	};
+	struct strv cmds = {0}, refused = {0};
+	char *got, *nodes;
+
+	start_config_daemon("no network 10.0.0.0/30 area 0\nip ospf area 0.0.0.0");
+	push_lines(&cmds, lines);
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &refused), 0);
+	got = config_received();
+	nodes = tu_fake_vty_nodes(tu_tmpdir, "ospfd");
+	ck_assert_str_eq(nodes, "router ospf > no network 192.168.103.0/30 area 0\n"
+	                        "interface nic3 > ip ospf network point-to-point\n"
+	                        "router ospf > network 192.168.103.0/30 area 0\n");
+	ck_assert_ptr_nonnull(strstr(got, "exit\nrouter ospf\nnetwork 192.168.103.0/30 area 0\n"
+	                                  "exit\nend\n"));
+	ck_assert_uint_eq(refused.n, 3);
+	ck_assert_str_eq(refused.v[2], "ospfd: \"network 192.168.103.0/30 area 0\" put back in "
+	                               "\"router ospf\": an \"ip ospf area\" was refused");
+	free(got);
+	free(nodes);
+	strv_free(&cmds);
+	strv_free(&refused);
+}
+END_TEST
+
+/* An area change whose new area is refused: the old one back, on that
+ * interface only (nic4 joined its new area). */
+START_TEST(config_area_put_back)
+{
+	static const char *const lines[] = {
+	    "interface nic3", "no ip ospf area 0.0.0.1", "exit",
+	    "interface nic4", "no ip ospf area 0.0.0.1", "exit",
+	    "interface nic3", "ip ospf area 0.0.0.2", "exit",
+	    "interface nic4", "ip ospf area 0.0.0.3", "exit", NULL,
+	};
+	struct strv cmds = {0}, refused = {0};
+	char *got, *nodes;
+
+	start_config_daemon("ip ospf area 0.0.0.2");
+	push_lines(&cmds, lines);
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &refused), 0);
+	got = config_received();
+	nodes = tu_fake_vty_nodes(tu_tmpdir, "ospfd");
+	ck_assert_str_eq(nodes, "interface nic3 > no ip ospf area 0.0.0.1\n"
+	                        "interface nic4 > no ip ospf area 0.0.0.1\n"
+	                        "interface nic4 > ip ospf area 0.0.0.3\n"
+	                        "interface nic3 > ip ospf area 0.0.0.1\n");
+	ck_assert_uint_eq(refused.n, 2);
+	free(got);
+	free(nodes);
+	strv_free(&cmds);
+	strv_free(&refused);
+}
+END_TEST
+
+/* FRR echoes a refused command back: the key is not kept. */
+START_TEST(config_refused_key_redacted)
+{
+	static const char *const lines[] = {
+	    "interface nic3", "ip ospf message-digest-key 1 md5 s3cretKey", "exit", NULL,
+	};
+	struct strv cmds = {0}, refused = {0};
+	char *got;
+
+	start_config_daemon("ip ospf message-digest-key 1 md5 s3cretKey");
+	push_lines(&cmds, lines);
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &refused), 0);
+	got = config_received();
+	ck_assert_uint_eq(refused.n, 1);
+	ck_assert_str_eq(refused.v[0],
+	                 "ospfd refused \"ip ospf message-digest-key 1 md5 <secret>\": "
+	                 "% Unknown command: ip ospf message-digest-key 1 md5 <secret>");
+	free(got);
+	strv_free(&cmds);
+	strv_free(&refused);
+}
+END_TEST
+
+/* A daemon that takes no configuration on its socket. */
+START_TEST(config_terminal_refused)
+{
+	struct strv cmds = {0}, refused = {0};
+	char *got;
+
+	start_config_daemon("configure terminal");
+	strv_push_dup(&cmds, "router ospf");
+	strv_push_dup(&cmds, "exit");
+	ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &refused), -EPROTO);
+	got = config_received();
+	ck_assert_str_eq(got, "enable\nconfigure terminal\n");
+	ck_assert_uint_eq(refused.n, 1);
+	free(got);
+	strv_free(&cmds);
+	strv_free(&refused);
 }
 END_TEST
 
@@ -191,15 +331,13 @@ START_TEST(config_control_characters)
 {
 	static const char *const bad[] = {"ip ospf cost 10\nwrite memory", "ip ospf cost 10\r",
 	                                  "ip\tospf"};
-	char *msg = (char *)1;
-
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct strv cmds = {0};
+		struct strv cmds = {0}, refused = {0};
 
 		strv_push_dup(&cmds, "interface nic3");
 		strv_push_dup(&cmds, bad[i]);
-		ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &msg), -EINVAL);
-		ck_assert_ptr_null(msg);
+		ck_assert_int_eq(frrvty_config(&vty, "ospfd", &cmds, NULL, &refused), -EINVAL);
+		ck_assert_uint_eq(refused.n, 0);
 		strv_free(&cmds);
 	}
 	/* nothing was even connected to */
@@ -209,12 +347,11 @@ END_TEST
 
 START_TEST(config_daemon_not_running)
 {
-	struct strv cmds = {0};
-	char *msg = (char *)1;
+	struct strv cmds = {0}, refused = {0};
 
 	strv_push_dup(&cmds, "router ospf");
-	ck_assert_int_eq(frrvty_config(&vty, "bfdd", &cmds, NULL, &msg), -ENOENT);
-	ck_assert_ptr_null(msg);
+	ck_assert_int_eq(frrvty_config(&vty, "bfdd", &cmds, NULL, &refused), -ENOENT);
+	ck_assert_uint_eq(refused.n, 0);
 	strv_free(&cmds);
 }
 END_TEST
@@ -338,7 +475,12 @@ frrvty_suite(void)
 	tcase_add_test(tc, only_show_commands);
 	tcase_add_test(tc, socket_folder);
 	tcase_add_test(tc, config_session);
-	tcase_add_test(tc, config_refused_stops);
+	tcase_add_test(tc, config_refused_goes_on);
+	tcase_add_test(tc, config_refused_header_skips_block);
+	tcase_add_test(tc, config_network_put_back);
+	tcase_add_test(tc, config_area_put_back);
+	tcase_add_test(tc, config_refused_key_redacted);
+	tcase_add_test(tc, config_terminal_refused);
 	tcase_add_test(tc, config_control_characters);
 	tcase_add_test(tc, config_daemon_not_running);
 	suite_add_tcase(s, tc);

@@ -319,6 +319,9 @@ struct sim {
 	int cur; /* index of the latest health in h, -1 before the first */
 	struct health_events ev;
 	bool frr_down;
+	long long start; /* the agent's start, ms after T0; 0: long before */
+	const struct strv *auth_failing;
+	char *s_key; /* a key file name set by the test */
 };
 
 static void
@@ -361,6 +364,8 @@ sim_eval(struct sim *s, long long t)
 	    .members = s->n_members > 0 ? s->members : NULL,
 	    .n_members = s->n_members,
 	    .now_ms = T0 + t,
+	    .start_ms = s->start != 0 ? T0 + s->start : 0,
+	    .auth_failing = s->auth_failing,
 	};
 
 	health_events_free(&s->ev);
@@ -644,6 +649,48 @@ START_TEST(test_peer_alive_via_loopback)
 }
 END_TEST
 
+/* A link without adjacency whose peer's packets ospfd rejects for their
+ * authentication is auth-mismatch, and its peer alive; only with a key
+ * configured, and only when the log was looked at. */
+START_TEST(test_auth_mismatch)
+{
+	struct strv nic3 = {0}, other = {0};
+	struct sim s;
+	const struct health *h;
+
+	strv_push_dup(&nic3, "nic3");
+	strv_push_dup(&other, "nic9");
+	sim_open(&s, loopback_conf, "pve-2");
+	sim_frr(&s, nbr_pve2_nic3_down,
+	        "{" ROUTE("192.168.102.1/32", "192.168.103.10", "nic4", 65545) "}", bfd_pve2_up);
+	/* no key configured: ospfd's lines are not ours to judge */
+	s.auth_failing = &nic3;
+	ck_assert_int_eq(sim_eval(&s, 0)->links[0].diagnosis, DIAG_PEER_OFFLINE);
+	s.s_key = xstrdup("/etc/proxmesh/ospf.key");
+	s.f.config->auth_key_file = s.s_key;
+	h = sim_eval(&s, 1000);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_AUTH_MISMATCH);
+	ck_assert(find_link(h, "nic3")->peer_alive);
+	ck_assert_int_eq(find_link(h, "nic4")->diagnosis, DIAG_OK);
+	ck_assert_str_eq(link_diag_str(DIAG_AUTH_MISMATCH), "auth-mismatch");
+	ck_assert_int_eq(event(&s, HEV_LINK)->diagnosis, DIAG_AUTH_MISMATCH);
+	/* another interface's failures, or the log not looked at */
+	s.auth_failing = &other;
+	ck_assert_int_eq(find_link(sim_eval(&s, 2000), "nic3")->diagnosis, DIAG_PEER_OFFLINE);
+	s.auth_failing = NULL;
+	ck_assert_int_eq(find_link(sim_eval(&s, 3000), "nic3")->diagnosis, DIAG_PEER_OFFLINE);
+	/* the cluster says pve-1 is online: still the key, not the cable */
+	s.auth_failing = &nic3;
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
+	ck_assert_int_eq(find_link(sim_eval(&s, 4000), "nic3")->diagnosis, DIAG_AUTH_MISMATCH);
+	s.f.config->auth_key_file = NULL;
+	free(s.s_key);
+	sim_close(&s);
+	strv_free(&nic3);
+	strv_free(&other);
+}
+END_TEST
+
 static char *
 nbr_pve1_nic3(const char *state, long long uptime)
 {
@@ -793,6 +840,308 @@ START_TEST(test_bfd_off_and_missing_data)
 }
 END_TEST
 
+/* FRR answering, OSPF not yet: no neighbour, no route, BFD sessions down */
+static const char nbr_none[] = "{\"neighbors\":{}}";
+
+static void
+sim_set_kernel(struct sim *s, const char *ifname, bool exists, bool up)
+{
+	struct kernel_link *k = tu_node_kernel(&s->f, ifname);
+
+	k->exists = exists;
+	k->up = k->carrier = up;
+}
+
+/* pve-1 of the reference mesh, its agent just started (at T0 + 1 ms). */
+static void
+sim_boot(struct sim *s, const char *members)
+{
+	sim_open(s, tu_reference_mesh, "pve-1");
+	s->n_members = parse_members(members, s->members, ARRAY_SIZE(s->members));
+	s->start = 1;
+}
+
+/* At start-up (every boot) OSPF has not converged yet: nothing is reported
+ * until it has, during the grace of HEALTH_GRACE_DEAD_INTERVALS dead
+ * intervals (4 × 3 s) from FRR's first answer. */
+START_TEST(test_startup_grace_converges)
+{
+	const char *v = _i ? "10.3" : "8.4";
+	struct sim s;
+	const struct health *h;
+
+	sim_boot(&s, "pve-1=1,pve-2=1"); /* the agent started at T0 + 1 ms */
+
+	s.frr_down = true; /* FRR still starting: not even unknown is said */
+	h = sim_eval(&s, 100);
+	ck_assert_int_eq(h->overall, HEALTH_UNKNOWN);
+	ck_assert(h->starting);
+	ck_assert_str_eq(h->summary, "starting: FRR not answering");
+	ck_assert_uint_eq(s.ev.n, 0);
+	ck_assert_int_eq(h->grace_until_ms, 0);
+
+	s.frr_down = false;
+	sim_frr(&s, nbr_none, "{}", "[]");
+	h = sim_eval(&s, 3000); /* FRR answers: the grace runs from here */
+	ck_assert_int_eq(h->grace_until_ms, T0 + 3000 + 4 * 3000);
+	ck_assert_int_eq(h->overall, HEALTH_BROKEN);
+	ck_assert_int_eq(find_link(h, "nic3")->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(find_link(h, "nic4")->diagnosis, DIAG_PEER_OFFLINE);
+	ck_assert(!h->dests[0].reachable);
+	ck_assert(h->starting);
+	ck_assert_str_eq(h->summary, "starting: 0/2 adjacencies full; 0/1 loopbacks reachable");
+	ck_assert_uint_eq(s.ev.n, 0);
+
+	sim_recorded(&s, v, "pve-1", "cut"); /* one adjacency up */
+	h = sim_eval(&s, 6000);
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	ck_assert(h->starting);
+	ck_assert_uint_eq(s.ev.n, 0);
+
+	sim_recorded(&s, v, "pve-1", "converged");
+	h = sim_eval(&s, 8000);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	ck_assert(!h->starting); /* converged: the grace is over */
+	ck_assert_str_eq(h->summary, "2/2 adjacencies full; 1/1 loopbacks reachable");
+	ck_assert_uint_eq(s.ev.n, 1); /* "healthy", the first state reported */
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_HEALTHY);
+	ck_assert(event(&s, HEV_OVERALL)->initial);
+
+	/* after the grace a fault is reported at once, as always */
+	sim_recorded(&s, v, "pve-1", "cut");
+	h = sim_eval(&s, 9000);
+	ck_assert(!h->starting);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert_int_eq(event(&s, HEV_LINK)->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(event(&s, HEV_LINK)->prev_diagnosis, DIAG_OK);
+	ck_assert_uint_eq(n_events(&s, HEV_DESTINATION), 1);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_DEGRADED);
+	sim_close(&s);
+}
+END_TEST
+
+/* The same start without convergence: once the grace is over, every fault
+ * is reported as it would have been at once. */
+START_TEST(test_startup_grace_expires)
+{
+	const char *v = _i ? "10.3" : "8.4";
+	struct sim s;
+	const struct health *h;
+
+	sim_boot(&s, "pve-1=1,pve-2=1");
+	sim_frr(&s, nbr_none, "{}", "[]");
+	h = sim_eval(&s, 500);
+	ck_assert(h->starting);
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, 500 + 11999);
+	ck_assert(h->starting);
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, 500 + 12000);
+	ck_assert(!h->starting);
+	ck_assert_str_eq(h->summary, "0/2 adjacencies full; 0/1 loopbacks reachable");
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 2);
+	for (size_t i = 0; i < s.ev.n; i++)
+		ck_assert(s.ev.v[i].initial);
+	ck_assert_int_eq(event(&s, HEV_LINK)->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_uint_eq(n_events(&s, HEV_DESTINATION), 1);
+	ck_assert(!event(&s, HEV_DESTINATION)->reachable);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_BROKEN);
+	h = sim_eval(&s, 500 + 14000);
+	ck_assert_uint_eq(s.ev.n, 0);
+	sim_close(&s);
+
+	/* recorded: stuck with one adjacency down */
+	sim_boot(&s, NULL);
+	sim_recorded(&s, v, "pve-1", "cut");
+	sim_eval(&s, 500);
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, 500 + 12000);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert_str_eq(h->links[event(&s, HEV_LINK)->index].ifname, "nic4");
+	ck_assert(!event(&s, HEV_DESTINATION)->preferred);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_DEGRADED);
+	sim_close(&s);
+
+	/* FRR never answers: the grace ends at its bound, then "unknown" */
+	sim_boot(&s, NULL);
+	s.frr_down = true;
+	sim_eval(&s, 500);
+	h = sim_eval(&s, HEALTH_GRACE_MAX_MS - 1);
+	ck_assert(h->starting);
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, HEALTH_GRACE_MAX_MS + 1);
+	ck_assert(!h->starting);
+	ck_assert_uint_eq(s.ev.n, 1);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_UNKNOWN);
+	sim_close(&s);
+}
+END_TEST
+
+/* A late NIC (a Thunderbolt link appears seconds into the boot): missing at
+ * the start, it appears within the grace; while its adjacency forms neither
+ * it nor the backup path it leaves to the PBS is reported. */
+START_TEST(test_late_link_in_grace)
+{
+	const char *v = _i ? "10.3" : "8.4";
+	struct sim s;
+	const struct health *h;
+	const struct link_health *l;
+
+	sim_boot(&s, "pve-1=1,pve-2=1");
+	sim_set_kernel(&s, "nic4", false, false);
+	sim_recorded(&s, v, "pve-1", "cut");
+	h = sim_eval(&s, 500);
+	ck_assert_int_eq(find_link(h, "nic4")->diagnosis, DIAG_INTERFACE_MISSING);
+	ck_assert_uint_eq(s.ev.n, 0);
+
+	sim_set_kernel(&s, "nic4", true, false); /* appears, down */
+	h = sim_eval(&s, 10000);
+	l = find_link(h, "nic4");
+	ck_assert_int_eq(l->diagnosis, DIAG_LINK_DOWN);
+	ck_assert(l->forming);
+	ck_assert_int_eq(l->forming_until_ms, T0 + 10000 + 3 * 3000);
+	ck_assert_uint_eq(s.ev.n, 0);
+	sim_set_kernel(&s, "nic4", true, true); /* up: the hold starts again */
+	h = sim_eval(&s, 10500);
+	l = find_link(h, "nic4");
+	ck_assert_int_eq(l->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert(l->forming);
+	ck_assert_int_eq(l->forming_until_ms, T0 + 10500 + 3 * 3000);
+	ck_assert_uint_eq(s.ev.n, 0);
+	/* past the grace of 12 s, the link still forming keeps it */
+	h = sim_eval(&s, 14000);
+	ck_assert(h->starting);
+	ck_assert(find_link(h, "nic4")->forming);
+	ck_assert_uint_eq(s.ev.n, 0);
+
+	sim_recorded(&s, v, "pve-1", "converged");
+	h = sim_eval(&s, 15000);
+	l = find_link(h, "nic4");
+	ck_assert_int_eq(l->diagnosis, DIAG_OK);
+	ck_assert(!l->forming);
+	ck_assert(!h->starting);
+	ck_assert_uint_eq(s.ev.n, 1);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_HEALTHY);
+	sim_close(&s);
+}
+END_TEST
+
+/* A NIC that appears long after the start (reported missing by then): no
+ * warning while its adjacency forms; "full again" once it has. If it never
+ * forms, the fault is reported when the hold is over. */
+START_TEST(test_late_link_after_grace)
+{
+	const char *v = _i % 2 ? "10.3" : "8.4";
+	bool forms = _i < 2;
+	struct sim s;
+	const struct health *h;
+	const struct health_event *e;
+
+	sim_open(&s, tu_reference_mesh, "pve-1");
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
+	sim_set_kernel(&s, "nic4", false, false);
+	sim_recorded(&s, v, "pve-1", "cut");
+	h = sim_eval(&s, 0);
+	ck_assert(!h->starting); /* started long ago */
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	ck_assert_int_eq(event(&s, HEV_LINK)->diagnosis, DIAG_INTERFACE_MISSING);
+
+	sim_set_kernel(&s, "nic4", true, false);
+	h = sim_eval(&s, 5000);
+	ck_assert(find_link(h, "nic4")->forming);
+	ck_assert_uint_eq(s.ev.n, 0);
+	sim_set_kernel(&s, "nic4", true, true);
+	h = sim_eval(&s, 5100);
+	ck_assert_int_eq(find_link(h, "nic4")->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert(find_link(h, "nic4")->forming);
+	ck_assert_uint_eq(s.ev.n, 0);
+	if (forms) {
+		sim_recorded(&s, v, "pve-1", "converged");
+		h = sim_eval(&s, 7000);
+		ck_assert(!find_link(h, "nic4")->forming);
+		ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+		e = event(&s, HEV_LINK);
+		ck_assert_int_eq(e->diagnosis, DIAG_OK);
+		ck_assert_int_eq(e->prev_diagnosis, DIAG_INTERFACE_MISSING);
+		ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_HEALTHY);
+	} else {
+		h = sim_eval(&s, 5100 + 8999);
+		ck_assert(find_link(h, "nic4")->forming);
+		ck_assert_uint_eq(s.ev.n, 0);
+		h = sim_eval(&s, 5100 + 9000);
+		ck_assert(!find_link(h, "nic4")->forming);
+		ck_assert_uint_eq(s.ev.n, 1);
+		e = event(&s, HEV_LINK);
+		ck_assert_int_eq(e->diagnosis, DIAG_CABLE_OR_NIC);
+		ck_assert_int_eq(e->prev_diagnosis, DIAG_INTERFACE_MISSING);
+		ck_assert(!e->initial);
+	}
+	sim_close(&s);
+}
+END_TEST
+
+/* The reference mesh with pve-3 (id 4) cabled to both PVE nodes. */
+static char *
+mesh_with_pve3(void)
+{
+	char *c = xstrdup(tu_reference_mesh);
+	char *full;
+
+	c = tu_replace(c, "link = pbs nic4 cost 10\n[node pve-2]",
+	               "link = pbs nic4 cost 10\nlink = pve-3 nic5 cost 200\n[node pve-2]");
+	c = tu_replace(c, "link = pbs nic4 cost 10\n[node pbs]",
+	               "link = pbs nic4 cost 10\nlink = pve-3 nic5 cost 200\n[node pbs]");
+	full = xasprintf("%s[node pve-3]\nid = 4\nrouter-id = 192.168.102.4\n"
+	                 "loopback = 192.168.102.4/32\nlink = pve-1 nic3 cost 200\n"
+	                 "link = pve-2 nic4 cost 200\n",
+	                 c);
+	free(c);
+	return full;
+}
+
+/* A node added to a running mesh (the configuration reloaded): its loopback
+ * and, on its neighbours, the new link are not reached at once; no
+ * destination, link or overall event while they form (lab: 59-add-host).
+ * If they never form, the faults are reported when the hold is over. */
+START_TEST(test_node_added_by_reload)
+{
+	const char *v = _i % 2 ? "10.3" : "8.4";
+	const char *host = _i < 2 ? "pve-1" : "pbs";
+	_cleanup_free_ char *conf = mesh_with_pve3();
+	struct sim s;
+	const struct health *h;
+	size_t d;
+
+	sim_open(&s, tu_reference_mesh, host);
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, 4);
+	sim_recorded(&s, v, host, "converged");
+	h = sim_eval(&s, 0);
+	ck_assert(!h->starting); /* started long ago */
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+
+	tu_node_close(&s.f);
+	tu_node_open(&s.f, conf, host);
+	h = sim_eval(&s, 1000);
+	d = h->n_dests - 1; /* pve-3, the last node */
+	ck_assert_str_eq(h->dests[d].node, "pve-3");
+	ck_assert(!h->dests[d].reachable);
+	ck_assert_msg(s.ev.n == 0, "%zu events while pve-3 forms", s.ev.n);
+	ck_assert(h->dests[d].forming);
+	ck_assert_int_eq(h->overall, HEALTH_BROKEN); /* the status says it */
+	h = sim_eval(&s, 1000 + 8999);
+	ck_assert(h->dests[d].forming);
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, 1000 + 9000);
+	ck_assert(!h->dests[d].forming);
+	ck_assert_uint_eq(n_events(&s, HEV_DESTINATION), 1);
+	ck_assert(!event(&s, HEV_DESTINATION)->reachable);
+	ck_assert_uint_eq(n_events(&s, HEV_OVERALL), 1);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_BROKEN);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), strcmp(host, "pve-1") == 0 ? 1 : 0);
+	sim_close(&s);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(link_diag_str(DIAG_OK), "ok");
@@ -816,11 +1165,17 @@ health_suite(void)
 	tcase_add_loop_test(tr, test_recorded, 0, (int)(2 * ARRAY_SIZE(rec_cases)));
 	tcase_add_loop_test(tr, test_events_cut_heal, 0, 2);
 	tcase_add_test(tr, test_frr_down_and_back);
+	tcase_add_loop_test(tr, test_startup_grace_converges, 0, 2);
+	tcase_add_loop_test(tr, test_startup_grace_expires, 0, 2);
+	tcase_add_loop_test(tr, test_late_link_in_grace, 0, 2);
+	tcase_add_loop_test(tr, test_late_link_after_grace, 0, 4);
+	tcase_add_loop_test(tr, test_node_added_by_reload, 0, 4);
 	suite_add_tcase(s, tr);
 
 	tcase_add_test(ts, test_peer_offline_broken);
 	tcase_add_test(ts, test_endpoint_not_transit);
 	tcase_add_test(ts, test_peer_alive_via_loopback);
+	tcase_add_test(ts, test_auth_mismatch);
 	tcase_add_loop_test(ts, test_stuck_states, 0, 5);
 	tcase_add_test(ts, test_exstart_exchange_one_class);
 	tcase_add_test(ts, test_cable_fault_then_forming);

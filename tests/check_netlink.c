@@ -275,6 +275,24 @@ START_TEST(test_apply_error)
 }
 END_TEST
 
+/* At boot ifupdown2 may add a planned address between the pass's look and
+ * its add: the address is there, as planned; no failure. */
+START_TEST(test_add_raced)
+{
+	struct if_changes ch;
+	struct strv errors = {0};
+	char *err = NULL;
+
+	setup_netns(both);
+	ck_assert_int_eq(nl_plan(&plan, NULL, &ch, &err), 0);
+	by_hand(IFC_ADDR_ADD, "nic3", "192.168.103.1", 30, NULL);
+	ck_assert_int_eq(nl_apply(&ch, &errors), 0);
+	ck_assert_uint_eq(errors.n, 0);
+	if_changes_free(&ch);
+	teardown_netns();
+}
+END_TEST
+
 START_TEST(test_monitor)
 {
 	struct nl_monitor *m = NULL;
@@ -320,9 +338,56 @@ START_TEST(test_monitor)
 }
 END_TEST
 
+static void add_route(const char *dst, const char *gw, const char *ifname, unsigned table);
+
 /* An OSPF route in the main table, as zebra would install it. */
 static void
 add_ospf_route(const char *dst, const char *gw, const char *ifname)
+{
+	add_route(dst, gw, ifname, RT_TABLE_MAIN);
+}
+
+/* Routes of other tables (Proxmox SDN's VRFs, anything else) do not wake
+ * the health poll, however many; main's and the bridge table's do. */
+START_TEST(test_monitor_tables)
+{
+	struct nl_monitor *m = NULL;
+	bool routes = true;
+
+	setup_netns(both);
+	plan_apply(NULL, NULL);
+	ck_assert_int_eq(nl_monitor_open(&m), 0);
+	/* the links' own late events first (linkwatch delays operstate
+	 * changes up to a second): until a second and a half goes by quiet */
+	for (int i = 0, quiet = 0; i < 40 && quiet < 3; i++) {
+		usleep(500000);
+		quiet = nl_monitor_drain(m, &plan, &routes) || routes ? 0 : quiet + 1;
+	}
+	for (unsigned i = 0; i < 200; i++) {
+		char dst[32];
+		bool r;
+
+		snprintf(dst, sizeof(dst), "10.%u.%u.0/24", 100 + i / 250, i % 250);
+		add_route(dst, "192.168.103.6", "nic4", 100);
+		add_route(dst, "192.168.103.6", "nic4", 1000); /* beyond rtm_table's 8 bits */
+		if (i % 20 == 19) { /* read as the agent does, before the socket overflows */
+			ck_assert(!nl_monitor_drain(m, &plan, &r));
+			ck_assert(!r);
+		}
+	}
+	add_route("10.1.1.0/24", "192.168.103.6", "nic4", BRIDGE_TABLE);
+	nl_monitor_drain(m, &plan, &routes);
+	ck_assert(routes);
+	add_route("10.1.1.0/24", "192.168.103.6", "nic4", RT_TABLE_MAIN);
+	nl_monitor_drain(m, &plan, &routes);
+	ck_assert(routes);
+	nl_monitor_free(m);
+	teardown_netns();
+}
+END_TEST
+
+static void
+add_route(const char *dst, const char *gw, const char *ifname, unsigned table)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	struct rtnl_route *rt = rtnl_route_alloc();
@@ -333,7 +398,7 @@ add_ospf_route(const char *dst, const char *gw, const char *ifname)
 	ck_assert_int_eq(nl_addr_parse(dst, AF_INET, &a), 0);
 	ck_assert_int_eq(nl_addr_parse(gw, AF_INET, &g), 0);
 	rtnl_route_set_family(rt, AF_INET);
-	rtnl_route_set_table(rt, RT_TABLE_MAIN);
+	rtnl_route_set_table(rt, table);
 	rtnl_route_set_protocol(rt, RTPROT_OSPF);
 	ck_assert_int_eq(rtnl_route_set_dst(rt, a), 0);
 	rtnl_route_nh_set_gateway(nh, g);
@@ -410,7 +475,9 @@ netlink_suite(void)
 	tcase_add_test(tc, test_missing_interface);
 	tcase_add_test(tc, test_loopback_relabel);
 	tcase_add_test(tc, test_apply_error);
+	tcase_add_test(tc, test_add_raced);
 	tcase_add_test(tc, test_monitor);
+	tcase_add_test(tc, test_monitor_tables);
 	tcase_add_test(tc, test_bridge);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);

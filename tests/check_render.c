@@ -32,7 +32,8 @@ load_five(void)
 	text = tu_replace(text, "/etc/proxmesh/api-token", token);
 	ck_assert_int_eq(write_file_atomic(conf, text, strlen(text), 0644), 0);
 	ck_assert_msg(config_load(conf, &c, &err) == 0, "%s", err);
-	ck_assert_str_eq(c->auth_key, "s3cretKey");
+	ck_assert_uint_eq(c->n_auth_keys, 1);
+	ck_assert_str_eq(c->auth_keys[0].key, "s3cretKey");
 	unlink(key);
 	unlink(token);
 	unlink(conf);
@@ -371,34 +372,84 @@ START_TEST(test_pbs_exact)
 }
 END_TEST
 
-/* Authentication lines sort among the others, as vtysh prints them. */
+/* qdev's link lines with authentication: they sort among the others, as
+ * vtysh prints them. */
+static const char *const auth_lines[] = {
+    "ip ospf area 0.0.0.1",
+    "ip ospf authentication message-digest",
+    "ip ospf bfd",
+    "ip ospf bfd profile proxmesh",
+    "ip ospf cost 65535",
+    "ip ospf dead-interval 8",
+    "ip ospf hello-interval 2",
+    "ip ospf message-digest-key 1 md5 s3cretKey",
+    "ip ospf network point-to-point",
+    "ip ospf retransmit-interval 1",
+};
+
+/* The lines of interface ifname are auth_lines, with the key line there
+ * replaced by keys (NULL-terminated). */
+static void
+assert_auth_lines(const struct frrconf *tree, const char *ifname, const char *const *keys)
+{
+	_cleanup_free_ char *head = xasprintf("interface %s", ifname);
+	const struct frr_line *l = frrconf_find(&tree->root, head);
+	size_t k = 0;
+
+	ck_assert_ptr_nonnull(l);
+	for (size_t i = 0; i < ARRAY_SIZE(auth_lines); i++) {
+		if (strstr(auth_lines[i], "message-digest-key")) {
+			for (const char *const *w = keys; *w; w++, k++) {
+				ck_assert_uint_lt(k, l->n_children);
+				ck_assert_str_eq(l->children[k].text, *w);
+			}
+			continue;
+		}
+		ck_assert_uint_lt(k, l->n_children);
+		ck_assert_str_eq(l->children[k++].text, auth_lines[i]);
+	}
+	ck_assert_uint_eq(k, l->n_children);
+}
+
 START_TEST(test_auth)
 {
 	struct config *c = load_five();
 	struct frrconf tree;
 	const struct frr_line *l;
-	static const char *const want[] = {
-	    "ip ospf area 0.0.0.1",
-	    "ip ospf authentication message-digest",
-	    "ip ospf bfd",
-	    "ip ospf bfd profile proxmesh",
-	    "ip ospf cost 65535",
-	    "ip ospf dead-interval 8",
-	    "ip ospf hello-interval 2",
-	    "ip ospf message-digest-key 1 md5 s3cretKey",
-	    "ip ospf network point-to-point",
-	    "ip ospf retransmit-interval 1",
-	};
 
 	render_tree(c, "qdev", v84, &tree);
-	l = frrconf_find(&tree.root, "interface tb0");
-	ck_assert_ptr_nonnull(l);
-	ck_assert_uint_eq(l->n_children, ARRAY_SIZE(want));
-	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		ck_assert_str_eq(l->children[i].text, want[i]);
+	assert_auth_lines(&tree, "tb0", (const char *const[]){auth_lines[7], NULL});
 	/* the loopback is not a link: no authentication, no bfd there */
 	l = frrconf_find(&tree.root, "interface lo");
 	ck_assert_uint_eq(l->n_children, 2);
+	frrconf_free(&tree);
+	config_free(c);
+}
+END_TEST
+
+/* Several keys: where the key lines sort, but the first of the key file
+ * (the key to send with) last, as ospfd sends with the last of its list;
+ * the others in the file's order. */
+START_TEST(test_auth_keys)
+{
+	struct config *c = load_five();
+	struct frrconf tree;
+	_cleanup_free_ char *why = NULL;
+	unsigned line;
+	static const char *const keys[] = {
+	    "ip ospf message-digest-key 9 md5 zOld",
+	    "ip ospf message-digest-key 1 md5 aOlder",
+	    "ip ospf message-digest-key 20 md5 nowKey",
+	    NULL,
+	};
+
+	free(c->auth_keys);
+	ck_assert_int_eq(config_parse_auth_keys("20 nowKey\n9 zOld\n1 aOlder\n", &c->auth_keys,
+	                                        &c->n_auth_keys, &line, &why),
+	                 0);
+	render_tree(c, "qdev", v84, &tree);
+	assert_auth_lines(&tree, "tb0", keys);
+	assert_auth_lines(&tree, "eth1", keys);
 	frrconf_free(&tree);
 	config_free(c);
 }
@@ -468,6 +519,7 @@ render_suite(void)
 	tcase_add_test(tc, test_reference);
 	tcase_add_test(tc, test_pbs_exact);
 	tcase_add_test(tc, test_auth);
+	tcase_add_test(tc, test_auth_keys);
 	tcase_add_test(tc, test_interface_order);
 	tcase_add_test(tc, test_no_bfd);
 	suite_add_tcase(s, tc);

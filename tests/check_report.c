@@ -14,12 +14,13 @@
 /* pve-1 of the reference mesh, fed recorded states one after the other. */
 struct run {
 	struct tu_node f;
-	struct frr_state st[3]; /* converged, cut, PBS dead */
+	struct frr_state st[4]; /* converged, cut, PBS dead, nothing full yet */
 	struct health h[2];
 	int cur;
 	struct health_events ev;
 	struct reporter r;
 	struct report_entries out;
+	long long start; /* the agent's start, ms after T0; 0: long before */
 };
 
 static const char nbr_only_pve2[] = "{\"neighbors\":{\"192.168.102.2\":[{\"nbrState\":\"Full/-\","
@@ -35,6 +36,10 @@ run_open(struct run *r, const char *v)
 	ck_assert_int_eq(
 	    frrjson_parse_neighbors(nbr_only_pve2, &r->st[2].neighbors, &r->st[2].n_neighbors), 0);
 	r->st[2].have_neighbors = r->st[2].have_routes = true;
+	ck_assert_int_eq(frrjson_parse_neighbors("{\"neighbors\":{}}", &r->st[3].neighbors,
+	                                         &r->st[3].n_neighbors),
+	                 0);
+	r->st[3].have_neighbors = r->st[3].have_routes = true;
 	r->cur = -1;
 }
 
@@ -54,6 +59,7 @@ run_step(struct run *r, int s, long long t)
 	    .members = m,
 	    .n_members = 1,
 	    .now_ms = T0 + t,
+	    .start_ms = r->start != 0 ? T0 + r->start : 0,
 	};
 
 	health_events_free(&r->ev);
@@ -163,6 +169,109 @@ START_TEST(test_cut_and_heal)
 }
 END_TEST
 
+/* The number of entries at notice or above (warning, error, …). */
+static size_t
+n_loud(const struct report_entries *es)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < es->n; i++)
+		n += es->v[i].priority <= LOG_NOTICE;
+	return n;
+}
+
+/* Every boot: the agent starts before OSPF has converged. Nothing at notice
+ * or above while it converges; the health once it has. */
+START_TEST(test_boot_quiet)
+{
+	struct run r;
+
+	run_open(&r, _i ? "10.3" : "8.4");
+	r.start = 1;
+	run_step(&r, 3, 500);  /* FRR answers, no adjacency yet */
+	run_step(&r, 1, 3000); /* one adjacency */
+	ck_assert_uint_eq(r.out.n, 0);
+	run_step(&r, 0, 6000); /* converged */
+	ck_assert_uint_eq(r.out.n, 1);
+	ck_assert_uint_eq(n_loud(&r.out), 0);
+	ck_assert_str_eq(r.out.v[0].message, "health: healthy (2/2 adjacencies full; 1/1 loopbacks "
+	                                     "reachable)");
+	ck_assert_str_eq(field(&r.out.v[0], "PROXMESH_PREVIOUS_STATE"), "unknown");
+	run_close(&r);
+}
+END_TEST
+
+/* The same start that never converges: after the grace (4 dead intervals
+ * of 3 s from FRR's first answer), the warnings of today. */
+START_TEST(test_boot_no_convergence)
+{
+	struct run r;
+	const struct report_entry *e;
+
+	run_open(&r, _i ? "10.3" : "8.4");
+	r.start = 1;
+	run_step(&r, 3, 500);
+	run_step(&r, 3, 12499);
+	ck_assert_uint_eq(r.out.n, 0);
+	run_step(&r, 3, 12500);
+	e = by_mid(&r.out, PM_MID_LINK_CABLE_OR_NIC);
+	ck_assert_int_eq(e->priority, LOG_WARNING);
+	ck_assert_str_eq(e->message,
+	                 "link pve-2/nic3: adjacency down (peer online): check cable or "
+	                 "NIC");
+	ck_assert_str_eq(field(e, "PROXMESH_PREVIOUS_DIAGNOSIS"), "unknown");
+	e = by_mid(&r.out, PM_MID_LINK_PEER_OFFLINE);
+	ck_assert_int_eq(e->priority, LOG_NOTICE);
+	e = by_mid(&r.out, PM_MID_DEST_UNREACHABLE);
+	ck_assert_str_eq(e->message, "destination pbs 192.168.103.254/32: unreachable");
+	e = by_mid(&r.out, PM_MID_HEALTH_CHANGED);
+	ck_assert_int_eq(e->priority, LOG_WARNING);
+	ck_assert_str_eq(e->message, "health: broken (0/2 adjacencies full; 0/1 loopbacks "
+	                             "reachable)");
+	ck_assert_str_eq(field(e, "PROXMESH_PREVIOUS_STATE"), "unknown");
+	run_close(&r);
+}
+END_TEST
+
+/* A NIC that appears late: no warning while its adjacency forms. */
+START_TEST(test_late_link)
+{
+	struct run r;
+	struct kernel_link *k;
+	const struct report_entry *e;
+
+	run_open(&r, _i % 2 ? "10.3" : "8.4");
+	k = tu_node_kernel(&r.f, "nic4");
+	k->exists = k->up = k->carrier = false;
+	if (_i >= 2) { /* started long ago: reported missing */
+		run_step(&r, 1, 0);
+		e = by_mid(&r.out, PM_MID_LINK_INTERFACE_MISSING);
+		ck_assert_int_eq(e->priority, LOG_WARNING);
+		ck_assert_str_eq(e->message, "link pbs/nic4: interface nic4 does not exist");
+	} else { /* it appears seconds into the boot */
+		r.start = 1;
+		run_step(&r, 1, 500);
+		ck_assert_uint_eq(r.out.n, 0);
+	}
+	run_clear(&r);
+	k->exists = true;
+	run_step(&r, 1, 8000); /* down */
+	k->up = k->carrier = true;
+	run_step(&r, 1, 8100); /* up, its adjacency forming */
+	run_step(&r, 1, 13000);
+	ck_assert_uint_eq(r.out.n, 0);
+	run_step(&r, 0, 14000); /* Full */
+	ck_assert_uint_eq(n_loud(&r.out), 0);
+	e = by_mid(&r.out, PM_MID_HEALTH_CHANGED);
+	ck_assert_str_eq(field(e, "PROXMESH_STATE"), "healthy");
+	if (_i >= 2) {
+		e = by_mid(&r.out, PM_MID_LINK_RECOVERED);
+		ck_assert_str_eq(field(e, "PROXMESH_PREVIOUS_DIAGNOSIS"), "interface-missing");
+	}
+	run_close(&r);
+}
+END_TEST
+
 START_TEST(test_peer_down)
 {
 	struct run r;
@@ -266,7 +375,7 @@ static const char *const all_mids[] = {
     PM_MID_DEST_BACKUP_PATH,  PM_MID_DEST_REACHABLE,   PM_MID_HEALTH_CHANGED,
     PM_MID_RECONCILE_APPLIED, PM_MID_RECONCILE_FAILED, PM_MID_CONFIG_ERROR,
     PM_MID_CONFIG_RELOADED,   PM_MID_API_STATE,        PM_MID_ADDRESS_RESTORED,
-    PM_MID_FRR_RESTARTED,
+    PM_MID_FRR_RESTARTED,     PM_MID_LINK_AUTH_MISMATCH,
 };
 
 START_TEST(test_message_ids)
@@ -310,6 +419,9 @@ START_TEST(test_link_diagnoses)
 	     "link pve-2/nic3: adjacency stuck in init: the peer does not hear our hellos"},
 	    {DIAG_CABLE_OR_NIC, PM_MID_LINK_CABLE_OR_NIC, LOG_WARNING,
 	     "link pve-2/nic3: adjacency down (peer online): check cable or NIC"},
+	    {DIAG_AUTH_MISMATCH, PM_MID_LINK_AUTH_MISMATCH, LOG_WARNING,
+	     "link pve-2/nic3: adjacency down, the peer's OSPF packets fail authentication: "
+	     "check auth-key-file on both hosts"},
 	};
 	struct link_health l = {
 	    .peer = "pve-2", .ifname = "nic3", .peer_online = TRI_YES, .bfd = BFD_OFF};
@@ -353,6 +465,9 @@ report_suite(void)
 
 	tcase_add_loop_test(tc, test_cut_and_heal, 0, 2);
 	tcase_add_test(tc, test_peer_down);
+	tcase_add_loop_test(tc, test_boot_quiet, 0, 2);
+	tcase_add_loop_test(tc, test_boot_no_convergence, 0, 2);
+	tcase_add_loop_test(tc, test_late_link, 0, 4);
 	tcase_add_test(tc, test_flap_storm);
 	tcase_add_test(tc, test_message_ids);
 	tcase_add_test(tc, test_link_diagnoses);

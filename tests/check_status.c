@@ -10,9 +10,8 @@
 #include "testutil.h"
 #include "status.h"
 
-/* 2026-11-26T10:00:00Z */
-#define NOW_REAL 1795687200000LL
-#define NOW_MONO 500000LL
+#define NOW_REAL TU_NOW_REAL
+#define NOW_MONO TU_NOW_MONO
 
 struct capture {
 	FILE *f;
@@ -43,64 +42,15 @@ capture_close(struct capture *c)
 	free(c->buf);
 }
 
-/* Health of pve-1 after the silent cut of nic4, evaluated at NOW_MONO, the
- * cut seen 20 s before. */
-static void
-cut_health(const char *v, struct health *h)
-{
-	struct tu_node f;
-	struct frr_state st;
-	struct health first;
-	struct health_events ev = {0};
-	struct health_input in;
-
-	tu_node_open(&f, tu_reference_mesh, "pve-1");
-	tu_frr_load(v, "pve-1", "cut", &st);
-	in = (struct health_input){.config = f.config,
-	                           .node = f.node,
-	                           .plans = f.plans,
-	                           .kernel = f.kernel,
-	                           .n_kernel = f.n_kernel,
-	                           .frr = &st,
-	                           .now_ms = NOW_MONO - 20000};
-	health_evaluate(&in, NULL, &first, &ev);
-	in.now_ms = NOW_MONO;
-	health_evaluate(&in, &first, h, &ev);
-	health_free(&first);
-	health_events_free(&ev);
-	frr_state_free(&st);
-	tu_node_close(&f);
-}
-
-static struct status_info
-info_for(const struct health *h)
-{
-	return (struct status_info){
-	    .node = "pve-1",
-	    .now_real_ms = NOW_REAL,
-	    .now_mono_ms = NOW_MONO,
-	    .health = h,
-	    .frr_running = true,
-	    .frr_version = "10.3",
-	    .reconcile_state = "converged",
-	    .reconcile_last_run_ms = NOW_REAL - 30000,
-	    .reconcile_last_change_ms = NOW_REAL - 3600000,
-	    .reconcile_last_error = NULL,
-	    .api_state = "ok",
-	    .api_url = "https://localhost:8006",
-	    .api_last_ok_ms = NOW_REAL - 10000,
-	    .api_quorate = TRI_YES,
-	};
-}
 
 START_TEST(test_render)
 {
-	static const char *const top[] = {"format",  "node",        "updated",   "health",
-	                                  "summary", "frr",         "reconcile", "api",
-	                                  "links",   "destinations"};
-	static const char *const link_keys[] = {"peer",  "interface", "address",     "cost",
-	                                        "mtu",   "link",      "adjacency",   "bfd",
-	                                        "since", "flaps",     "peer_online", "diagnosis"};
+	static const char *const top[] = {"format",   "node",    "updated",     "health",
+	                                  "starting", "summary", "frr",         "reconcile",
+	                                  "api",      "links",   "destinations"};
+	static const char *const link_keys[] = {
+	    "peer", "interface", "address", "cost",        "mtu",       "link",   "adjacency",
+	    "bfd",  "since",     "flaps",   "peer_online", "diagnosis", "forming"};
 	struct health h;
 	struct status_info si;
 	_cleanup_free_ char *text = NULL;
@@ -110,8 +60,8 @@ START_TEST(test_render)
 	json_t *val;
 	size_t k = 0;
 
-	cut_health(_i ? "10.3" : "8.4", &h);
-	si = info_for(&h);
+	tu_cut_health(_i ? "10.3" : "8.4", NOW_MONO, &h);
+	si = tu_status_info(&h);
 	text = status_render(&si);
 	root = json_loads(text, 0, &jerr);
 	ck_assert_msg(root != NULL, "%s", jerr.text);
@@ -123,6 +73,7 @@ START_TEST(test_render)
 	ck_assert_str_eq(json_string_value(json_object_get(root, "updated")),
 	                 "2026-11-26T10:00:00Z");
 	ck_assert_str_eq(json_string_value(json_object_get(root, "health")), "degraded");
+	ck_assert(json_is_false(json_object_get(root, "starting")));
 	ck_assert_str_eq(json_string_value(json_object_get(root, "summary")),
 	                 "1/2 adjacencies full; 1/1 loopbacks reachable");
 	val = json_object_get(root, "frr");
@@ -159,6 +110,7 @@ START_TEST(test_render)
 	ck_assert_int_eq(json_integer_value(json_object_get(l, "flaps")), 0);
 	ck_assert(json_is_null(json_object_get(l, "peer_online")));
 	ck_assert_str_eq(json_string_value(json_object_get(l, "diagnosis")), "cable-or-nic");
+	ck_assert(json_is_false(json_object_get(l, "forming")));
 
 	ck_assert_uint_eq(json_array_size(json_object_get(root, "destinations")), 1);
 	d = json_array_get(json_object_get(root, "destinations"), 0);
@@ -208,8 +160,8 @@ START_TEST(test_write_and_command)
 	struct stat sb;
 	mode_t old = umask(077);
 
-	cut_health("10.3", &h);
-	si = info_for(&h);
+	tu_cut_health("10.3", NOW_MONO, &h);
+	si = tu_status_info(&h);
 	si.now_real_ms = now_real_ms();
 	si.now_mono_ms = NOW_MONO;
 	ck_assert_int_eq(status_write(path, &si), 0);

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "testutil.h"
 
 #include "render.h"
+#include "vtyroute.h"
 
 const char tu_reference_mesh[] = "[mesh]\n"
                                  "prefix = 192.168.103.0/24\n"
@@ -289,6 +291,58 @@ tu_frr_load(const char *version, const char *host, const char *scenario, struct 
 	ck_assert(st->have_neighbors && st->have_interfaces && st->have_routes && st->have_bfd);
 }
 
+struct status_info
+tu_status_info(const struct health *h)
+{
+	return (struct status_info){
+	    .node = "pve-1",
+	    .now_real_ms = TU_NOW_REAL,
+	    .now_mono_ms = TU_NOW_MONO,
+	    .health = h,
+	    .frr_running = true,
+	    .frr_version = "10.3",
+	    .reconcile_state = "converged",
+	    .reconcile_last_run_ms = TU_NOW_REAL - 30000,
+	    .reconcile_last_change_ms = TU_NOW_REAL - 3600000,
+	    .api_state = "ok",
+	    .api_url = "https://localhost:8006",
+	    .api_last_ok_ms = TU_NOW_REAL - 10000,
+	    .api_quorate = TRI_YES,
+	    .version = "0.1.0",
+	    .reconcile_failures = 3,
+	    .reconcile_last_ok_ms = TU_NOW_REAL - 30000,
+	    .reconcile_duration_ms = 12,
+	    .membership_nodes = 2,
+	};
+}
+
+void
+tu_cut_health(const char *version, long long now_mono, struct health *h)
+{
+	struct tu_node f;
+	struct frr_state st;
+	struct health first;
+	struct health_events ev = {0};
+	struct health_input in;
+
+	tu_node_open(&f, tu_reference_mesh, "pve-1");
+	tu_frr_load(version, "pve-1", "cut", &st);
+	in = (struct health_input){.config = f.config,
+	                           .node = f.node,
+	                           .plans = f.plans,
+	                           .kernel = f.kernel,
+	                           .n_kernel = f.n_kernel,
+	                           .frr = &st,
+	                           .now_ms = now_mono - 20000};
+	health_evaluate(&in, NULL, &first, &ev);
+	in.now_ms = now_mono;
+	health_evaluate(&in, &first, h, &ev);
+	health_free(&first);
+	health_events_free(&ev);
+	frr_state_free(&st);
+	tu_node_close(&f);
+}
+
 void
 tu_node_desired(const struct config *c, const char *node, struct frrconf *out,
                 struct strv *ifnames)
@@ -304,18 +358,39 @@ tu_node_desired(const struct config *c, const char *node, struct frrconf *out,
 	free(lp);
 }
 
-/* The fake daemon's side: one session, every command logged and answered. */
+/* Is cmd one of the '\n'-separated commands of list? */
+static bool
+fake_vty_listed(const char *list, const char *cmd)
+{
+	size_t n = strlen(cmd);
+
+	for (const char *p = list; p && *p;) {
+		const char *e = strchrnul(p, '\n');
+
+		if ((size_t)(e - p) == n && !strncmp(p, cmd, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+/* The fake daemon's side: one session, every command logged and answered.
+ * It keeps its node as FRR does: an accepted block header enters one, an
+ * "exit" leaves it, "end" returns to the top, and a refused command leaves
+ * the node as it was. */
 static void
-fake_vty_serve(int lfd, const char *log_path, const char *refuse)
+fake_vty_serve(int lfd, const char *log_path, const char *nodes_path, const char *refuse)
 {
 	static const char ok[4] = {0, 0, 0, 0}, no[4] = {0, 0, 0, 2};
-	char cmd[256];
-	FILE *log = fopen(log_path, "w");
+	char cmd[256], node[4][256];
+	unsigned depth = 0;
+	bool configuring = false;
+	FILE *log = fopen(log_path, "w"), *nodes = fopen(nodes_path, "w");
 	int fd;
 
 	alarm(20); /* never outlive a test that failed before connecting */
 	fd = accept(lfd, NULL, NULL);
-	if (fd < 0 || log == NULL)
+	if (fd < 0 || log == NULL || nodes == NULL)
 		_exit(10);
 	for (;;) {
 		size_t n = 0;
@@ -328,15 +403,32 @@ fake_vty_serve(int lfd, const char *log_path, const char *refuse)
 		cmd[n] = '\0';
 		fprintf(log, "%s\n", cmd);
 		fflush(log);
-		if (refuse && !strcmp(cmd, refuse)) {
+		if (fake_vty_listed(refuse, cmd)) {
 			if (dprintf(fd, "%% Unknown command: %s\n", cmd) < 0 ||
 			    write(fd, no, sizeof(no)) != sizeof(no))
 				_exit(13);
-		} else if (write(fd, ok, sizeof(ok)) != sizeof(ok)) {
+			continue;
+		}
+		if (write(fd, ok, sizeof(ok)) != sizeof(ok))
 			_exit(13);
+		if (!strcmp(cmd, "configure terminal")) {
+			configuring = true;
+		} else if (!strcmp(cmd, "end")) {
+			configuring = false;
+			depth = 0;
+		} else if (!strcmp(cmd, "exit")) {
+			depth -= depth > 0;
+		} else if (configuring && depth < 4 && vtyroute_opens_block(cmd, depth)) {
+			snprintf(node[depth++], sizeof(node[0]), "%s", cmd);
+		} else if (configuring) {
+			for (unsigned d = 0; d < depth; d++)
+				fprintf(nodes, "%s > ", node[d]);
+			fprintf(nodes, "%s\n", cmd);
+			fflush(nodes);
 		}
 	}
 	fclose(log);
+	fclose(nodes);
 	_exit(0);
 }
 
@@ -361,17 +453,44 @@ tu_vty_fork(const char *dir, const char *daemon, int *lfd)
 	return pid;
 }
 
+void
+tu_vty_read_command(int fd, char cmd[static 256])
+{
+	size_t n = 0;
+
+	while (n < 256) {
+		ssize_t r = read(fd, cmd + n, 1);
+
+		if (r <= 0)
+			_exit(11);
+		if (cmd[n++] == '\0')
+			return;
+	}
+	_exit(11);
+}
+
+void
+tu_vty_kill(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+	}
+	*pid = -1;
+}
+
 pid_t
 tu_fake_vty(const char *dir, const char *daemon, const char *refuse)
 {
-	char log_path[256]; /* nothing on the heap: the child _exits with it */
+	char log_path[256], nodes_path[256]; /* nothing on the heap: the child _exits */
 	int lfd;
 	pid_t pid;
 
 	snprintf(log_path, sizeof(log_path), "%s/%s.got", dir, daemon);
+	snprintf(nodes_path, sizeof(nodes_path), "%s/%s.nodes", dir, daemon);
 	pid = tu_vty_fork(dir, daemon, &lfd);
 	if (pid == 0)
-		fake_vty_serve(lfd, log_path, refuse);
+		fake_vty_serve(lfd, log_path, nodes_path, refuse);
 	return pid;
 }
 
@@ -385,5 +504,15 @@ tu_fake_vty_got(pid_t pid, const char *dir, const char *daemon)
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fake %s failed", daemon);
 	ck_assert_int_eq(read_file(log_path, 65536, &got, NULL), 0);
+	return got;
+}
+
+char *
+tu_fake_vty_nodes(const char *dir, const char *daemon)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s.nodes", dir, daemon);
+	char *got = NULL;
+
+	ck_assert_int_eq(read_file(path, 65536, &got, NULL), 0);
 	return got;
 }

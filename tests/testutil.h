@@ -11,6 +11,7 @@
 #include "frrconf.h"
 #include "frrjson.h"
 #include "health.h"
+#include "status.h"
 #include "util.h"
 
 /* The reference mesh of DESIGN §1: pve-1 nic3 - pve-2 nic3 (cost 200),
@@ -44,15 +45,25 @@ struct link_plan *tu_link_plans(const struct config *c, const char *name,
  * returns 0 in the child, with *lfd the socket, and the child's pid in the
  * test (the socket closed there). */
 pid_t tu_vty_fork(const char *dir, const char *daemon, int *lfd);
+/* In a fake daemon: one command line from the client, NUL included; the
+ * fake daemon _exits (11) on EOF or a line longer than 255 bytes. */
+void tu_vty_read_command(int fd, char cmd[static 256]);
+/* Kill a fake daemon still running (*pid > 0) and reap it; *pid = -1. */
+void tu_vty_kill(pid_t *pid);
 /* A fake FRR daemon for one configuration session: listens on
- * DIR/DAEMON.vty, answers every command with success, except `refuse`
- * (return code 2, "% Unknown command: …" as FRR does), and writes each
- * command it got to DIR/DAEMON.got, one per line. Returns its pid. Start
+ * DIR/DAEMON.vty, answers every command with success, except those of
+ * `refuse` (NULL, or commands separated by '\n': return code 2, "% Unknown
+ * command: …" as FRR does), writes each command it got to DIR/DAEMON.got,
+ * one per line, and each setting it accepted to DIR/DAEMON.nodes with the
+ * node it landed in ("interface nic3 > ip ospf cost 10"), keeping its node
+ * as FRR does (a refused command leaves it as it was). Returns its pid. Start
  * it before the test allocates: the child ends with _exit, and valgrind
  * counts what it inherited and cannot reach any more as lost. */
 pid_t tu_fake_vty(const char *dir, const char *daemon, const char *refuse);
 /* Wait for that daemon to end (the session closed) and return what it got. */
 char *tu_fake_vty_got(pid_t pid, const char *dir, const char *daemon);
+/* After tu_fake_vty_got: the settings that daemon accepted, with their node. */
+char *tu_fake_vty_nodes(const char *dir, const char *daemon);
 
 /* What proxmesh wants in FRR on node (FRR 8.4's form), and the interfaces
  * whose ip ospf lines it owns (lo and the links), as a pass has them. */
@@ -101,3 +112,15 @@ void tu_node_close(struct tu_node *f);
 char *tu_frr_file(const char *version, const char *host, const char *scenario, const char *what);
 /* All four recorded outputs of host in a scenario, parsed into st. */
 void tu_frr_load(const char *version, const char *host, const char *scenario, struct frr_state *st);
+/* The time of the status and metrics tests: 2026-11-26T10:00:00Z, and a
+ * monotonic clock 500 s after boot. */
+#define TU_NOW_REAL 1795687200000LL
+#define TU_NOW_MONO 500000LL
+/* What pve-1's daemon knows besides the health h at TU_NOW_REAL: FRR 10.3
+ * running, converged 30 s ago (last change an hour ago, 3 failures since
+ * the start, the last pass 12 ms), the API answered 10 s ago, quorate, 2
+ * members, proxmesh 0.1.0. */
+struct status_info tu_status_info(const struct health *h);
+/* The health of pve-1 after the silent cut of nic4 on FRR version,
+ * evaluated at now_mono (ms), the cut seen 20 s before. */
+void tu_cut_health(const char *version, long long now_mono, struct health *h);

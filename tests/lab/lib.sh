@@ -22,9 +22,31 @@ MIRROR=${PMLAB_MIRROR:-http://deb.debian.org/debian}
 
 HOSTS=(pve-1 pve-2 pbs)
 PVE_HOSTS=(pve-1 pve-2)
-declare -A SUITE=([pve-1]=bookworm [pve-2]=trixie [pbs]=trixie)
-declare -A HOSTNUM=([pve-1]=1 [pve-2]=2 [pbs]=3)
-declare -A MGMT=([pve-1]=192.168.100.1 [pve-2]=192.168.100.2 [pbs]=192.168.100.3)
+# A fourth host that `up --add pve-3` boots into a running lab and `down
+# pve-3` removes (issue 15 scenario 7: a host added to a running mesh): a PVE
+# node (id 4) cabled to pve-1 nic5 (on its nic3) and pve-2 nic5 (on its
+# nic4), with the addresses of DESIGN §4 for ids 1-4 and 2-4. The hosts
+# added are listed in $STATE/extra-hosts ("HOST SUITE" lines); lab_hosts
+# adds them to HOSTS, PVE_HOSTS, SUITE and CABLES.
+declare -A EXTRA_CABLES=(
+	[pve-3]="pve-1 nic5 192.168.103.13/30 pve-3 nic3 192.168.103.14/30
+pve-2 nic5 192.168.103.17/30 pve-3 nic4 192.168.103.18/30"
+)
+# One host per FRR version proxmesh claims: 8.4 (Debian 12), 10.3 (Debian 13),
+# 10.7 (Debian unstable). PMLAB_SUITE="bookworm" (or trixie, sid) gives every
+# host the same one; PMLAB_SUITES="HOST=SUITE ..." boots single hosts on
+# another Debian (so another FRR), as record-fixtures does to record every
+# host on every FRR.
+declare -A SUITE=([pve-1]=bookworm [pve-2]=trixie [pbs]=sid)
+if [[ -n ${PMLAB_SUITE:-} ]]; then
+	SUITE=([pve-1]=$PMLAB_SUITE [pve-2]=$PMLAB_SUITE [pbs]=$PMLAB_SUITE)
+fi
+for _hs in ${PMLAB_SUITES:-}; do SUITE[${_hs%%=*}]=${_hs#*=}; done
+# The FRR version each suite carries (checked by 10-handmade).
+declare -A FRR_OF_SUITE=([bookworm]=8.4 [trixie]=10.3 [sid]=10.7)
+declare -A HOSTNUM=([pve-1]=1 [pve-2]=2 [pbs]=3 [pve-3]=4)
+declare -A MGMT=([pve-1]=192.168.100.1 [pve-2]=192.168.100.2 [pbs]=192.168.100.3
+	[pve-3]=192.168.100.4)
 MGMT_NET=192.168.100
 # One line per cable: HOST-A IF-A ADDR-A HOST-B IF-B ADDR-B (DESIGN §1).
 CABLES=(
@@ -33,6 +55,19 @@ CABLES=(
 	"pve-2 nic4 192.168.103.9/30 pbs nic4 192.168.103.10/30"
 )
 PBS_SERVICE=192.168.103.254
+BASE_HOSTS=("${HOSTS[@]}") BASE_PVE_HOSTS=("${PVE_HOSTS[@]}") BASE_CABLES=("${CABLES[@]}")
+lab_hosts() {  # the hosts above and those `up --add` booted
+	local h suite c
+	HOSTS=("${BASE_HOSTS[@]}") PVE_HOSTS=("${BASE_PVE_HOSTS[@]}") CABLES=("${BASE_CABLES[@]}")
+	[[ -r $STATE/extra-hosts ]] || return 0
+	while read -r h suite; do
+		is_host "$h" && continue
+		HOSTS+=("$h")
+		is_pve "$h" && PVE_HOSTS+=("$h")
+		SUITE[$h]=$suite
+		while IFS= read -r c; do CABLES+=("$c"); done <<<"${EXTRA_CABLES[$h]}"
+	done <"$STATE/extra-hosts"
+}
 
 # Root filesystem recipe; changing it changes the cache key.
 ROOTFS_RECIPE=4
@@ -42,6 +77,7 @@ PKGS_COMMON=(systemd systemd-sysv dbus frr frr-pythontools ifupdown2 bridge-util
 declare -A PKGS_SUITE=(
 	[bookworm]="libcurl4 libjansson4 libinih1 libnl-route-3-200 libsystemd0"
 	[trixie]="libcurl4t64 libjansson4 libinih1 libnl-route-3-200 libsystemd0"
+	[sid]="libcurl4t64 libjansson4 libinih1 libnl-route-3-200 libsystemd0"
 )
 # Units masked on every host (at boot, not in the cached root filesystem):
 # they fail in a namespace, would touch the real machine's kernel settings or
@@ -70,6 +106,7 @@ ns() { printf '%s%s' "$PREFIX" "$1"; }  # namespace name of a host / mgmt / wire
 is_host() { local h; for h in "${HOSTS[@]}"; do [[ $h == "$1" ]] && return 0; done; return 1; }
 check_host() { is_host "$1" || die "unknown host \"$1\" (one of: ${HOSTS[*]})"; }
 is_pve() { [[ $1 == pve-* ]]; }
+lab_hosts
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -224,7 +261,7 @@ lab_mode() { cat "$STATE/mode" 2>/dev/null || true; }
 mac() { printf '02:6c:%02x:%02x:00:%02x' "$1" "$2" "$3"; }  # HOSTNUM KIND IFNUM
 
 net_create() {
-	local h c a ai aa b bi ba i=0 w m
+	local h c i=0 w m
 	m=$(ns mgmt) w=$(ns wire)
 	for h in mgmt wire "${HOSTS[@]}"; do ip netns add "$(ns "$h")"; done
 	ip -n "$m" link set lo up
@@ -232,33 +269,42 @@ net_create() {
 	ip -n "$m" addr add "$MGMT_NET.254/24" dev br0
 	ip -n "$m" link set br0 up
 	ip -n "$w" link set lo up
-	for h in "${HOSTS[@]}"; do
-		ip -n "$(ns "$h")" link add nic0 address "$(mac "${HOSTNUM[$h]}" 0 0)" type veth \
-			peer name "$h" address "$(mac "${HOSTNUM[$h]}" 254 0)" netns "$m"
-		ip -n "$m" link set "$h" master br0 up
-	done
-	# A cable: HOST-A IF-A <-veth-> port | bridge cableN | port <-veth-> IF-B HOST-B
+	for h in "${HOSTS[@]}"; do mgmt_plug "$h"; done
 	for c in "${CABLES[@]}"; do
 		i=$((i + 1))
-		read -r a ai aa b bi ba <<<"$c"
-		ip -n "$w" link add "cable$i" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
-		ip -n "$w" link set "cable$i" up
-		for h in "$a:$ai" "$b:$bi"; do
-			ip -n "$(ns "${h%%:*}")" link add "${h#*:}" \
-				address "$(mac "${HOSTNUM[${h%%:*}]}" 0 "${h#*:nic}")" type veth \
-				peer name "$(wire_port "${h%%:*}" "${h#*:}")" \
-				address "$(mac "${HOSTNUM[${h%%:*}]}" 255 "${h#*:nic}")" netns "$w"
-			ip -n "$w" link set "$(wire_port "${h%%:*}" "${h#*:}")" mtu 9000 master "cable$i"
-		done
+		cable_create "$i" "$c"
 	done
 	ip netns exec "$w" nft add table netdev pmlab
-	# What a freshly booted kernel has: restored when a host is stopped.
-	for h in "${HOSTS[@]}"; do
-		mkdir -p "$STATE/hosts/$h"
-		ip netns exec "$(ns "$h")" sysctl -a 2>/dev/null |
-			grep -E '^net\.ipv[46]\.(conf\.|ip_forward |fib_multipath)' \
-			>"$STATE/hosts/$h/sysctl.init" || true
+	for h in "${HOSTS[@]}"; do sysctl_record "$h"; done
+}
+mgmt_plug() {  # HOST's nic0, a port of the management LAN's bridge
+	local h=$1 m
+	m=$(ns mgmt)
+	ip -n "$(ns "$h")" link add nic0 address "$(mac "${HOSTNUM[$h]}" 0 0)" type veth \
+		peer name "$h" address "$(mac "${HOSTNUM[$h]}" 254 0)" netns "$m"
+	ip -n "$m" link set "$h" master br0 up
+}
+# A cable: HOST-A IF-A <-veth-> port | bridge cableN | port <-veth-> IF-B HOST-B
+cable_create() {  # cable_create N "HOST-A IF-A ADDR-A HOST-B IF-B ADDR-B"
+	local i=$1 a ai aa b bi ba h w
+	w=$(ns wire)
+	read -r a ai aa b bi ba <<<"$2"
+	ip -n "$w" link add "cable$i" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
+	ip -n "$w" link set "cable$i" up
+	for h in "$a:$ai" "$b:$bi"; do
+		ip -n "$(ns "${h%%:*}")" link add "${h#*:}" \
+			address "$(mac "${HOSTNUM[${h%%:*}]}" 0 "${h#*:nic}")" type veth \
+			peer name "$(wire_port "${h%%:*}" "${h#*:}")" \
+			address "$(mac "${HOSTNUM[${h%%:*}]}" 255 "${h#*:nic}")" netns "$w"
+		ip -n "$w" link set "$(wire_port "${h%%:*}" "${h#*:}")" mtu 9000 master "cable$i"
 	done
+}
+# What a freshly booted kernel has: restored when a host is stopped.
+sysctl_record() {
+	mkdir -p "$STATE/hosts/$1"
+	ip netns exec "$(ns "$1")" sysctl -a 2>/dev/null |
+		grep -E '^net\.ipv[46]\.(conf\.|ip_forward |fib_multipath)' \
+		>"$STATE/hosts/$1/sysctl.init" || true
 }
 
 # Put a stopped host's network namespace back into the state of a machine
@@ -298,7 +344,7 @@ pki_cert() {  # pki_cert CA NAME SUBJECT SAN → $STATE/pki/NAME.{key,pem}
 }
 
 pki_create() {
-	local d=$STATE/pki ca h san
+	local d=$STATE/pki ca h
 	mkdir -p "$d"
 	chmod 700 "$d"
 	for ca in ca wrong-ca; do
@@ -306,12 +352,14 @@ pki_create() {
 			-out "$d/$ca.pem" -subj "/CN=Proxmox Virtual Environment/OU=$ca $(cat /proc/sys/kernel/random/uuid)/O=PVE Cluster Manager CA" \
 			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 	done
-	for h in "${PVE_HOSTS[@]}"; do
-		san="DNS:localhost,DNS:$h,DNS:$h.pmlab,IP:127.0.0.1,IP:::1,IP:${MGMT[$h]}"
-		pki_cert ca "$h" "/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=$h.pmlab" "$san" &
-		pki_cert wrong-ca "$h-wrong" "/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=$h.pmlab" "$san" &
-	done
+	for h in "${PVE_HOSTS[@]}"; do pki_host "$h"; done
 	wait
+}
+pki_host() {  # a PVE host's certificates from both CAs, in the background
+	local h=$1 san
+	san="DNS:localhost,DNS:$h,DNS:$h.pmlab,IP:127.0.0.1,IP:::1,IP:${MGMT[$h]}"
+	pki_cert ca "$h" "/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=$h.pmlab" "$san" &
+	pki_cert wrong-ca "$h-wrong" "/OU=PVE Cluster Node/O=Proxmox Virtual Environment/CN=$h.pmlab" "$san" &
 }
 
 api_dir() { printf '%s/api' "$STATE"; }
@@ -332,15 +380,25 @@ api_edit() {
 	PY
 }
 
+api_node() {  # a PVE host's entry in cluster.json
+	local fp
+	fp=$(openssl x509 -noout -fingerprint -sha256 -in "$STATE/pki/$1.pem" | cut -d= -f2)
+	printf '{"name": "%s", "nodeid": %s, "online": 1, "ip": "%s", "fingerprint": "%s"}' \
+		"$1" "${HOSTNUM[$1]}" "${MGMT[$1]}" "$fp"
+}
+api_answers() {  # the mock API on HOST answers locally
+	hexec "$1" curl -sf -o /dev/null --cacert /etc/pve/pve-root-ca.pem \
+		-H "Authorization: PVEAPIToken=$(cat "$(api_dir)/token")" \
+		https://localhost:8006/api2/json/version
+}
 api_create() {
-	local d h fp nodes=()
+	local d h nodes=()
 	d=$(api_dir)
 	mkdir -p "$d"
 	chmod 700 "$d"
 	printf 'root@pam!proxmesh=%s\n' "$(cat /proc/sys/kernel/random/uuid)" | api_write token
 	for h in "${PVE_HOSTS[@]}"; do
-		fp=$(openssl x509 -noout -fingerprint -sha256 -in "$STATE/pki/$h.pem" | cut -d= -f2)
-		nodes+=("{\"name\": \"$h\", \"nodeid\": ${HOSTNUM[$h]}, \"online\": 1, \"ip\": \"${MGMT[$h]}\", \"fingerprint\": \"$fp\"}")
+		nodes+=("$(api_node "$h")")
 		echo '{"fault": "none", "cert": "good"}' | api_write "$h.json"
 	done
 	printf '{"name": "pmlab", "version": 1, "quorate": 1, "standalone": 0, "nodes": [%s]}\n' \
@@ -424,6 +482,10 @@ prepare_host() {  # prepare_host HOST MODE: a fresh disk for HOST
 	render_interfaces "$h" "$mode" | put "$u" /etc/network/interfaces 644 0:0
 	mkdir -p "$u/etc/network/interfaces.d" "$u/etc/proxmesh" "$u/var/lib/pmlab-api" \
 		"$u/etc/systemd/system"
+	# Debian 13's iproute2 has no /etc/iproute2, and its ifupdown2 fails every
+	# ifup/ifreload writing rt_tables.d/ifupdown2_vrf_map.conf there
+	# (CumulusNetworks/ifupdown2#348); Proxmox VE's ifupdown2 does not.
+	mkdir -p "$u/etc/iproute2/rt_tables.d"
 	local unit
 	for unit in "${MASKED_UNITS[@]}"; do ln -s /dev/null "$u/etc/systemd/system/$unit"; done
 	put "$u" /etc/proxmesh/api-token 600 0:0 <"$(api_dir)/token"
@@ -513,16 +575,78 @@ host_kill() {
 	cg_kill "$(host_cg "$h")"
 	rm -f "$STATE/hosts/$h/pid"
 }
+# An extra host (EXTRA_CABLES) booted into the running lab, and removed.
+# Its cables are numbered after the others; carrierd restarts to see them.
+extra_cables() {  # prints "N CABLE" for the cables of extra host HOST
+	local i=0 c
+	for c in "${CABLES[@]}"; do
+		i=$((i + 1))
+		[[ $'\n'${EXTRA_CABLES[$1]}$'\n' == *$'\n'"$c"$'\n'* ]] && echo "$i $c"
+	done
+	return 0
+}
+host_add() {  # host_add HOST: boot HOST, cable it; returns once it runs
+	local h=$1 mode i c
+	mode=$(lab_mode)
+	[[ $mode == bare || $mode == handmade ]] || die "the lab is not up"
+	[[ -n ${EXTRA_CABLES[$h]:-} ]] || die "no extra host \"$h\" (one of: ${!EXTRA_CABLES[*]})"
+	is_host "$h" && die "host $h is already up"
+	echo "$h ${SUITE[$h]:-${SUITE[pve-1]}}" >>"$STATE/extra-hosts"
+	lab_hosts
+	"$LAB_DIR/rootfs.sh" "${SUITE[$h]}" >/dev/null
+	ip netns add "$(ns "$h")"
+	mgmt_plug "$h"
+	while read -r i c; do cable_create "$i" "$c"; done < <(extra_cables "$h")
+	sysctl_record "$h"
+	if is_pve "$h"; then
+		pki_host "$h"
+		wait
+		echo '{"fault": "none", "cert": "good"}' | api_write "$h.json"
+	fi
+	prepare_host "$h" "$mode"
+	carrierd_stop
+	carrierd_start
+	boot_host "$h"
+	wait_booted "$h"
+	wait_for 30 hexec "$h" vtysh -c 'show version' >/dev/null 2>&1 || die "host $h: FRR does not answer"
+	if is_pve "$h"; then wait_for 30 api_answers "$h" || die "host $h: mock API does not answer"; fi
+}
+host_remove() {  # host_remove HOST: power HOST off, unplug its cables, forget it
+	local h=$1 i c a ai aa b bi ba w
+	w=$(ns wire)
+	[[ -n ${EXTRA_CABLES[$h]:-} ]] || die "no extra host \"$h\" (one of: ${!EXTRA_CABLES[*]})"
+	host_kill "$h"
+	while read -r i c; do
+		read -r a ai aa b bi ba <<<"$c"
+		# a veth goes with its peer: the far end's NIC vanishes with the port
+		ip -n "$w" link del "$(wire_port "$a" "$ai")" 2>/dev/null || true
+		ip -n "$w" link del "$(wire_port "$b" "$bi")" 2>/dev/null || true
+		ip -n "$w" link del "cable$i" 2>/dev/null || true
+		rm -f "$STATE/faults/cable$i".* "$STATE/faults/$a-$ai".* "$STATE/faults/$b-$bi".*
+	done < <(extra_cables "$h")
+	ip netns pids "$(ns "$h")" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+	ip netns del "$(ns "$h")" 2>/dev/null || true
+	if [[ -r $STATE/extra-hosts ]]; then
+		awk -v h="$h" '$1 != h' "$STATE/extra-hosts" >"$STATE/extra-hosts.tmp"
+		mv "$STATE/extra-hosts.tmp" "$STATE/extra-hosts"
+	fi
+	rm -rf "$STATE/hosts/$h" "$(api_dir)/$h.json"
+	carrierd_stop
+	carrierd_start
+}
 elapsed_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Faults injected by `fault`, recorded as files in $STATE/faults:
-#   cableN.silent, cableN.carrier (the whole cable), HOST-IF.down (one end).
+#   cableN.silent, cableN.carrier (the whole cable), cableN.oneway (one
+#   direction), HOST-IF.down, HOST-IF.gone (one end).
 cable_faulted() {  # cable_faulted HOST IF: is any fault on that cable?
 	local i p
 	i=$(cable_index "$1" "$2") || return 1
 	p=$(cable_peer "$1" "$2")
 	[[ -e $STATE/faults/cable$i.silent || -e $STATE/faults/cable$i.carrier ||
-		-e $STATE/faults/$1-$2.down || -e $STATE/faults/${p% *}-${p#* }.down ]]
+		-e $STATE/faults/cable$i.oneway ||
+		-e $STATE/faults/$1-$2.down || -e $STATE/faults/${p% *}-${p#* }.down ||
+		-e $STATE/faults/$1-$2.gone || -e $STATE/faults/${p% *}-${p#* }.gone ]]
 }
 
 # ---------------------------------------------------------------------------
@@ -574,18 +698,109 @@ for lst in json.load(sys.stdin)["neighbors"].values():
     for n in lst:
         if n["ifaceName"].split(":")[0] == sys.argv[1]: print(n["upTimeInMsec"])' "$2"
 }
-route_via() { [[ $(route_dev "$1" "$2") == "$3" ]]; }  # route_via HOST ADDR IF
+route_via() {  # route_via HOST ADDR IF; prints the route it got when not via IF
+	local r
+	r=$(hexec "$1" ip -o route get "$2" 2>&1) || { echo "$1: ip route get $2: $r"; return 1; }
+	[[ $r == *" dev $3 "* ]] || { echo "$1: route to $2 not via $3: $r"; return 1; }
+}
 # 100 pings a second from HOST to ADDR in the background, as NAME (extra
-# ping options after ADDR, e.g. -I SRC); ping_gap HOST NAME stops them and
-# prints the longest time between two replies, in seconds.
+# ping options after ADDR, e.g. -I SRC). ping_stop HOST NAME stops them and
+# prints "GAP LOST SENT": the longest time without a reply in seconds,
+# counted from the start and up to the stop (the whole time when no reply
+# came), and the packets lost of those sent. ping_gap prints GAP alone.
 ping_start() {  # ping_start HOST NAME ADDR [OPTION...]
 	local h=$1 name=$2
 	shift 2
-	hexec "$h" sh -c "ping -D -i 0.01 -W 1 $* >/tmp/$name.ping 2>&1 & echo \$! >/tmp/$name.pid"
+	hexec "$h" sh -c "date +%s.%N >/tmp/$name.t0
+		ping -D -i 0.01 -W 1 $* >/tmp/$name.ping 2>&1 & echo \$! >/tmp/$name.pid"
 }
-ping_gap() {
-	hexec "$1" sh -c "kill -INT \$(cat /tmp/$2.pid); sleep 0.2; cat /tmp/$2.ping" |
-		awk -F'[][]' '/bytes from/ { t = $2 + 0; if (p && t - p > g) g = t - p; p = t } END { printf "%.3f", g }'
+ping_stop() {
+	hexec "$1" sh -c "t1=\$(date +%s.%N); kill -INT \$(cat /tmp/$2.pid) || exit 1
+		sleep 0.2; echo \"start \$(cat /tmp/$2.t0) stop \$t1\"; cat /tmp/$2.ping" |
+		awk -F'[][]' '
+		/^start / { split($0, w, " "); t0 = w[2]; t1 = w[4]; p = t0 }
+		/bytes from/ { t = $2 + 0; if (t - p > g) g = t - p; p = t }
+		/packets transmitted/ { split($0, w, " "); sent = w[1]; got = w[4] }
+		END { if (t1 - p > g) g = t1 - p
+		      if (sent == "") sent = got = 0
+		      printf "%.3f %d %d\n", g, sent - got, sent }'
+}
+ping_gap() { ping_stop "$@" | cut -d' ' -f1; }
+# reachable GAP LOST SENT MAX-GAP MAX-LOST: the figures of ping_stop are
+# "reachable throughout": replies came, no gap of MAX-GAP seconds or more,
+# at most MAX-LOST packets lost. Says what is wrong otherwise.
+reachable() {
+	local g=$1 lost=$2 sent=$3
+	((sent > 0 && lost < sent)) || { echo "no reply ($lost of $sent lost)"; return 1; }
+	awk -v g="$g" -v m="$4" 'BEGIN { exit !(g < m) }' || { echo "gap $g s (limit $4 s)"; return 1; }
+	((lost <= $5)) || { echo "$lost of $sent packets lost (limit $5)"; return 1; }
+}
+# Journal of the agent. jsince HOST EPOCH: its entries since then, one JSON
+# document a line; fails when journalctl does. jhas HOST EPOCH PATTERN...:
+# an entry matching every pattern (2 when journalctl fails). jnone HOST
+# EPOCH [PATTERN...]: journalctl works and no entry matches (any entry, with
+# no pattern); prints those that do.
+us_now() { date +%s%6N; }
+# entries HOST SINCE-US [MID] [PRIORITY] [TEXT]: proxmesh's own journal
+# entries since SINCE-US (µs since the epoch) with that MESSAGE_ID, priority
+# and text in the message ("" for any), one "PRIORITY MESSAGE" line each;
+# a journalctl failure fails.
+entries() {
+	local j
+	j=$(hexec "$1" journalctl -u proxmesh -o json -q --no-pager --since "@$(($2 / 1000000))") ||
+		{ echo "journalctl failed on $1"; return 1; }
+	python3 -c '
+import json, sys
+since, mid, prio, text = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+for line in filter(str.strip, sys.stdin):
+    e = json.loads(line)
+    if (e.get("SYSLOG_IDENTIFIER") == "proxmesh" and int(e["__REALTIME_TIMESTAMP"]) >= since
+            and (not mid or e.get("MESSAGE_ID") == mid) and (not prio or e.get("PRIORITY") == prio)
+            and text in e.get("MESSAGE", "")):
+        print(e.get("PRIORITY"), e.get("MESSAGE"))' "$2" "${3:-}" "${4:-}" "${5:-}" <<<"$j"
+}
+# count_is N HOST SINCE-US [MID] [PRIORITY] [TEXT]: exactly N such entries
+# (printed when not)
+count_is() {  # count_is N HOST SINCE-US [MID] [PRIORITY] [TEXT]: exactly N entries
+	local n=$1 out
+	shift
+	out=$(entries "$@") || { echo "$out"; return 1; }
+	[[ $(grep -c . <<<"$out") == "$n" ]] || { echo "${out:-no entry}"; return 1; }
+}
+jsince() { hexec "$1" journalctl -u proxmesh --since "@$2" -o json -q --no-pager; }
+jmatch() {  # the JSON lines of stdin that contain every pattern
+	local line p m
+	while IFS= read -r line; do
+		m=1
+		for p in "$@"; do [[ $line == *"$p"* ]] || { m=0; break; }; done
+		((m)) && printf '%s\n' "$line"
+	done
+	return 0
+}
+jhas() {  # (when none matches, prints the entries there were, for the diagnosis)
+	local out
+	out=$(jsince "$1" "$2") || return 2
+	[[ -n $(jmatch "${@:3}" <<<"$out") ]] && return 0
+	echo "no entry on $1 matches ${*:3}; its entries since then:"
+	[[ -z $out ]] || jshow <<<"$out" | tail -n 20
+	return 1
+}
+jnone() {
+	local out found
+	out=$(jsince "$1" "$2") || { echo "$1: journalctl failed (see above)"; return 1; }
+	[[ -n $out ]] || return 0
+	found=$(jmatch "${@:3}" <<<"$out")
+	[[ -n $found ]] || return 0
+	jshow <<<"$found"
+	return 1
+}
+jshow() {  # journal JSON lines → "TIME PRIORITY MESSAGE" lines
+	python3 -c '
+import datetime, json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    t = datetime.datetime.fromtimestamp(int(e["__REALTIME_TIMESTAMP"]) / 1e6)
+    print(t.strftime("%H:%M:%S.%f")[:-3], "<%s>" % e.get("PRIORITY", "?"), e.get("MESSAGE"))'
 }
 # at_once DESC LOG CMD...: CMD on all three hosts at the same moment, as an
 # operator's loop over them would; then one check per host that it exited
@@ -604,5 +819,127 @@ at_once() {
 		i=$((i + 1))
 	done
 }
+# frr_calls HOST ARG…: "VTYSH SESSIONS CONNECTIONS" of one `proxmesh ARG…`
+# in HOST, seen from outside the binary (strace -f of the machine): vtysh
+# processes started, configuration sessions ("configure terminal" sent to a
+# daemon's vty socket), connections to the daemons' vty sockets (reads too).
+frr_calls() {
+	local tr
+	tr=$(mktemp)
+	strace -f -qq -s 64 -e trace=execve,connect,sendto,write -o "$tr" \
+		"$LAB_DIR/exec" "$1" proxmesh "${@:2}" >/dev/null 2>&1 || true
+	awk '/execve\("[^"]*\/vtysh"/ { v++ } /^[0-9]+ +(sendto|write)\([0-9]+, "configure terminal\\0"/ { s++ }
+	     /connect\([0-9]+, \{sa_family=AF_UNIX, sun_path="[^"]*\.vty"/ { c++ }
+	     END { print v + 0, s + 0, c + 0 }' "$tr"
+	rm -f "$tr"
+}
+# catalog_shown HOST SUBJECT: `journalctl -u proxmesh -x` shows proxmesh's
+# own catalog entry with that subject (not only systemd's for the unit).
+catalog_shown() {
+	local t
+	t=$(hexec "$1" journalctl -u proxmesh -x -q --no-pager) || return 1
+	if ! grep -Fxq "░░ Subject: $2" <<<"$t" || ! grep -Fxq '░░ Defined-By: proxmesh' <<<"$t"; then
+		echo "$1: no proxmesh catalog entry \"$2\" in journalctl -x; it shows:"
+		grep -E '^░░ (Subject|Defined-By):' <<<"$t" | sort | uniq -c
+		return 1
+	fi
+}
+# The agent's status file. link_field HOST IF KEY: KEY of IF's entry in
+# links; diagnosis_is HOST IF DIAG (says what it is otherwise); healthy_all:
+# `proxmesh status` exits 0 on every host.
+link_field() {
+	hexec "$1" cat /run/proxmesh/status.json | python3 -c '
+import json, sys
+print([l for l in json.load(sys.stdin)["links"] if l["interface"] == sys.argv[1]][0][sys.argv[2]])' "$2" "$3"
+}
+diagnosis_is() {
+	local d
+	d=$(link_field "$1" "$2" diagnosis) || return 1
+	[[ $d == "$3" ]] || {
+		echo "$1 $2: diagnosis $d, link $(link_field "$1" "$2" link), adjacency $(link_field "$1" "$2" adjacency)"
+		return 1
+	}
+}
+healthy_all() { local h; for h in "${HOSTS[@]}"; do hexec "$h" proxmesh status >/dev/null || return 1; done; }
+# agents_start: the build installed on every host, its agent enabled and
+# started; checks that the mesh converges and every host is healthy.
+agents_start() {
+	local h
+	"$LAB_DIR/install" >&2
+	for h in "${HOSTS[@]}"; do hexec "$h" systemctl enable --now proxmesh 2>/dev/null; done
+	check_within 90 "mesh converged under the agents" "$LAB_DIR/wait-converged" -t 1
+	check_within 30 "all hosts healthy" healthy_all
+}
 # No bridge (agent/bridge.h) left on HOST: no rule to table 32700.
 no_bridge() { [[ -z $(hexec "$1" ip rule show table 32700) ]]; }
+# conf_with_pve3: the lab's configuration with pve-3 (`up --add pve-3`)
+# added, on stdout: its [node] section (id 4, loopback 192.168.102.4, cost
+# 200 on both links) and one `link =` line on pve-1 and pve-2 (DESIGN §4:
+# ids 1-4 and 2-4 get the link subnets 3 and 4 of the pool; nothing else
+# moves).
+conf_with_pve3() {
+	python3 - "$LAB_DIR/proxmesh.conf" <<-'PY'
+	import sys
+	out, sec = [], None
+	def close():
+	    if sec in ("node pve-1", "node pve-2"):
+	        while out and not out[-1].strip():
+	            out.pop()
+	        out.append("link = pve-3 nic5 cost 200")
+	        out.append("")
+	for line in open(sys.argv[1]).read().splitlines():
+	    if line.startswith("["):
+	        close()
+	        sec = line.strip("[]")
+	    out.append(line)
+	close()
+	print("\n".join(out).rstrip("\n"))
+	print("""
+	[node pve-3]
+	id = 4
+	router-id = 192.168.102.4
+	loopback = 192.168.102.4/32
+	link = pve-1 nic3 cost 200
+	link = pve-2 nic4 cost 200""")
+PY
+}
+# poll SECS CMD...: CMD until it succeeds, at most SECS (a fraction too).
+poll() {
+	local end
+	end=$(awk -v a="$(now)" -v t="$1" 'BEGIN { printf "%.3f", a + t }')
+	shift
+	until "$@"; do
+		awk -v a="$(now)" -v e="$end" 'BEGIN { exit !(a < e) }' || return 1
+		sleep 0.1
+	done
+}
+# hosts_within SECS DESC HOST... -- CMD [ARG...]: `CMD HOST ARG...` on the
+# hosts at once, each polled until it holds; one check per host with its
+# time (no bound on it: on a loaded machine one call through nsenter took
+# up to 9 s), and CMD's output as the diagnosis of a host where it did not.
+hosts_within() {
+	local t=$1 d=$2 h t0 r hosts=()
+	shift 2
+	while [[ $1 != -- ]]; do hosts+=("$1"); shift; done
+	shift
+	t0=$(now)
+	for h in "${hosts[@]}"; do
+		(
+			if poll "$t" "$1" "$h" "${@:2}" >/dev/null 2>&1; then
+				echo "ok $(elapsed "$t0")"
+			else
+				echo "fail $("$1" "$h" "${@:2}" 2>&1 | head -c 2000)"
+			fi >"$STATE/within-$h"
+		) &
+	done
+	wait
+	for h in "${hosts[@]}"; do
+		r=$(<"$STATE/within-$h")
+		if [[ $r == ok* ]]; then
+			ok "$h: $d (${r#ok } s)"
+		else
+			not_ok "$h: $d (not within $t s)"
+			diag "${r#fail }"
+		fi
+	done
+}

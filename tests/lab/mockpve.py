@@ -12,6 +12,8 @@ machine by tests/lab/api):
   cluster.json   {"name", "version", "quorate", "standalone", "nodes": [...]}
   token          the one valid API token, USER@REALM!TOKENID=SECRET
   NODE.json      this instance's {"fault": MODE, "cert": "good"|"wrong"}
+A node missing from cluster.json's nodes answers as a standalone one (a fresh
+install before `pvecm add`), as with "standalone": 1.
 Faults: none, 401, 500, 595 (empty body), garbage (200, not JSON),
 truncated (200, cut-off JSON), stall (TLS done, request read, no answer
 for 60 s).
@@ -88,10 +90,15 @@ class Mock:
         return self.contexts[which]
 
     # Endpoint bodies ("data" of the answer).
+    def joined(self, c):
+        """Is this node in the cluster (`api join`)? One that is not (yet)
+        answers as a freshly installed, standalone node."""
+        return any(n["name"] == self.node for n in c.get("nodes", []))
+
     def cluster_status(self):
         c = self.cluster()
         nodes = c.get("nodes", [])
-        if c.get("standalone"):
+        if c.get("standalone") or not self.joined(c):
             me = next((n for n in nodes if n["name"] == self.node), {"ip": None})
             e = {"type": "node", "id": "node/" + self.node, "name": self.node,
                  "nodeid": 0, "local": 1, "online": 1, "level": ""}
@@ -114,7 +121,8 @@ class Mock:
 
     def config_nodes(self):
         out = []
-        for n in self.cluster().get("nodes", []):
+        c = self.cluster()
+        for n in c.get("nodes", []) if self.joined(c) else []:
             out.append(shuffled({"node": n["name"], "name": n["name"],
                                  "nodeid": str(n["nodeid"]), "quorum_votes": "1",
                                  "ring0_addr": n.get("ip", "")}))

@@ -8,6 +8,7 @@ unrelated CA and a self-signed certificate in WORKDIR, then listens on
 127.0.0.1 (check_pveapi runs it in a network namespace of its own):
   8006  HTTPS, CA-signed certificate
   8007  HTTPS, self-signed certificate named "pbs" (for fingerprint pinning)
+  8010  HTTPS, another self-signed certificate, "pve-2" (a second node's pin)
   8008  TCP that accepts and never answers (stalled TLS handshake)
 Paths end in /api2/json/cluster/status; the prefix picks the answer:
   /file/NAME      200 with DATADIR/NAME
@@ -55,8 +56,9 @@ def make_certs():
                 "extendedKeyUsage=serverAuth\n")
     run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
-    run("openssl", "req", "-x509", *ec, "-keyout", "self.key", "-out", "self.pem",
-        "-days", "2", "-subj", "/CN=pbs")
+    for name, cn in (("self", "pbs"), ("self2", "pve-2")):
+        run("openssl", "req", "-x509", *ec, "-keyout", name + ".key", "-out", name + ".pem",
+            "-days", "2", "-subj", "/CN=" + cn)
     out = subprocess.run(["openssl", "x509", "-in", "self.pem", "-noout", "-fingerprint",
                           "-sha256"], cwd=WORK, check=True, capture_output=True, text=True)
     with open(os.path.join(WORK, "self.fp"), "w") as f:
@@ -140,7 +142,8 @@ def stall(s):
 def main():
     signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
     make_certs()
-    for port, cert, key in ((8006, "server.pem", "server.key"), (8007, "self.pem", "self.key")):
+    for port, cert, key in ((8006, "server.pem", "server.key"), (8007, "self.pem", "self.key"),
+                            (8010, "self2.pem", "self2.key")):
         srv = Server(port, cert, key)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
     s = socket.socket()

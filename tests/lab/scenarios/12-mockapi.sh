@@ -3,6 +3,7 @@
 # with the real API's shape, and each fault mode of `api` works.
 # shellcheck disable=SC2034 # code, reason, secs, rc are read in eval'd checks
 LAB_MODE=bare
+LAB_LANE=1  # tests/meson.build runs the lab in two lanes side by side
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 scenario_mode "$LAB_MODE"

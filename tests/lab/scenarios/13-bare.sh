@@ -3,6 +3,7 @@
 # default daemons, mesh NICs unconfigured; the management LAN works and is
 # closed; cables, host reboots and `install` behave.
 LAB_MODE=bare
+LAB_LANE=1  # tests/meson.build runs the lab in two lanes side by side
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 scenario_mode "$LAB_MODE"

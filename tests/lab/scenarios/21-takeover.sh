@@ -29,16 +29,18 @@ done
 check "mesh converged after take-over" "$LAB_DIR/wait-converged" -t 30
 sleep 2
 for h in "${PVE_HOSTS[@]}"; do
-	g=$(ping_gap "$h" takeover)
-	gs=$(ping_gap "$h" takeover-src)
-	diag "$h: longest interruption to $PBS_SERVICE during take-over: $g s ($gs s from the nic4 address)"
+	read -r g lost sent <<<"$(ping_stop "$h" takeover)"
+	read -r gs losts sents <<<"$(ping_stop "$h" takeover-src)"
+	diag "$h: longest interruption to $PBS_SERVICE during take-over: $g s, $lost of $sent lost ($gs s, $losts of $sents from the nic4 address)"
 	# Each link leaves OSPF when its network statement goes and comes
 	# back point-to-point (~1 s without a route, 0.7-4 s measured before
-	# bridging); the bridge over nic4 carries the traffic meanwhile. A
-	# reply at least every half second is "reachable throughout" at any
-	# load CI may see (20-30 ms measured: one ping of 100).
-	check "$h: $PBS_SERVICE reachable throughout (longest gap $g s, $gs s from nic4)" \
-		eval "awk -v g=$g -v s=$gs 'BEGIN { exit !(g < 0.5 && s < 0.5) }'"
+	# bridging); the bridge over nic4 carries the traffic meanwhile.
+	# 20-50 ms measured (a few pings of 100 a second); 0.2 s is what a
+	# correct take-over always meets here, loaded or not.
+	check "$h: $PBS_SERVICE reachable throughout (longest gap $g s, $lost of $sent lost)" \
+		reachable "$g" "$lost" "$sent" 0.2 20
+	check "$h: ... and from the nic4 address (longest gap $gs s, $losts of $sents lost)" \
+		reachable "$gs" "$losts" "$sents" 0.2 20
 	check "$h: apply said it bridged $PBS_SERVICE and took the bridge away" \
 		grep -q "bridge $PBS_SERVICE/32 removed: OSPF carries it" "$STATE/takeover-$h.log"
 done

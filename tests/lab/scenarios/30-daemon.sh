@@ -3,6 +3,8 @@
 # and 13), `systemctl enable --now proxmesh`, health reported to journald,
 # the status file and `proxmesh status`; reload, crash, watchdog, upgrade.
 LAB_MODE=bare
+LAB_LANE=1  # tests/meson.build runs the lab in two lanes side by side
+LAB_FRESH=1  # whatever earlier scenarios left in a reused lab (agents, FRR state) stays out
 . "$(dirname "$0")/../lib.sh"
 scenario_mode "$LAB_MODE"
 
@@ -16,20 +18,7 @@ build_deb() {  # build_deb VERSION → path of the .deb
 	printf '%s' "$out"
 }
 mainpid() { hexec "$1" systemctl show -p MainPID --value proxmesh; }
-hnow() { hexec "$1" date +%s; }
-jsince() {  # jsince HOST EPOCH: proxmesh's journal entries since then, JSON lines
-	hexec "$1" journalctl -u proxmesh --since "@$2" -o json -q --no-pager 2>/dev/null || true
-}
-jhas() {  # jhas HOST EPOCH PATTERN…: an entry since EPOCH matching every pattern
-	local h=$1 t=$2 line p m
-	shift 2
-	while IFS= read -r line; do
-		m=1
-		for p in "$@"; do [[ $line == *"$p"* ]] || { m=0; break; }; done
-		((m)) && return 0
-	done < <(jsince "$h" "$t")
-	return 1
-}
+hnow() { hexec "$1" date +%s.%N; }  # for journalctl --since @…, to the ns
 status_ok() { hexec "$1" proxmesh status >/dev/null; }
 status_json() { hexec "$1" proxmesh status --json || true; }  # exits 1 unless healthy
 status_is() {
@@ -67,8 +56,7 @@ done
 t=$(hnow pve-1)
 sleep 60
 for h in "${HOSTS[@]}"; do
-	check "$h: no journal entry from proxmesh in 60 s of steady state" \
-		eval "[[ -z \$(jsince $h $t) ]]"
+	check "$h: no journal entry from proxmesh in 60 s of steady state" jnone "$h" "$t"
 done
 
 # Silent cut of pve-1 nic4: a warning within 1 s (BFD) on both ends.
@@ -76,6 +64,9 @@ sleep 1
 t=$(hnow pve-1)
 t_ms=$(date +%s%3N)
 "$LAB_DIR/fault" silent-cut pve-1 nic4 >&2
+# The cut is in place when `fault` returns, at the latest: on a loaded
+# machine the script alone takes half a second, no part of the agent's delay.
+t_cut=$(date +%s%3N)
 for end in "pve-1 pbs nic4" "pbs pve-1 nic3"; do
 	read -r h peer ifn <<<"$end"
 	check_within 5 "$h: warning cable-or-nic for $peer/$ifn" \
@@ -83,9 +74,10 @@ for end in "pve-1 pbs nic4" "pbs pve-1 nic3"; do
 		"\"PROXMESH_INTERFACE\":\"$ifn\"" '"PROXMESH_DIAGNOSIS":"cable-or-nic"'
 	# The delay from the cut to the entry, from the entry's own timestamp.
 	us=$(jsince "$h" "$t" | grep '"PROXMESH_DIAGNOSIS":"cable-or-nic"' | head -n 1 |
-		sed -n 's/.*"__REALTIME_TIMESTAMP":"\([0-9]*\)".*/\1/p')
-	ms=$(( ${us:-0} / 1000 - t_ms ))
-	check "$h: the warning came within 1 s of the cut (${ms} ms)" eval "((ms > 0 && ms < 1000))"
+		sed -n 's/.*"__REALTIME_TIMESTAMP":"\([0-9]*\)".*/\1/p' || true)
+	ms=$(( ${us:-0} / 1000 - t_cut ))
+	check "$h: the warning came within 1 s of the cut ($ms ms; $(( ${us:-0} / 1000 - t_ms )) ms from the start of \`fault\`, which took $((t_cut - t_ms)) ms)" \
+		eval "((${us:-0} / 1000 > t_ms && ms < 1000))"
 done
 check_within 10 "pve-1: status degraded" status_is pve-1 degraded
 check "pve-1: 192.168.103.254 reachable via nic3, not preferred" \
@@ -101,8 +93,8 @@ check_within 15 "pve-1: info entry when the link recovers" \
 check_within 20 "pve-1: healthy again" status_ok pve-1
 
 # journalctl -x explains the event from the catalog.
-check "pve-1: journalctl -x shows the catalog text" \
-	eval "t=\$(hexec pve-1 journalctl -u proxmesh -x -q --no-pager) && [[ \$t == *\$'\\n'░░* || \$t == *\$'\\n'--\ * ]]"
+check "pve-1: journalctl -x shows proxmesh's catalog entry for the cut" \
+	catalog_shown pve-1 "Mesh link nic4 to pbs: no adjacency, check cable or NIC"
 
 # Peer down: the PBS's FRR stops (the PBS is external: judged by OSPF alone).
 t=$(hnow pve-1)
@@ -154,24 +146,29 @@ said=$(hexec pve-1 sh -c 'flock /run/proxmesh/reconcile.lock sleep 3 & sleep 0.3
 	systemctl reload proxmesh; proxmesh apply 2>&1') && rc=0 || rc=$?
 check "pve-1: apply waits while another pass holds the lock (exit $rc)" \
 	eval "[[ $rc == 0 && \$said == *'waiting for another pass'* ]]"
-check "pve-1: the agent logged no failure while the lock was held" eval "! jhas pve-1 $t 'reconcile failed'"
+check "pve-1: the agent logged no failure while the lock was held" jnone pve-1 "$t" 'reconcile failed'
 
 # A change that resets adjacencies, by every agent at once (the dead
 # interval): each bridges its neighbours' loopbacks over the links until
 # OSPF has settled, then takes the bridges away on its own.
 t=$(hnow pve-1)
 ping_start pve-1 dead "$PBS_SERVICE"
+# At once: one after the other, on a loaded machine the last reload came
+# more than a dead interval after the first (nsenter alone takes up to a
+# second), and the first host's neighbours dropped it before they bridged.
 for h in "${HOSTS[@]}"; do
-	hexec "$h" sed -i 's/^dead-interval = 3$/dead-interval = 4/' "$conf"
-	hexec "$h" systemctl reload proxmesh
+	hexec "$h" sed -i 's/^dead-interval = 3$/dead-interval = 4/' "$conf" &
 done
+wait
+for h in "${HOSTS[@]}"; do hexec "$h" systemctl reload proxmesh & done
+wait
 check_within 30 "pve-1: the agent bridged $PBS_SERVICE and removed the bridge once OSPF settled" \
 	jhas pve-1 "$t" "bridge $PBS_SERVICE/32 removed: OSPF carries it"
 check_within 30 "mesh converged with dead interval 4" "$LAB_DIR/wait-converged" -t 1
 for h in "${HOSTS[@]}"; do check_within 25 "$h: no bridge left by the agent" no_bridge "$h"; done
-g=$(ping_gap pve-1 dead)
-check "pve-1: $PBS_SERVICE reachable throughout the change (longest gap $g s)" \
-	eval "awk -v g=$g 'BEGIN { exit !(g < 0.5) }'"
+read -r g lost sent <<<"$(ping_stop pve-1 dead)"
+check "pve-1: $PBS_SERVICE reachable throughout the change (longest gap $g s, $lost of $sent lost)" \
+	reachable "$g" "$lost" "$sent" 0.2 20
 for h in "${HOSTS[@]}"; do
 	hexec "$h" sed -i 's/^dead-interval = 4$/dead-interval = 3/' "$conf"
 	hexec "$h" systemctl reload proxmesh

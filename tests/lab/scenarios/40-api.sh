@@ -3,6 +3,7 @@
 # HTTPS from lab hosts: TLS verification (CA and fingerprint), failover
 # between URLs, every fault, and the mesh untouched throughout.
 LAB_MODE=bare
+LAB_LANE=1  # tests/meson.build runs the lab in two lanes side by side
 . "$(dirname "$0")/../lib.sh"
 scenario_mode "$LAB_MODE"
 
