@@ -73,9 +73,11 @@ check_foreign_kept(const char *file, const char *out, const struct strv *ifnames
 	split(out, &res);
 	for (size_t i = 0; i < in.n; i++) {
 		const char *l = in.v[i], *t = l + strspn(l, " ");
-		bool block = t == l || strstr(t, "profile ") != NULL;
+		/* FRR ignores indentation: an indented header opens its block too */
+		bool block = t == l || strstr(t, "profile ") != NULL ||
+		             !strncmp(t, "route-map ", 10) || !strncmp(t, "router ", 7);
 
-		if (*t == '\0' || *t == '!' || *t == '\r' || !strncmp(t, "exit", 4) ||
+		if (*t == '\0' || *t == '!' || *t == '#' || *t == '\r' || !strncmp(t, "exit", 4) ||
 		    !strcmp(t, "end"))
 			continue;
 		if (t == l && !(rest_owned && bfd_session_command(t)))
