@@ -87,6 +87,10 @@ struct daemon {
 	 * poll (-1: none yet), the last keep-alive while a pass waits */
 	long long pass_end, health_start, keepalive_last;
 	bool in_pass;
+	/* netlink read while a pass blocks the loop: a health poll wanted at
+	 * (monotonic ms, -1: none), a pass wanted once this one ends */
+	long long health_want;
+	bool pass_wanted;
 };
 
 static void schedule(sd_event_source *s, uint64_t delay_ms);
@@ -209,6 +213,21 @@ keepalive(void *userdata)
 		tb_pass_cut();
 		return;
 	}
+	/* The loop is blocked, netlink is not: a cable pulled during a long
+	 * pass is reported as fast as between passes (on_netlink's rules). */
+	if (d->in_pass && d->config != NULL) {
+		bool routes = false;
+
+		if (nl_monitor_drain(d->monitor, &d->ifplan, &routes))
+			d->pass_wanted = true;
+		if (routes && d->health_want < 0)
+			d->health_want = now; /* a burst had the wait to gather */
+		if (d->health_want >= 0 &&
+		    now >= tb_next_run(-1, d->health_want, d->health_start, TB_HEALTH_GAP_MS)) {
+			health_poll(d);
+			return;
+		}
+	}
 	if (now - d->keepalive_last < TB_KEEPALIVE_NOTIFY_MS)
 		return;
 	d->keepalive_last = now;
@@ -296,6 +315,12 @@ reconcile(struct daemon *d)
 		schedule(d->bridge_timer, RECONCILE_BRIDGE_POLL_MS);
 	reconcile_result_free(&res);
 	schedule(d->reconcile_timer, next);
+	/* an interface changed while the pass ran: one more, under the floors */
+	if (d->pass_wanted)
+		schedule_soon(d->reconcile_timer, d->pass_end + TB_EVENT_DELAY_MS, d->pass_end,
+		              d->reconcile_failures ? (long long)retry_delay(d->reconcile_failures)
+		                                    : TB_PASS_GAP_MS);
+	d->pass_wanted = false;
 	if (!d->ready) {
 		d->ready = true;
 		sd_notify(0, "READY=1");
@@ -439,6 +464,7 @@ health_poll(struct daemon *d)
 	bool frr_ok, looked = false;
 
 	d->health_start = now_mono_ms();
+	d->health_want = -1;
 	if (d->config == NULL) { /* idle: keep the status file fresh, saying why */
 		write_status(d);
 		schedule(d->health_timer, TB_HEALTH_INTERVAL_MS);
@@ -736,7 +762,8 @@ int
 daemon_main(struct cli *cli)
 {
 	struct daemon d = {.cli = cli, .reconcile_state = "starting", .api_state = API_DISABLED,
-	                   .pass_end = -1, .health_start = -1, .reconcile_duration = -1};
+	                   .pass_end = -1, .health_start = -1, .health_want = -1,
+	                   .reconcile_duration = -1};
 	_cleanup_free_ char *mpath = NULL;
 	sigset_t mask;
 	int r;

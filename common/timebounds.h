@@ -36,8 +36,9 @@
 #define TB_HEALTH_VTY_MS 2000
 /* One configuration session with a daemon over its socket. */
 #define TB_VTY_CONFIG_MS TB_STEP_MS
-/* How often a wait calls tb_keepalive(), at most this far apart. */
-#define TB_KEEPALIVE_MS 1000
+/* How often a wait calls tb_keepalive(), at most this far apart: often
+ * enough that a cable pulled during a pass is reported within a health gap. */
+#define TB_KEEPALIVE_MS 200
 /* The daemon's WATCHDOG=1 and status while a pass waits: at most this often. */
 #define TB_KEEPALIVE_NOTIFY_MS 1000
 
