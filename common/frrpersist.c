@@ -173,6 +173,27 @@ take_desired(struct patch *pt, const char *text)
 	return -1;
 }
 
+static size_t
+indent(const struct frrtext_line *l)
+{
+	return strspn(l->raw, " \t");
+}
+
+/* Do lines of ours between the kept line a and the next command or exit
+ * from after keep a line more indented than a apart from it? Without them
+ * that line would read as inside a (frrtext follows the indentation of
+ * lines it does not know), so ours go back there. */
+static bool
+kept_apart(const struct frrtext *t, size_t a, size_t from)
+{
+	for (size_t i = from; a > 0 && i < t->n; i++) {
+		if (t->lines[i].kind != FRRTEXT_COMMAND && t->lines[i].kind != FRRTEXT_EXIT)
+			continue;
+		return indent(&t->lines[i]) > indent(&t->lines[a]);
+	}
+	return false;
+}
+
 /* A block proxmesh shares: its own lines out, the desired ones in where
  * the first of them was (or after the header); a block left with nothing
  * but its frame goes. */
@@ -180,9 +201,9 @@ static void
 patch_shared(struct patch *pt, size_t u)
 {
 	const struct frrtext *t = pt->t;
-	size_t e = block_end(t, u), first = 0;
+	size_t e = block_end(t, u), first = 0, kept = 0;
 	long k = take_desired(pt, t->lines[u].text);
-	bool other = false;
+	bool other = false, pinned = false;
 
 	for (size_t i = u + 1; i < e; i++) {
 		const struct frrtext_line *l = &t->lines[i];
@@ -196,9 +217,13 @@ patch_shared(struct patch *pt, size_t u)
 
 			/* a block of ours inside (bfd's profile) takes its "!" */
 			i = drop_block(t, pt->drop, b, block_end(t, b) > b + 1) - 1;
-			first = first ? first : b;
+			if (!pinned && (first == 0 || kept_apart(t, kept, i + 1)))
+				first = b;
+			pinned = pinned || (kept && kept_apart(t, kept, i + 1));
 			continue;
 		}
+		if (l->kind == FRRTEXT_COMMAND)
+			kept = i;
 		other |= l->kind == FRRTEXT_COMMAND || (l->kind == FRRTEXT_COMMENT && !is_bang(l));
 	}
 	if (k >= 0)
