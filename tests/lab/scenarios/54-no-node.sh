@@ -33,6 +33,11 @@ hexec pbs python3 - "$conf" <<-'PY'
 	t = re.sub(r"link = pbs .*\n", "", t)
 	open(sys.argv[1], "w").write(t)
 PY
+# The kernel's own IPv6 link-local addresses finish duplicate address
+# detection a moment after boot (and add an anycast route then): not a
+# change of proxmesh's, so the snapshot waits for that first.
+check_within 10 "pbs: no tentative address left (DAD done)" \
+	eval "! hexec pbs ip -o addr show | grep -q tentative"
 before=$(network)
 text=$(said 'proxmesh check; echo "exit $?"')
 diag "pbs: proxmesh check: $text"
