@@ -11,7 +11,7 @@ scenario_mode "$LAB_MODE"
 
 
 "$LAB_DIR/install" >&2
-check "hand-made mesh converged" "$LAB_DIR/wait-converged" -t 30
+handmade_ready
 for h in "${PVE_HOSTS[@]}"; do ping_start "$h" takeover-agent "$PBS_SERVICE"; done
 sleep 1
 at_once "systemctl enable --now proxmesh" enable systemctl enable --now proxmesh
