@@ -91,12 +91,18 @@ struct daemon {
 	 * (monotonic ms, -1: none), a pass wanted once this one ends */
 	long long health_want;
 	bool pass_wanted;
+	/* monotonic ms: looks again after a route change, once our own BFD
+	 * and dead timer must have decided (tb_health_followups), and when
+	 * the next health poll is due */
+	long long followups[TB_HEALTH_FOLLOWUPS], health_due;
 };
 
 static void schedule(sd_event_source *s, uint64_t delay_ms);
+static void schedule_at(sd_event_source *s, long long at_ms);
 static void schedule_soon(sd_event_source *s, long long want_ms, long long last_ms,
                           long long gap_ms);
 static void health_poll(struct daemon *d);
+static void routes_changed(struct daemon *d, long long now);
 static void write_status(struct daemon *d);
 
 static char *
@@ -220,8 +226,11 @@ keepalive(void *userdata)
 
 		if (nl_monitor_drain(d->monitor, &d->ifplan, &routes))
 			d->pass_wanted = true;
-		if (routes && d->health_want < 0)
-			d->health_want = now; /* a burst had the wait to gather */
+		if (routes) {
+			routes_changed(d, now);
+			if (d->health_want < 0)
+				d->health_want = now; /* a burst had the wait to gather */
+		}
 		if (d->health_want >= 0 &&
 		    now >= tb_next_run(-1, d->health_want, d->health_start, TB_HEALTH_GAP_MS)) {
 			health_poll(d);
@@ -235,7 +244,7 @@ keepalive(void *userdata)
 		sd_notify(0, "WATCHDOG=1");
 	if (!d->in_pass)
 		return;
-	if (now - d->health_start >= TB_HEALTH_INTERVAL_MS)
+	if (now >= d->health_due)
 		health_poll(d);
 	else
 		write_status(d);
@@ -465,9 +474,10 @@ health_poll(struct daemon *d)
 
 	d->health_start = now_mono_ms();
 	d->health_want = -1;
+	d->health_due = tb_health_next(d->health_start, d->followups);
 	if (d->config == NULL) { /* idle: keep the status file fresh, saying why */
 		write_status(d);
-		schedule(d->health_timer, TB_HEALTH_INTERVAL_MS);
+		schedule(d->health_timer, (uint64_t)(d->health_due - d->health_start));
 		return;
 	}
 	frr_ok = read_frr_state(d, &st);
@@ -539,7 +549,23 @@ health_poll(struct daemon *d)
 	live_state_free(&live);
 	free(kernel);
 	free(members);
-	schedule(d->health_timer, TB_HEALTH_INTERVAL_MS);
+	schedule_at(d->health_timer, d->health_due);
+}
+
+/* OSPF changed the routes: look again once our own detection of the same
+ * fault must have decided, whether or not it changes a route. */
+static void
+routes_changed(struct daemon *d, long long now)
+{
+	const struct config *c = d->config;
+
+	if (c == NULL)
+		return;
+	tb_health_followups(now, c->bfd ? c->bfd_interval * c->bfd_multiplier : 0,
+	                    c->dead_interval * 1000, d->followups);
+	/* a poll due later than the first follow-up comes at that one */
+	if (d->health_start >= 0)
+		d->health_due = tb_health_next(d->health_start, d->followups);
 }
 
 static void
@@ -656,6 +682,14 @@ schedule(sd_event_source *s, uint64_t delay_ms)
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
+/* Arm s at at_ms (monotonic). */
+static void
+schedule_at(sd_event_source *s, long long at_ms)
+{
+	sd_event_source_set_time(s, (uint64_t)at_ms * 1000);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
 /* Arm s for work wanted at want_ms, under the rate floor gap_ms after
  * last_ms, never later than it is armed already (tb_next_run). */
 static void
@@ -695,8 +729,10 @@ on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	/* OSPF changed the routes (a neighbour went or came): look now, not
 	 * at the next poll, so a fault is reported within BFD's detection;
 	 * under churn, a few polls a second at most. */
-	if (routes)
+	if (routes) {
+		routes_changed(d, want);
 		schedule_soon(d->health_timer, want, d->health_start, TB_HEALTH_GAP_MS);
+	}
 	return 0;
 }
 
@@ -763,6 +799,7 @@ daemon_main(struct cli *cli)
 {
 	struct daemon d = {.cli = cli, .reconcile_state = "starting", .api_state = API_DISABLED,
 	                   .pass_end = -1, .health_start = -1, .health_want = -1,
+	                   .followups = {-1, -1},
 	                   .reconcile_duration = -1};
 	_cleanup_free_ char *mpath = NULL;
 	sigset_t mask;

@@ -110,3 +110,27 @@ tb_next_run(long long armed_ms, long long want_ms, long long last_ms, long long 
 		return armed_ms;
 	return at;
 }
+
+void
+tb_health_followups(long long now_ms, unsigned detect_ms, unsigned dead_ms,
+                    long long out[TB_HEALTH_FOLLOWUPS])
+{
+	out[0] = detect_ms ? now_ms + detect_ms + TB_FOLLOWUP_MARGIN_MS : -1;
+	out[1] = now_ms + dead_ms + TB_FOLLOWUP_MARGIN_MS;
+	if (out[0] >= out[1])
+		out[0] = -1;
+}
+
+long long
+tb_health_next(long long now_ms, long long followups[TB_HEALTH_FOLLOWUPS])
+{
+	long long at = now_ms + TB_HEALTH_INTERVAL_MS;
+
+	for (size_t i = 0; i < TB_HEALTH_FOLLOWUPS; i++) {
+		if (followups[i] >= 0 && followups[i] <= now_ms)
+			followups[i] = -1;
+		if (followups[i] >= 0 && followups[i] < at)
+			at = followups[i];
+	}
+	return at;
+}

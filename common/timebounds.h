@@ -53,6 +53,10 @@
  * and one health poll per TB_HEALTH_GAP_MS. */
 #define TB_PASS_GAP_MS 1000
 #define TB_HEALTH_GAP_MS 250
+/* After a follow-up's detection time (tb_health_followups), this much more
+ * for FRR to act on it and answer. */
+#define TB_FOLLOWUP_MARGIN_MS 200
+#define TB_HEALTH_FOLLOWUPS 2
 
 /* The daemon's hook: called by tb_keepalive() (never re-entered). */
 void tb_set_keepalive(void (*fn)(void *userdata), void *userdata);
@@ -83,3 +87,17 @@ int tb_wait_child(pid_t pid, long long deadline_ms, int *status);
  * events is one run, and a steady stream of them neither runs the work more
  * often than the floor nor postpones it for ever. */
 long long tb_next_run(long long armed_ms, long long want_ms, long long last_ms, long long gap_ms);
+
+/* OSPF changed the routes at now_ms: a fault somewhere. The end that saw
+ * it first floods it and our routes move before our own BFD or dead timer
+ * has noticed the same fault, and once ours does no route may change. So
+ * look again when our own detection must have decided: after BFD's
+ * detection time (detect_ms; 0 without BFD) and after the dead interval
+ * (dead_ms), each plus TB_FOLLOWUP_MARGIN_MS. out: monotonic ms, -1 for
+ * none, earliest first. */
+void tb_health_followups(long long now_ms, unsigned detect_ms, unsigned dead_ms,
+                         long long out[TB_HEALTH_FOLLOWUPS]);
+/* When the health poll that ran at now_ms is due again: the earliest
+ * follow-up after now_ms, or TB_HEALTH_INTERVAL_MS on. Follow-ups at or
+ * before now_ms are spent (set to -1). */
+long long tb_health_next(long long now_ms, long long followups[TB_HEALTH_FOLLOWUPS]);

@@ -107,6 +107,39 @@ START_TEST(test_churn_floor)
 }
 END_TEST
 
+/* 30-daemon, a silent cut: the PBS's routes moved on pve-1's flooding
+ * (t = 0), its own BFD decided 100 ms later and changed no route; it was
+ * seen at the next 5 s poll. Now: a look after BFD's time and after the
+ * dead interval. */
+START_TEST(test_health_followups)
+{
+	long long f[TB_HEALTH_FOLLOWUPS];
+
+	tb_health_followups(1000, 300, 3000, f);
+	ck_assert_int_eq(f[0], 1000 + 300 + TB_FOLLOWUP_MARGIN_MS);
+	ck_assert_int_eq(f[1], 1000 + 3000 + TB_FOLLOWUP_MARGIN_MS);
+	/* the poll the route change asked for, 50 ms on */
+	ck_assert_int_eq(tb_health_next(1050, f), f[0]);
+	/* the first follow-up */
+	ck_assert_int_eq(tb_health_next(1500, f), 4200);
+	ck_assert_int_eq(f[0], -1);
+	/* the second, then the regular interval */
+	ck_assert_int_eq(tb_health_next(4200, f), 4200 + TB_HEALTH_INTERVAL_MS);
+	ck_assert_int_eq(f[1], -1);
+	ck_assert_int_eq(tb_health_next(9200, f), 9200 + TB_HEALTH_INTERVAL_MS);
+	/* without BFD, the dead interval alone */
+	tb_health_followups(0, 0, 3000, f);
+	ck_assert_int_eq(f[0], -1);
+	ck_assert_int_eq(tb_health_next(10, f), 3000 + TB_FOLLOWUP_MARGIN_MS);
+	/* a detection time past the dead interval adds nothing */
+	tb_health_followups(0, 5000, 3000, f);
+	ck_assert_int_eq(f[0], -1);
+	/* a dead interval past the regular poll: the poll comes first */
+	tb_health_followups(0, 300, 40000, f);
+	ck_assert_int_eq(tb_health_next(600, f), 600 + TB_HEALTH_INTERVAL_MS);
+}
+END_TEST
+
 START_TEST(test_pass_budget)
 {
 	ck_assert_int_eq(tb_bound(TB_STEP_MS), TB_STEP_MS);
@@ -273,6 +306,7 @@ timebounds_suite(void)
 
 	tcase_add_test(tc, test_next_run);
 	tcase_add_test(tc, test_churn_floor);
+	tcase_add_test(tc, test_health_followups);
 	tcase_add_test(tc, test_bounds_fit);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tw, setup, teardown);
