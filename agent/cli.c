@@ -15,6 +15,7 @@
 #include "mesh.h"
 #include "reconcile.h"
 #include "render.h"
+#include "sdnfabric.h"
 #include "status.h"
 #include "util.h"
 
@@ -81,11 +82,41 @@ cli_load(const struct cli *cli, struct config **c, const struct node_conf **n)
 	return 0;
 }
 
+/* check: Proxmox SDN fabrics claiming links of node n (this host's when
+ * NULL) are a conflict; -EEXIST, said on stderr naming both files. */
+static int
+sdn_check(struct cli *cli, const struct config *c, const struct node_conf *n)
+{
+	_cleanup_free_ char *said = NULL;
+	struct sdn_conflicts sdn;
+	char name[65];
+	int r;
+
+	if (n == NULL) {
+		cli_node_name(cli, name);
+		n = config_find_node(c, name);
+	}
+	if (n == NULL)
+		return 0;
+	r = reconcile_sdn_read(&cli->paths, n, &sdn);
+	if (r < 0) {
+		fprintf(stderr, "proxmesh: cannot read %s: %s\n", cli->paths.sdn_fabrics,
+		        file_strerror(r));
+		return r;
+	}
+	said = sdnfabric_describe(&sdn, cli->paths.sdn_fabrics, c->path);
+	if (said)
+		fprintf(stderr, "proxmesh: %s\n", said);
+	sdnfabric_free(&sdn);
+	return said ? -EEXIST : 0;
+}
+
 static int
 cmd_check(struct cli *cli)
 {
 	_cleanup_free_ char *err = NULL;
 	struct config *c;
+	int r;
 
 	if (config_load(cli->paths.config, &c, &err) < 0) {
 		fprintf(stderr, "proxmesh: %s\n", err);
@@ -109,7 +140,10 @@ cmd_check(struct cli *cli)
 			return 0;
 		}
 	}
+	r = sdn_check(cli, c, cli->node ? config_find_node(c, cli->node) : NULL);
 	config_free(c);
+	if (r < 0)
+		return 1;
 	puts("configuration OK");
 	return 0;
 }
@@ -157,6 +191,10 @@ cmd_reconcile(struct cli *cli, bool apply)
 	r = reconcile_pass(&ctx, c, n, apply, &res);
 	if (r < 0) {
 		fprintf(stderr, "proxmesh: %s\n", res.error ? res.error : strerror(-r));
+		code = 1;
+	} else if (res.state == RECONCILE_CONFLICT) {
+		/* what the pass did (or would do) for the other links is above */
+		fprintf(stderr, "proxmesh: %s\n", res.conflict);
 		code = 1;
 	} else if (!apply) {
 		code = res.state == RECONCILE_PENDING ? 2 : 0;

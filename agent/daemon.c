@@ -309,11 +309,18 @@ reconcile(struct daemon *d)
 		if (!d->ready)
 			log_info("reconcile: converged (%u FRR commands, %u interface changes)",
 			         res.frr_commands, res.if_changes);
+		if (res.conflict && (!d->reconcile_error || d->reconcile_failures ||
+		                     strcmp(d->reconcile_error, res.conflict) != 0))
+			log_event(LOG_WARNING, PM_MID_SDN_CONFLICT, "reconcile: conflict: %s",
+			          res.conflict);
+		else if (!res.conflict && d->reconcile_error && !d->reconcile_failures)
+			log_info("reconcile: no conflict with Proxmox SDN any more");
 		d->reconcile_failures = 0;
 		d->reconcile_last_ok = d->reconcile_last_run;
 		free(d->reconcile_error);
-		d->reconcile_error = NULL;
-		d->reconcile_state = "converged";
+		/* a conflict is why the host is not as configured */
+		d->reconcile_error = res.conflict ? xstrdup(res.conflict) : NULL;
+		d->reconcile_state = res.conflict ? "conflict" : "converged";
 		next = TB_RECONCILE_INTERVAL_MS;
 	}
 	d->frr_running = res.frr_running;

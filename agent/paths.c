@@ -22,4 +22,5 @@ paths_init(struct paths *p)
 	p->ifupdown_main = env_or("PROXMESH_IFUPDOWN_MAIN", "/etc/network/interfaces");
 	p->sysctl_file = env_or("PROXMESH_SYSCTL_FILE", "/etc/sysctl.d/90-proxmesh.conf");
 	p->sdn_marker = env_or("PROXMESH_SDN_MARKER", "/etc/pve/sdn/.running-config");
+	p->sdn_fabrics = env_or("PROXMESH_SDN_FABRICS", "/etc/pve/sdn/fabrics.cfg");
 }

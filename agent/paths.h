@@ -10,9 +10,10 @@ struct paths {
 	const char *ifupdown_main; /* /etc/network/interfaces */
 	const char *sysctl_file;   /* /etc/sysctl.d/90-proxmesh.conf */
 	const char *sdn_marker;    /* /etc/pve/sdn/.running-config */
+	const char *sdn_fabrics;   /* /etc/pve/sdn/fabrics.cfg */
 };
 
 /* The package defaults, overridden by PROXMESH_CONFIG, PROXMESH_STATE_DIR,
  * PROXMESH_RUN_DIR, PROXMESH_FRR_DIR, PROXMESH_IFUPDOWN_FILE,
- * PROXMESH_IFUPDOWN_MAIN, PROXMESH_SYSCTL_FILE and PROXMESH_SDN_MARKER. */
+ * PROXMESH_IFUPDOWN_MAIN, PROXMESH_SYSCTL_FILE, PROXMESH_SDN_MARKER and PROXMESH_SDN_FABRICS. */
 void paths_init(struct paths *p);

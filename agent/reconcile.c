@@ -30,10 +30,13 @@
 #include "netlink.h"
 #include "redact.h"
 #include "report.h"
+#include "sdnfabric.h"
 #include "timebounds.h"
 #include "util.h"
 
 #define LOCK_FILE "reconcile.lock"
+/* Proxmox's fabrics.cfg, read whole: far larger than any cluster writes */
+#define SDN_FABRICS_MAX (1024 * 1024)
 /* Bridges (bridge.h) go once OSPF has been settled this long: the default
  * dead interval. Hosts rolled out "at once" apply seconds apart; with one
  * second, a neighbour whose own disruptive change came after we looked
@@ -62,6 +65,9 @@ struct pass {
 	bool clear; /* the router id in use is not ours: clear ip ospf process */
 	bool bridge_tried; /* bridge_begin ran (before starting daemons, maybe) */
 	unsigned bridged;
+	/* links Proxmox SDN claims (plan_sdn): left exactly as they are */
+	struct sdn_conflicts sdn;
+	struct strv frozen;
 };
 
 const char *
@@ -74,6 +80,8 @@ reconcile_state_str(enum reconcile_state s)
 		return "pending";
 	case RECONCILE_FAILED:
 		return "failed";
+	case RECONCILE_CONFLICT:
+		return "conflict";
 	}
 	return "unknown";
 }
@@ -198,6 +206,78 @@ notice_no_ifupdown(struct pass *p, const char *file)
 	noticed = true;
 }
 
+/* Proxmox SDN fabrics (fabrics.cfg) that claim links of this host
+ * (DESIGN §13): those are frozen, neither configured nor taken away, and
+ * the pass says so. A file that exists but cannot be read fails the pass:
+ * which links are ours is not known. */
+int
+reconcile_sdn_read(const struct paths *paths, const struct node_conf *n, struct sdn_conflicts *out)
+{
+	_cleanup_free_ char *text = NULL;
+	struct strv ifnames = {0};
+	int r;
+
+	*out = (struct sdn_conflicts){0};
+	r = read_file(paths->sdn_fabrics, SDN_FABRICS_MAX, &text, NULL);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n->n_links; i++)
+		strv_push_dup(&ifnames, n->links[i].ifname);
+	sdnfabric_conflicts(text, n->name, &ifnames, out);
+	strv_free(&ifnames);
+	return 0;
+}
+
+static int
+plan_sdn(struct pass *p)
+{
+	const char *path = p->ctx->paths->sdn_fabrics;
+	int r = reconcile_sdn_read(p->ctx->paths, p->n, &p->sdn);
+
+	if (r < 0)
+		return failed(p, "cannot read %s: %s", path, file_strerror(r));
+	for (size_t i = 0; i < p->n->n_links; i++)
+		if (sdnfabric_claims(&p->sdn, p->n->links[i].ifname))
+			strv_push_dup(&p->frozen, p->n->links[i].ifname);
+	p->res->conflict = sdnfabric_describe(&p->sdn, path, p->c->path);
+	return 0;
+}
+
+/* A frozen link's interface as the last passes left it: kept in the plan
+ * (its addresses, its stanza, its settings) when proxmesh had planned it,
+ * out of the plan when not; no change is made on it either way. */
+static void
+freeze_interfaces(struct pass *p)
+{
+	for (size_t i = 0; i < p->frozen.n; i++) {
+		const struct ifplan_link *l = ifplan_find_link(&p->ifplan, p->frozen.v[i]);
+
+		if (l && !ifaddr_list_contains(&p->previous, l->ifname, &l->address))
+			ifplan_drop_link(&p->ifplan, p->frozen.v[i]);
+	}
+}
+
+static void
+drop_frozen_changes(struct pass *p)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->ch.n; i++) {
+		struct if_change *c = &p->ch.v[i];
+		char ifname[IFNAMSIZ];
+		const char *on = c->kind == IFC_SYSCTL ? ifplan_sysctl_ifname(c->sysctl.path, ifname)
+		                                       : c->ifname;
+
+		if (on && strv_contains(&p->frozen, on))
+			free(c->text);
+		else
+			p->ch.v[k++] = *c;
+	}
+	p->ch.n = k;
+}
+
 /* The interface, address and sysctl changes, printed. */
 static int
 plan_interfaces(struct pass *p)
@@ -206,16 +286,20 @@ plan_interfaces(struct pass *p)
 	_cleanup_free_ char *warning = NULL, *err = NULL;
 	int r;
 
-	p->ifupdown = ifplan_render_ifupdown(&p->ifplan);
-	p->sysctls = ifplan_render_sysctl(&p->ifplan);
 	r = ifaddr_list_load(state, &p->previous);
 	if (r < 0)
 		warn(p, "%s: %s; previously planned addresses are unknown", state, strerror(-r));
+	freeze_interfaces(p);
+	p->ifupdown = ifplan_render_ifupdown(&p->ifplan);
+	p->sysctls = ifplan_render_sysctl(&p->ifplan);
 	r = nl_plan(&p->ifplan, &p->previous, &p->ch, &err);
 	if (r < 0)
 		return failed(p, "cannot read interfaces: %s", err ? err : strerror(-r));
+	drop_frozen_changes(p);
 	/* a link removed from the configuration: its ip ospf lines go too */
 	ifdiff_ifnames(&p->ifplan, &p->previous, &p->ifnames);
+	/* but not a frozen one's: they stay as they are */
+	strv_remove(&p->ifnames, &p->frozen);
 	/* a missing interface: in the agent, the health model warns about it
 	 * once the start-up grace is over (a late NIC is no fault) */
 	for (size_t i = 0; i < p->ch.warnings.n; i++)
@@ -608,6 +692,9 @@ plan_frr(struct pass *p)
 	char want_rid[16];
 	int r;
 
+	/* an OSPF fabric owns router ospf here: FRR is left as it is */
+	if (p->sdn.whole_host)
+		return 0;
 	r = frrdaemons_update(daemons, p->c->bfd, !p->apply, &missing);
 	if (r < 0)
 		return failed(p, "%s: %s", daemons, file_strerror(r));
@@ -634,6 +721,11 @@ plan_frr(struct pass *p)
 		return r;
 	frr_version_of(text, &p->res->version);
 	render_frr(p->c, p->n, p->links, p->res->version, &p->desired);
+	for (size_t i = 0; i < p->frozen.n; i++) {
+		_cleanup_free_ char *block = xasprintf("interface %s", p->frozen.v[i]);
+
+		frrconf_remove(&p->desired.root, block);
+	}
 	p->rendered = true;
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a
@@ -958,9 +1050,20 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 		return failed(&p, "%s", err);
 	}
 	ifplan_build(c, n, p.links, &p.ifplan);
+	r = plan_sdn(&p);
+	if (r < 0) {
+		tb_pass_end();
+		if (lock >= 0)
+			close(lock);
+		sdnfabric_free(&p.sdn);
+		ifplan_free(&p.ifplan);
+		free(p.links);
+		return r;
+	}
 	strv_push_dup(&p.ifnames, "lo");
 	for (size_t i = 0; i < n->n_links; i++)
-		strv_push_dup(&p.ifnames, n->links[i].ifname);
+		if (!strv_contains(&p.frozen, n->links[i].ifname))
+			strv_push_dup(&p.ifnames, n->links[i].ifname);
 
 	/* Plan everything first: a change that resets adjacencies is bridged
 	 * before anything changes. Then interfaces first (`set src` needs the
@@ -997,11 +1100,15 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 		r = rf;
 	if (r == 0 && !apply && (res->frr_commands || res->if_changes || res->frr_saved))
 		res->state = RECONCILE_PENDING;
+	if (r == 0 && res->conflict)
+		res->state = RECONCILE_CONFLICT;
 
 	strv_free(&ctx->warned);
 	ctx->warned = ctx->warned_now;
 	ctx->warned_now = (struct strv){0};
 	strv_free(&p.ifnames);
+	strv_free(&p.frozen);
+	sdnfabric_free(&p.sdn);
 	strv_free(&p.cmds);
 	frrconf_free(&p.desired);
 	if_changes_free(&p.ch);
@@ -1028,6 +1135,8 @@ reconcile_result_free(struct reconcile_result *res)
 {
 	free(res->error);
 	res->error = NULL;
+	free(res->conflict);
+	res->conflict = NULL;
 	free(res->restored);
 	res->restored = NULL;
 }

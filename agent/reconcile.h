@@ -22,6 +22,7 @@ enum reconcile_state {
 	RECONCILE_CONVERGED, /* nothing differs (after applying, if applying) */
 	RECONCILE_PENDING,   /* plan only: changes are pending */
 	RECONCILE_FAILED,
+	RECONCILE_CONFLICT, /* done, but Proxmox SDN claims links it left alone */
 };
 
 struct reconcile_ctx {
@@ -62,6 +63,7 @@ struct reconcile_result {
 	struct frr_version version;
 	unsigned bridges; /* bridges still in place after the pass (daemon) */
 	char *error; /* one sentence when failed */
+	char *conflict; /* one sentence naming both files (sdnfabric_describe) */
 };
 
 /* Run one pass for node n. With apply false nothing is changed and the
@@ -82,5 +84,11 @@ int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const stru
 int reconcile_unbridge(struct reconcile_ctx *ctx, unsigned *left);
 
 void reconcile_result_free(struct reconcile_result *res);
+
+struct sdn_conflicts;
+/* The Proxmox SDN fabrics (paths->sdn_fabrics) claiming links of node n
+ * (sdnfabric.h): 0 (no file: none), or the file's -errno. */
+int reconcile_sdn_read(const struct paths *paths, const struct node_conf *n,
+                       struct sdn_conflicts *out);
 
 const char *reconcile_state_str(enum reconcile_state s);

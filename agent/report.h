@@ -55,6 +55,9 @@
 /* a reconcile pass failed */
 #define PM_MID_RECONCILE_FAILED                                                                    \
 	SD_ID128_MAKE_STR(f9, b7, 06, d9, 37, 55, 4f, e9, 83, 56, ab, c7, 2f, 1c, ef, dd)
+/* Proxmox SDN claims links of the mesh: they are left alone */
+#define PM_MID_SDN_CONFLICT                                                                        \
+	SD_ID128_MAKE_STR(77, 25, 9c, 59, 97, 7a, 48, d3, 96, 41, d1, 7b, a0, 3f, f5, 5d)
 /* the configuration is invalid */
 #define PM_MID_CONFIG_ERROR                                                                        \
 	SD_ID128_MAKE_STR(04, 15, 75, 61, 86, 8b, 4e, 94, 8c, 58, 5d, 3c, 86, c6, 2e, 49)

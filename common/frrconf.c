@@ -70,6 +70,24 @@ free_children(struct frr_line *l)
 }
 
 void
+frrconf_remove(struct frr_line *parent, const char *text)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < parent->n_children; i++) {
+		struct frr_line *l = &parent->children[i];
+
+		if (strcmp(l->text, text) == 0) {
+			free_children(l);
+			free(l->text);
+		} else {
+			parent->children[k++] = *l;
+		}
+	}
+	parent->n_children = k;
+}
+
+void
 frrconf_free(struct frrconf *c)
 {
 	free_children(&c->root);

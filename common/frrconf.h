@@ -26,6 +26,9 @@ int frrconf_parse(const char *text, struct frrconf *out);
 
 void frrconf_free(struct frrconf *c);
 
+/* Take the lines (and their blocks) whose text is text out of parent. */
+void frrconf_remove(struct frr_line *parent, const char *text);
+
 /* Join what each FRR daemon prints for itself into one configuration, as
  * vtysh does: top-level lines that occur more than once (the same
  * "interface nic3" from ospfd and mgmtd, "hostname" from every daemon)

@@ -79,6 +79,26 @@ ifplan_free(struct ifplan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void
+ifplan_drop_link(struct ifplan *p, const char *ifname)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->n_links; i++)
+		if (strcmp(p->links[i].ifname, ifname) != 0)
+			p->links[k++] = p->links[i];
+	p->n_links = k;
+	k = 0;
+	for (size_t i = 0; i < p->n_sysctls; i++) {
+		char on[IFNAMSIZ];
+		const char *name = ifplan_sysctl_ifname(p->sysctls[i].path, on);
+
+		if (name == NULL || strcmp(name, ifname) != 0)
+			p->sysctls[k++] = p->sysctls[i];
+	}
+	p->n_sysctls = k;
+}
+
 const struct ifplan_link *
 ifplan_find_link(const struct ifplan *p, const char *ifname)
 {

@@ -48,6 +48,9 @@ void ifplan_sysctl_name(const char *path, char *buf, size_t size);
 /* A person-readable description of the plan (owned string). */
 char *ifplan_render_text(const struct ifplan *p);
 
+/* Take the link on ifname and its interface's settings out of the plan. */
+void ifplan_drop_link(struct ifplan *p, const char *ifname);
+
 /* The planned link on ifname, or NULL. */
 const struct ifplan_link *ifplan_find_link(const struct ifplan *p, const char *ifname);
 

@@ -114,6 +114,20 @@ strv_contains(const struct strv *sv, const char *s)
 }
 
 void
+strv_remove(struct strv *sv, const struct strv *gone)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < sv->n; i++) {
+		if (strv_contains(gone, sv->v[i]))
+			free(sv->v[i]);
+		else
+			sv->v[k++] = sv->v[i];
+	}
+	sv->n = k;
+}
+
+void
 strv_free(struct strv *sv)
 {
 	for (size_t i = 0; i < sv->n; i++)

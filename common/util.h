@@ -59,6 +59,8 @@ void strv_push(struct strv *sv, char *s);
 void strv_pushf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strv_push_dup(struct strv *sv, const char *s);
 bool strv_contains(const struct strv *sv, const char *s);
+/* Take out of sv every string gone holds. */
+void strv_remove(struct strv *sv, const struct strv *gone);
 void strv_free(struct strv *sv);
 
 /* Parse an unsigned decimal in [min, max]; -EINVAL or -ERANGE. */
