@@ -10,6 +10,7 @@
 #include "addrplan.h"
 #include "apiclient.h"
 #include "daemon.h"
+#include "doctor.h"
 #include "ifplan.h"
 #include "log.h"
 #include "mesh.h"
@@ -34,6 +35,9 @@ usage(FILE *f)
 	      "  status [--json] show the agent's view of the mesh (exit 0 healthy)\n"
 	      "  mesh [--json|--dot] the whole mesh from the OSPF database against the\n"
 	      "                 configuration (exit 0 as configured, 1 not, 2 FRR not answering)\n"
+	      "  doctor [--json] read-only checks of this host against the mesh: path MTU,\n"
+	      "                 kernel, FRR, API, corosync, Ceph, migration, Proxmox SDN\n"
+	      "                 (exit 0 all ok, 1 a warning, 2 a failure)\n"
 	      "\n"
 	      "options:\n"
 	      "  -c, --config PATH  configuration file (default /etc/proxmesh/proxmesh.conf)\n"
@@ -268,7 +272,8 @@ cli_main(int argc, char **argv)
 		return mesh_command(&cli, argc - optind, argv + optind);
 	/* "status --json": options after the command. */
 	for (; optind < argc; optind++) {
-		if (!strcmp(cmd, "status") && !strcmp(argv[optind], "--json")) {
+		if ((!strcmp(cmd, "status") || !strcmp(cmd, "doctor")) &&
+		    !strcmp(argv[optind], "--json")) {
 			cli.json = true;
 			continue;
 		}
@@ -289,6 +294,8 @@ cli_main(int argc, char **argv)
 		_cleanup_free_ char *path = xasprintf("%s/status.json", cli.paths.run_dir);
 		return status_command(path, cli.json, stdout, stderr);
 	}
+	if (!strcmp(cmd, "doctor"))
+		return doctor_command(&cli);
 	if (!strcmp(cmd, "run"))
 		return daemon_main(&cli);
 	fprintf(stderr, "proxmesh: unknown command \"%s\" (see proxmesh --help)\n", cmd);

@@ -2,6 +2,7 @@
 #include "paths.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 static const char *
 env_or(const char *name, const char *def)
@@ -23,4 +24,11 @@ paths_init(struct paths *p)
 	p->sysctl_file = env_or("PROXMESH_SYSCTL_FILE", "/etc/sysctl.d/90-proxmesh.conf");
 	p->sdn_marker = env_or("PROXMESH_SDN_MARKER", "/etc/pve/sdn/.running-config");
 	p->sdn_fabrics = env_or("PROXMESH_SDN_FABRICS", "/etc/pve/sdn/fabrics.cfg");
+	p->corosync_conf = env_or("PROXMESH_COROSYNC_CONF", "/etc/pve/corosync.conf");
+	/* a PVE host's /etc/ceph/ceph.conf links to it; a plain Ceph host has
+	 * only that one */
+	p->ceph_conf = env_or("PROXMESH_CEPH_CONF", access("/etc/pve/ceph.conf", F_OK) == 0
+	                                                ? "/etc/pve/ceph.conf"
+	                                                : "/etc/ceph/ceph.conf");
+	p->datacenter_cfg = env_or("PROXMESH_DATACENTER_CFG", "/etc/pve/datacenter.cfg");
 }

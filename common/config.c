@@ -82,8 +82,8 @@ parse_ip4(const char *s, struct in_addr *out)
 	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
 }
 
-static int
-parse_prefix4(const char *s, struct prefix4 *out)
+int
+prefix4_parse(const char *s, struct prefix4 *out)
 {
 	char buf[32];
 	unsigned long len;
@@ -239,7 +239,7 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 
 	switch (slot) {
 	case 0:
-		if (parse_prefix4(value, &c->prefix) < 0 || c->prefix.len > 30)
+		if (prefix4_parse(value, &c->prefix) < 0 || c->prefix.len > 30)
 			fail(p, p->line, "prefix \"%s\" is not an IPv4 prefix like 192.168.103.0/24",
 			     value);
 		else if (ntohl(c->prefix.addr.s_addr) & ~prefix4_mask(c->prefix.len))
@@ -455,7 +455,7 @@ link_value(struct parse_ctx *p, struct node_conf *n, const char *value)
 		} else {
 			uint32_t host;
 
-			if (parse_prefix4(arg, &l->address) < 0 || l->address.len < 8 ||
+			if (prefix4_parse(arg, &l->address) < 0 || l->address.len < 8 ||
 			    l->address.len > 31) {
 				fail(p, p->line,
 				     "link \"%s\": address \"%s\" is not an address like 10.0.0.1/30",
@@ -521,7 +521,7 @@ node_key(struct parse_ctx *p, struct node_conf *n, const char *key, const char *
 			fail(p, p->line, "node \"%s\": loopback is given twice", n->name);
 			return;
 		}
-		if (parse_prefix4(value, &n->loopback) < 0 || n->loopback.len != 32)
+		if (prefix4_parse(value, &n->loopback) < 0 || n->loopback.len != 32)
 			fail(p, p->line,
 			     "node \"%s\": loopback \"%s\" is not a /32 address like 10.0.0.1/32",
 			     n->name, value);

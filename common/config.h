@@ -131,6 +131,15 @@ prefix4_mask(unsigned len)
 	return len == 0 ? 0 : 0xffffffffu << (32 - len);
 }
 
+/* Parse "A.B.C.D/LEN" (host bits may be set): 0 or -EINVAL. */
+int prefix4_parse(const char *s, struct prefix4 *out);
+/* Is a inside p? */
+static inline bool
+prefix4_contains(const struct prefix4 *p, struct in_addr a)
+{
+	return ((ntohl(p->addr.s_addr) ^ ntohl(a.s_addr)) & prefix4_mask(p->len)) == 0;
+}
+
 /* Format an IPv4 address / prefix into a static-size buffer. */
 const char *ip4_str(struct in_addr a, char buf[static 16]);
 const char *prefix4_str(const struct prefix4 *p, char buf[static 19]);

@@ -1,0 +1,443 @@
+/* doctor.c - `proxmesh doctor`: read-only checks of this host against the
+ * mesh (DESIGN §13). What it reads and probes is here; the verdicts on
+ * Proxmox's files are common/doctor.c's. Traffic goes only to mesh peers,
+ * over mesh links. */
+#include "doctor.h"
+#include "doctorcheck.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "addrplan.h"
+#include "apiclient.h"
+#include "child.h"
+#include "cli.h"
+#include "frrdaemons.h"
+#include "ifplan.h"
+#include "ifupdown.h"
+#include "reconcile.h"
+#include "sdnfabric.h"
+#include "sysctl.h"
+#include "util.h"
+
+/* IPv4 and ICMP headers: a ping of payload MTU - 28 fills the MTU */
+#define ICMP_OVERHEAD 28
+#define UDP_OVERHEAD 28
+#define PROXMOX_FILE_MAX (1024 * 1024)
+#define PING_BOUND_MS 5000
+#define API_BOUND_MS 15000
+
+/* Does peer answer a don't-fragment ping of size bytes (IP) over ifname?
+ * 1 yes, 0 no, or -errno when ping could not run. */
+static int
+ping_df(const char *ifname, struct in_addr to, unsigned size)
+{
+	char payload[16], addr[16];
+	const char *argv[] = {"ping", "-n", "-q", "-c", "2", "-i", "0.2", "-W", "1", "-M", "do",
+	                      "-s", payload, "-I", ifname, ip4_str(to, addr), NULL};
+	struct child_result res;
+	int r;
+
+	snprintf(payload, sizeof(payload), "%u", size - ICMP_OVERHEAD);
+	r = child_run("ping", (char *const *)argv, true, PING_BOUND_MS, &res);
+	if (r == 0 && res.status != 0 && res.status != 1)
+		r = -EIO; /* 2: ping itself failed */
+	if (r == 0)
+		r = res.status == 0;
+	child_result_free(&res);
+	return r;
+}
+
+/* Would the kernel send a don't-fragment packet of size bytes to peer
+ * over ifname? 1 yes (it went: a UDP datagram to the discard port), 0 no
+ * (refused locally, EMSGSIZE), or -errno. */
+static int
+sends_df(const char *ifname, struct in_addr to, unsigned size)
+{
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	_cleanup_free_ char *buf = xcalloc(1, size);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr = to};
+	int pmtu = IP_PMTUDISC_DO;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	if (send(fd, buf, size - UDP_OVERHEAD, 0) >= 0)
+		return 1;
+	return errno == EMSGSIZE ? 0 : -errno;
+}
+
+static unsigned
+if_mtu(const char *ifname)
+{
+	char path[64], buf[16];
+	_cleanup_free_ char *text = NULL;
+	unsigned long v;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", ifname);
+	if (read_file(path, sizeof(buf), &text, NULL) < 0)
+		return 0;
+	text[strcspn(text, "\n")] = '\0';
+	return parse_uint(text, 68, 65535, &v) == 0 ? (unsigned)v : 0;
+}
+
+/* Path MTU per link: the peer answers a don't-fragment ping at the MTU,
+ * and one byte more is refused here (so both ends agree, and this end's
+ * MTU is what the configuration says). */
+static void
+check_mtu(struct doctor_report *r, const struct config *c, const struct link_plan *lp)
+{
+	_cleanup_free_ char *name = xasprintf("mtu %s", lp->link->ifname);
+	const char *ifn = lp->link->ifname, *peer = lp->link->peer;
+	unsigned have = if_mtu(ifn), mtu = c->mtu ? c->mtu : have;
+	char addr[16];
+	int big, small, more;
+
+	if (have == 0) {
+		doctor_add(r, DOCTOR_FAIL, name,
+		           "cable the link, or correct its interface name in proxmesh.conf",
+		           "%s does not exist", ifn);
+		return;
+	}
+	if (c->mtu && have != c->mtu) {
+		doctor_add(r, DOCTOR_FAIL, name,
+		           "run proxmesh apply (or start the agent), which sets it",
+		           "%s's MTU is %u, the configuration says %u", ifn, have, c->mtu);
+		return;
+	}
+	ip4_str(lp->remote, addr);
+	big = ping_df(ifn, lp->remote, mtu);
+	if (big < 0) {
+		doctor_add(r, DOCTOR_SKIP, name, NULL, "cannot run ping: %s", strerror(-big));
+		return;
+	}
+	more = sends_df(ifn, lp->remote, mtu + 1);
+	if (big == 0) {
+		small = mtu > 1500 ? ping_df(ifn, lp->remote, 1500) : 0;
+		if (small == 1)
+			doctor_add(r, DOCTOR_FAIL, name,
+			           "set the same MTU on both ends of the link (mtu in proxmesh.conf's "
+			           "[mesh] makes proxmesh set it on every host)",
+			           "%s (%s) answers 1500-byte packets but not %u-byte ones over %s: "
+			           "its end has a smaller MTU",
+			           peer, addr, mtu, ifn);
+		else
+			doctor_add(r, DOCTOR_FAIL, name,
+			           "see proxmesh status: the link or the peer is down",
+			           "%s (%s) does not answer a don't-fragment ping of %u bytes over %s",
+			           peer, addr, mtu, ifn);
+		return;
+	}
+	if (more != 0) {
+		doctor_add(r, more < 0 ? DOCTOR_SKIP : DOCTOR_WARN, name,
+		           more < 0 ? NULL : "set the MTU of the interface and of its routes to "
+		                             "the link's MTU",
+		           more < 0 ? "%s answers %u-byte packets; cannot probe %u: %s"
+		                    : "%s answers %u-byte packets, but %u-byte ones are sent "
+		                      "too: the path MTU here is larger than %s's",
+		           peer, mtu, mtu + 1, more < 0 ? strerror(-more) : ifn);
+		return;
+	}
+	doctor_add(r, DOCTOR_OK, name, NULL,
+	           "%s (%s) answers %u-byte don't-fragment packets; %u bytes are refused here", peer,
+	           addr, mtu, mtu + 1);
+}
+
+/* Forwarding per role, rp_filter, multipath hashing,
+ * ignore_routes_with_linkdown: the plan's kernel settings, as they are. */
+static void
+check_kernel(struct doctor_report *r, const struct ifplan *ifp)
+{
+	struct strv bad = {0};
+	char have[64], name[160];
+
+	for (size_t i = 0; i < ifp->n_sysctls; i++) {
+		const struct sysctl_setting *s = &ifp->sysctls[i];
+
+		ifplan_sysctl_name(s->path, name, sizeof(name));
+		if (sysctl_read(s->path, have, sizeof(have)) < 0)
+			strv_pushf(&bad, "%s is missing (want %s)", name, s->value);
+		else if (strcmp(have, s->value) != 0)
+			strv_pushf(&bad, "%s = %s (want %s)", name, have, s->value);
+	}
+	if (bad.n == 0)
+		doctor_add(r, DOCTOR_OK, "kernel", NULL,
+		           "forwarding, rp_filter, multipath hashing and linkdown routes as the "
+		           "node's role wants (%zu settings)",
+		           ifp->n_sysctls);
+	for (size_t i = 0; i < bad.n; i++)
+		doctor_add(r, DOCTOR_FAIL, "kernel",
+		           "run proxmesh apply (the agent sets them), and look for what changed "
+		           "them (sysctl.d files sorted after 90-proxmesh.conf)",
+		           "%s", bad.v[i]);
+	strv_free(&bad);
+}
+
+static void
+check_ifupdown(struct doctor_report *r, const struct paths *paths)
+{
+	_cleanup_free_ char *warning = NULL;
+
+	if (ifupdown_dir_missing(paths->ifupdown_file)) {
+		doctor_add(r, DOCTOR_SKIP, "ifupdown2", NULL,
+		           "no %s folder: this host does not use ifupdown2", "interfaces.d");
+		return;
+	}
+	warning = ifupdown_check_sourced(paths->ifupdown_main, paths->ifupdown_file);
+	if (warning)
+		doctor_add(r, DOCTOR_WARN, "ifupdown2",
+		           "add \"source /etc/network/interfaces.d/*\" to /etc/network/interfaces",
+		           "%s", warning);
+	else
+		doctor_add(r, DOCTOR_OK, "ifupdown2", NULL, "%s sources %s", paths->ifupdown_main,
+		           paths->ifupdown_file);
+}
+
+static void
+check_frr_daemons(struct doctor_report *r, const struct paths *paths, const struct config *c)
+{
+	_cleanup_free_ char *path = xasprintf("%s/daemons", paths->frr_dir), *text = NULL;
+	unsigned missing;
+	int e = read_file(path, PROXMOX_FILE_MAX, &text, NULL);
+
+	if (e < 0) {
+		doctor_add(r, DOCTOR_FAIL, "frr daemons", "install frr",
+		           "cannot read %s: %s", path, file_strerror(e));
+		return;
+	}
+	missing = frrdaemons_missing(text, c->bfd);
+	if (missing)
+		doctor_add(r, DOCTOR_FAIL, "frr daemons",
+		           "run proxmesh apply (or start the agent), which enables them",
+		           "%s: %s%s%s not enabled", path, missing & FRRD_OSPFD ? "ospfd" : "",
+		           missing == (FRRD_OSPFD | FRRD_BFDD) ? " and " : "",
+		           missing & FRRD_BFDD ? "bfdd" : "");
+	else
+		doctor_add(r, DOCTOR_OK, "frr daemons", NULL, "%s: ospfd%s enabled", path,
+		           c->bfd ? " and bfdd" : "");
+}
+
+/* What `plan` would do: FRR, interfaces and the saved files in sync. */
+static void
+check_plan(struct doctor_report *r, const struct cli *cli, const struct config *c,
+           const struct node_conf *n)
+{
+	struct reconcile_ctx ctx = {.paths = &cli->paths};
+	struct reconcile_result res;
+	char *buf = NULL;
+	size_t len = 0;
+	int e;
+
+	ctx.out = open_memstream(&buf, &len);
+	if (ctx.out == NULL)
+		abort();
+	vtysh_init(&ctx.vtysh);
+	e = reconcile_pass(&ctx, c, n, false, &res);
+	fclose(ctx.out);
+	if (e < 0)
+		doctor_add(r, DOCTOR_FAIL, "plan", "see proxmesh plan and the agent's journal",
+		           "%s", res.error ? res.error : strerror(-e));
+	else if (res.state == RECONCILE_PENDING)
+		doctor_add(r, DOCTOR_WARN, "plan",
+		           "proxmesh plan shows them; the agent applies them (is it running? "
+		           "systemctl status proxmesh)",
+		           "%u FRR command%s and %u interface change%s pending%s", res.frr_commands,
+		           res.frr_commands == 1 ? "" : "s", res.if_changes,
+		           res.if_changes == 1 ? "" : "s",
+		           res.frr_saved ? ", FRR's saved file differs" : "");
+	else
+		doctor_add(r, DOCTOR_OK, "plan", NULL,
+		           "FRR %u.%u, interfaces and saved files as configured%s",
+		           res.version.major, res.version.minor,
+		           res.state == RECONCILE_CONFLICT ? " (but for the links SDN claims)" : "");
+	free(buf);
+	reconcile_result_free(&res);
+	reconcile_ctx_free(&ctx);
+}
+
+/* The API: one round per URL, each on its own (TLS verified with the pin
+ * or CA, the token accepted). */
+static void
+check_api(struct doctor_report *r, const struct config *c)
+{
+	const struct api_conf *a = &c->api;
+	const char *helper = getenv("PROXMESH_API_CLIENT");
+	unsigned answered = 0;
+
+	if (!a->enabled) {
+		doctor_add(r, DOCTOR_SKIP, "api", NULL, "no [api] section: membership not read");
+		return;
+	}
+	/* the token file's owner and mode: config_load refused the file
+	 * otherwise, and doctor with it */
+	if (helper == NULL || *helper == '\0')
+		helper = PROXMESH_API_CLIENT;
+	for (size_t i = 0; i < a->n_urls; i++) {
+		_cleanup_free_ char *name = xasprintf("api %s", a->urls[i]);
+		struct api_conf one = *a;
+		struct strv argv = {0};
+		struct child_result res;
+		struct api_result ar = {0};
+		int e;
+
+		one.urls = &a->urls[i];
+		one.n_urls = 1;
+		apiclient_argv(helper, &one, NULL, &argv);
+		e = child_run(helper, argv.v, false, API_BOUND_MS, &res);
+		if (e == 0 && res.status == 0)
+			e = api_result_undump(res.out, strlen(res.out), &ar);
+		else if (e == 0)
+			e = -EIO;
+		if (e < 0)
+			doctor_add(r, DOCTOR_FAIL, name, "reinstall proxmesh (its API helper failed)",
+			           "%s failed: %s", helper, e == -EIO ? res.err : strerror(-e));
+		else if (ar.state == API_OK)
+			answered++;
+		if (e == 0 && ar.state == API_OK)
+			doctor_add(r, DOCTOR_OK, name, NULL,
+			           "TLS verified, token accepted, %zu cluster node%s", ar.membership.n,
+			           ar.membership.n == 1 ? "" : "s");
+		else if (e == 0 && ar.state == API_UNREACHABLE)
+			/* the agent fails over to the next URL: a failure only when
+			 * none answers (below) */
+			doctor_add(r, DOCTOR_WARN, name,
+			           "remove the URL from [api] if it cannot answer from this host",
+			           "%s", ar.error ? ar.error : "does not answer");
+		else if (e == 0)
+			doctor_add(r, DOCTOR_FAIL, name,
+			           ar.state == API_TLS_ERROR
+			               ? "give [api] the CA that signed this node's certificate "
+			                 "(ca-file) or its fingerprint (pvenode cert info)"
+			               : "check the token (pveum user token list) and its "
+			                 "PVEAuditor role on /",
+			           "%s", ar.error ? ar.error : api_state_str(ar.state));
+		api_result_free(&ar);
+		child_result_free(&res);
+		strv_free(&argv);
+	}
+	if (a->n_urls && answered == 0)
+		doctor_add(r, DOCTOR_FAIL, "api", "see the lines above",
+		           "no URL of [api] answers: the agent has no cluster membership");
+}
+
+/* A Proxmox file, or NULL with a skip line when it does not exist. */
+static char *
+read_proxmox(struct doctor_report *r, const char *name, const char *path, const char *absent)
+{
+	char *text = NULL;
+	int e = read_file(path, PROXMOX_FILE_MAX, &text, NULL);
+
+	if (e == -ENOENT || e == -ENOTDIR)
+		doctor_add(r, DOCTOR_SKIP, name, NULL, "no %s: %s", path, absent);
+	else if (e < 0)
+		doctor_add(r, DOCTOR_WARN, name, "make it readable by root",
+		           "cannot read %s: %s", path, file_strerror(e));
+	return e < 0 ? NULL : text;
+}
+
+static void
+check_proxmox_files(struct doctor_report *r, const struct paths *paths, const struct config *c)
+{
+	_cleanup_free_ char *coro = NULL, *ceph = NULL, *dc = NULL;
+	struct corosync_conf cc = {0};
+	struct strv members = {0};
+	unsigned line = 0;
+
+	coro = read_proxmox(r, "corosync", paths->corosync_conf, "not a Proxmox VE cluster node");
+	if (coro && corosync_conf_parse(coro, &cc, &line) < 0)
+		doctor_add(r, DOCTOR_WARN, "corosync", "correct the file (pvecm status shows it)",
+		           "%s:%u: cannot read this line", paths->corosync_conf, line);
+	else if (coro)
+		doctor_corosync(r, c, &cc, paths->corosync_conf);
+	for (size_t i = 0; i < cc.n_addrs; i++)
+		if (!strv_contains(&members, cc.addrs[i].node))
+			strv_push_dup(&members, cc.addrs[i].node);
+	corosync_conf_free(&cc);
+
+	ceph = read_proxmox(r, "ceph", paths->ceph_conf, "no Ceph on this host");
+	if (ceph) {
+		struct ceph_conf ce = {0};
+
+		if (ceph_conf_parse(ceph, &ce, &line) < 0)
+			doctor_add(r, DOCTOR_WARN, "ceph", "correct the file",
+			           "%s:%u: cannot read this line", paths->ceph_conf, line);
+		else
+			doctor_ceph(r, c, &ce, &members, paths->ceph_conf);
+		ceph_conf_free(&ce);
+	}
+	strv_free(&members);
+
+	dc = read_proxmox(r, "migration", paths->datacenter_cfg, "not a Proxmox VE node");
+	if (dc) {
+		char net[PVEFILES_ADDR_MAX + 1];
+
+		if (datacenter_migration_network(dc, net, &line) < 0)
+			doctor_add(r, DOCTOR_WARN, "migration", "correct the migration line",
+			           "%s:%u: cannot read the migration network", paths->datacenter_cfg,
+			           line);
+		else
+			doctor_migration(r, c, net, paths->datacenter_cfg, line);
+	}
+}
+
+static void
+check_sdn(struct doctor_report *r, const struct paths *paths, const struct config *c,
+          const struct node_conf *n)
+{
+	struct sdn_conflicts sdn;
+	int e = reconcile_sdn_read(paths, n, &sdn);
+
+	if (e < 0)
+		doctor_add(r, DOCTOR_FAIL, "proxmox sdn", "make it readable by root",
+		           "cannot read %s: %s", paths->sdn_fabrics, file_strerror(e));
+	else
+		doctor_sdn(r, &sdn, paths->sdn_fabrics, c->path);
+	sdnfabric_free(&sdn);
+}
+
+int
+doctor_command(struct cli *cli)
+{
+	_cleanup_free_ struct link_plan *links = NULL;
+	_cleanup_free_ char *err = NULL, *out = NULL;
+	struct doctor_report r = {0};
+	const struct node_conf *n;
+	struct config *c;
+	struct ifplan ifp;
+	int code;
+
+	if (cli_load(cli, &c, &n) < 0)
+		return 2;
+	if (addrplan_node(c, n, &links, &err) < 0) {
+		fprintf(stderr, "proxmesh: %s\n", err);
+		config_free(c);
+		return 2;
+	}
+	ifplan_build(c, n, links, &ifp);
+
+	for (size_t i = 0; i < n->n_links; i++)
+		check_mtu(&r, c, &links[i]);
+	check_kernel(&r, &ifp);
+	check_ifupdown(&r, &cli->paths);
+	check_frr_daemons(&r, &cli->paths, c);
+	check_plan(&r, cli, c, n);
+	check_api(&r, c);
+	check_proxmox_files(&r, &cli->paths, c);
+	check_sdn(&r, &cli->paths, c, n);
+
+	out = cli->json ? doctor_json(&r) : doctor_text(&r);
+	fputs(out, stdout);
+	if (cli->json)
+		putchar('\n');
+	code = doctor_exit_code(&r);
+	doctor_free(&r);
+	ifplan_free(&ifp);
+	config_free(c);
+	return code;
+}
