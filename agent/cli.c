@@ -9,6 +9,7 @@
 
 #include "addrplan.h"
 #include "apiclient.h"
+#include "confirm.h"
 #include "daemon.h"
 #include "doctor.h"
 #include "ifplan.h"
@@ -32,6 +33,9 @@ usage(FILE *f)
 	      "  plan           print the changes apply would make; change nothing\n"
 	      "                 (exit 0 nothing to do, 2 changes pending, 1 error)\n"
 	      "  apply          one reconcile pass (exit 0 converged, 1 failed)\n"
+	      "  apply --confirm SECONDS  the same, and the host goes back to the last\n"
+	      "                 confirmed configuration unless `confirm` comes in time\n"
+	      "  confirm        keep what apply --confirm applied\n"
 	      "  status [--json] show the agent's view of the mesh (exit 0 healthy)\n"
 	      "  mesh [--json|--dot] the whole mesh from the OSPF database against the\n"
 	      "                 configuration (exit 0 as configured, 1 not, 2 FRR not answering)\n"
@@ -64,11 +68,21 @@ cli_node_name(const struct cli *cli, char buf[static 65])
 int
 cli_load(const struct cli *cli, struct config **c, const struct node_conf **n)
 {
+	_cleanup_free_ char *path = NULL, *why = NULL;
 	char name[65];
 	char *err = NULL;
 	int r;
 
-	r = config_load(cli->paths.config, c, &err);
+	/* while the agent has gone back to the last confirmed configuration,
+	 * that one is in force */
+	confirm_config_path(&cli->paths, &path, &why);
+	if (why)
+		fprintf(stderr,
+		        "# the agent runs the last confirmed configuration (%s): %s; %s is not in "
+		        "force until it changes (then systemctl reload proxmesh) or `proxmesh "
+		        "confirm`\n",
+		        path, why, cli->paths.config);
+	r = config_load(path, c, &err);
 	if (r < 0) {
 		fprintf(stderr, "proxmesh: %s\n", err);
 		free(err);
@@ -180,8 +194,8 @@ cmd_render(struct cli *cli)
 	return 0;
 }
 
-static int
-cmd_reconcile(struct cli *cli, bool apply)
+int
+cli_reconcile(struct cli *cli, bool apply)
 {
 	struct reconcile_ctx ctx = {.paths = &cli->paths, .out = stdout};
 	struct reconcile_result res;
@@ -233,6 +247,7 @@ cli_main(int argc, char **argv)
 		{0},
 	};
 	struct cli cli = {0};
+	unsigned long confirm_seconds = 0;
 	const char *cmd;
 	int o;
 
@@ -277,6 +292,16 @@ cli_main(int argc, char **argv)
 			cli.json = true;
 			continue;
 		}
+		if (!strcmp(cmd, "apply") && !strcmp(argv[optind], "--confirm")) {
+			if (optind + 1 >= argc ||
+			    parse_uint(argv[optind + 1], 1, CONFIRM_SECONDS_MAX, &confirm_seconds) < 0) {
+				fprintf(stderr, "proxmesh: apply --confirm SECONDS: 1 to %d\n",
+				        CONFIRM_SECONDS_MAX);
+				return 1;
+			}
+			optind++;
+			continue;
+		}
 		fprintf(stderr, "proxmesh: %s: unexpected argument \"%s\"\n", cmd, argv[optind]);
 		return 1;
 	}
@@ -287,9 +312,13 @@ cli_main(int argc, char **argv)
 	if (!strcmp(cmd, "render"))
 		return cmd_render(&cli);
 	if (!strcmp(cmd, "plan"))
-		return cmd_reconcile(&cli, false);
+		return cli_reconcile(&cli, false);
+	if (!strcmp(cmd, "apply") && confirm_seconds)
+		return confirm_apply(&cli, (unsigned)confirm_seconds);
 	if (!strcmp(cmd, "apply"))
-		return cmd_reconcile(&cli, true);
+		return cli_reconcile(&cli, true);
+	if (!strcmp(cmd, "confirm"))
+		return confirm_command(&cli);
 	if (!strcmp(cmd, "status")) {
 		_cleanup_free_ char *path = xasprintf("%s/status.json", cli.paths.run_dir);
 		return status_command(path, cli.json, stdout, stderr);

@@ -31,6 +31,7 @@
 #include "ospflog.h"
 #include "apiclient.h"
 #include "bridge.h"
+#include "confirm.h"
 #include "reconcile.h"
 #include "report.h"
 #include "metrics.h"
@@ -57,6 +58,7 @@ struct daemon {
 	struct reconcile_ctx rctx;
 	unsigned reconcile_failures;           /* in a row: the back-off */
 	unsigned long long reconcile_failed;   /* since the start: the metric */
+	unsigned long long reconcile_passes;   /* since the start: apply --confirm waits */
 	const char *reconcile_state;
 	long long reconcile_last_run, reconcile_last_change, reconcile_last_ok;
 	long long reconcile_duration; /* ms, of the last pass; -1: none yet */
@@ -95,6 +97,15 @@ struct daemon {
 	 * and dead timer must have decided (tb_health_followups), and when
 	 * the next health poll is due */
 	long long followups[TB_HEALTH_FOLLOWUPS], health_due;
+
+	/* apply --confirm (confirm.h): a hold, the links Full when it began,
+	 * since when none of them is (monotonic ms, -1); or why the agent went
+	 * back to the last confirmed configuration (NULL: the file is in force) */
+	bool holding;
+	struct confirm_hold hold;
+	struct strv hold_full;
+	long long hold_lost_since;
+	char *reverted;
 };
 
 static void schedule(sd_event_source *s, uint64_t delay_ms);
@@ -103,6 +114,7 @@ static void schedule_soon(sd_event_source *s, long long want_ms, long long last_
                           long long gap_ms);
 static void health_poll(struct daemon *d);
 static void routes_changed(struct daemon *d, long long now);
+static void hold_check(struct daemon *d);
 static void write_status(struct daemon *d);
 
 static char *
@@ -118,18 +130,65 @@ set_idle(struct daemon *d, char *reason)
 	d->idle_reason = reason;
 }
 
+/* After a configuration was loaded: a file held by apply --confirm is
+ * held, any other is the confirmed one from now on (confirm.h). */
+static void
+hold_or_confirm(struct daemon *d)
+{
+	const struct paths *p = &d->cli->paths;
+	_cleanup_free_ char *text = NULL, *confirmed = confirm_path(p, CONFIRM_CONFIRMED),
+	                    *held = confirm_path(p, CONFIRM_HOLD);
+	struct confirm_hold hold;
+	int r;
+
+	bool again;
+
+	if (d->reverted || read_file(p->config, 1024 * 1024, &text, NULL) < 0) {
+		d->holding = false;
+		return;
+	}
+	r = confirm_hold_read(p, &hold);
+	if (r == 0 && hold.hash == confirm_hash(text) && hold.deadline_ms > now_real_ms()) {
+		/* a reload during the same hold keeps what the host had */
+		again = d->holding && d->hold.hash == hold.hash;
+		d->holding = true;
+		d->hold = hold;
+		if (again)
+			return;
+		d->hold_lost_since = -1;
+		strv_free(&d->hold_full);
+		for (size_t i = 0; d->health.valid && i < d->health.n_links; i++)
+			if (d->health.links[i].adjacency == NSM_FULL)
+				strv_push_dup(&d->hold_full, d->health.links[i].ifname);
+		log_notice("confirm: holding %s for %u s: proxmesh confirm keeps it, else this "
+		           "host goes back to %s",
+		           p->config, hold.seconds, confirmed);
+		return;
+	}
+	d->holding = false;
+	if (r != -ENOENT) /* a hold of another file, or one gone stale */
+		unlink(held);
+	mkdir(p->state_dir, 0755);
+	r = write_file_changed(confirmed, text, 0600);
+	if (r < 0)
+		log_warn(r, "%s", confirmed);
+}
+
 /* Load the configuration; on success, swap it in with its derived plans. */
 static int
 load_config(struct daemon *d, bool startup)
 {
-	_cleanup_free_ char *err = NULL, *perr = NULL;
+	_cleanup_free_ char *err = NULL, *perr = NULL, *path = NULL, *why = NULL;
 	_cleanup_free_ struct link_plan *links = NULL;
 	const struct node_conf *n;
 	struct config *c = NULL;
 	char name[65];
 	int r;
 
-	r = config_load(d->cli->paths.config, &c, &err);
+	/* the last confirmed configuration, while the agent has gone back to
+	 * it and the file has not changed */
+	confirm_config_path(&d->cli->paths, &path, &why);
+	r = config_load(path, &c, &err);
 	if (r == -ENODATA) {
 		log_notice("%s has no [mesh] section (still the installed example?); idle until "
 		           "it is configured and reloaded",
@@ -179,7 +238,16 @@ load_config(struct daemon *d, bool startup)
 	d->links = TAKE_PTR(links);
 	ifplan_build(c, n, d->links, &d->ifplan);
 	log_event(LOG_INFO, PM_MID_CONFIG_RELOADED, "configuration %s loaded: node %s, %zu link%s",
-	          d->cli->paths.config, n->name, n->n_links, n->n_links == 1 ? "" : "s");
+	          path, n->name, n->n_links, n->n_links == 1 ? "" : "s");
+	if (d->reverted && !why) {
+		_cleanup_free_ char *rev = confirm_path(&d->cli->paths, CONFIRM_REVERTED);
+
+		unlink(rev);
+		log_info("confirm: %s changed: it is in force again", d->cli->paths.config);
+	}
+	free(d->reverted);
+	d->reverted = TAKE_PTR(why);
+	hold_or_confirm(d);
 	return 0;
 }
 
@@ -271,6 +339,7 @@ reconcile(struct daemon *d)
 	}
 	d->reconcile_last_run = now_real_ms();
 	d->reconcile_duration = d->pass_end - t0;
+	d->reconcile_passes++;
 	if (r < 0) {
 		bool first = d->reconcile_failures == 0 ||
 		             !d->reconcile_error || strcmp(d->reconcile_error, res.error) != 0;
@@ -420,7 +489,16 @@ write_metrics(struct daemon *d, const struct status_info *s)
 static void
 write_status(struct daemon *d)
 {
-	_cleanup_free_ char *path = xasprintf("%s/status.json", d->cli->paths.run_dir);
+	_cleanup_free_ char *path = xasprintf("%s/status.json", d->cli->paths.run_dir),
+	                    *held = NULL;
+	char until[32];
+
+	if (d->holding) {
+		format_time_utc(d->hold.deadline_ms, until);
+		held = xasprintf("%s is held until %s: proxmesh confirm keeps it, else this host "
+		                 "goes back to the last confirmed configuration",
+		                 d->cli->paths.config, until);
+	}
 	struct status_info s = {
 		.node = d->node ? d->node->name : "",
 		.now_real_ms = now_real_ms(),
@@ -443,6 +521,9 @@ write_status(struct daemon *d)
 		.reconcile_last_ok_ms = d->reconcile_last_ok,
 		.reconcile_duration_ms = d->reconcile_duration,
 		.membership_nodes = d->have_membership ? (long long)d->membership.n : -1,
+		.configuration_state = d->reverted ? "reverted" : d->holding ? "holding" : "file",
+		.configuration_detail = d->reverted ? d->reverted : held,
+		.reconcile_passes = d->reconcile_passes,
 	};
 	int r;
 
@@ -556,7 +637,80 @@ health_poll(struct daemon *d)
 	live_state_free(&live);
 	free(kernel);
 	free(members);
+	hold_check(d);
 	schedule_at(d->health_timer, d->health_due);
+}
+
+/* Go back to the last confirmed configuration (confirm.h). */
+static void
+revert(struct daemon *d, const char *why)
+{
+	const struct paths *p = &d->cli->paths;
+	_cleanup_free_ char *text = NULL, *confirmed = confirm_path(p, CONFIRM_CONFIRMED),
+	                    *held = confirm_path(p, CONFIRM_HOLD);
+	struct confirm_reverted rev = {.reason = (char *)why, .at_ms = now_real_ms()};
+	int r;
+
+	d->holding = false;
+	if (read_file(p->config, 1024 * 1024, &text, NULL) == 0)
+		rev.hash = confirm_hash(text);
+	r = confirm_reverted_write(p, &rev);
+	unlink(held);
+	if (r < 0) {
+		log_warn(r, "confirm: %s: cannot go back to %s", why, confirmed);
+		return;
+	}
+	if (load_config(d, false) < 0 || !d->reverted) {
+		log_event(LOG_ERR, PM_MID_CONFIRM_REVERTED,
+		          "confirm: %s, but %s cannot be loaded: keeping %s", why, confirmed,
+		          p->config);
+		return;
+	}
+	log_event(LOG_WARNING, PM_MID_CONFIRM_REVERTED,
+	          "confirm: %s: back to the last confirmed configuration %s; %s is not in force "
+	          "until it changes (then systemctl reload proxmesh) or proxmesh confirm",
+	          why, confirmed, p->config);
+	d->reconcile_failures = 0;
+	schedule(d->reconcile_timer, 0);
+}
+
+/* A hold: no confirmation by its deadline, or every adjacency the host had
+ * when it began down for a dead interval, goes back. */
+static void
+hold_check(struct daemon *d)
+{
+	long long now = now_mono_ms(), left = d->hold.deadline_ms - now_real_ms();
+	_cleanup_free_ char *why = NULL;
+	bool any = false;
+
+	/* a health poll inside a pass (keepalive) must not swap the
+	 * configuration under it: the poll at the pass's end decides */
+	if (!d->holding || d->in_pass)
+		return;
+	if (left <= 0) {
+		why = xasprintf("no proxmesh confirm within %u s", d->hold.seconds);
+		revert(d, why);
+		return;
+	}
+	if (now + left < d->health_due)
+		d->health_due = now + left;
+	for (size_t i = 0; i < d->health.n_links && d->hold_full.n; i++)
+		any = any || (d->health.links[i].adjacency == NSM_FULL &&
+		              strv_contains(&d->hold_full, d->health.links[i].ifname));
+	if (any || d->hold_full.n == 0 || !d->health.valid) {
+		d->hold_lost_since = -1;
+		return;
+	}
+	if (d->hold_lost_since < 0)
+		d->hold_lost_since = now;
+	if (now - d->hold_lost_since < (long long)d->config->dead_interval * 1000) {
+		if (d->hold_lost_since + d->config->dead_interval * 1000ll < d->health_due)
+			d->health_due = d->hold_lost_since + d->config->dead_interval * 1000ll;
+		return;
+	}
+	why = xasprintf("it lost every adjacency it had (%s%s)", d->hold_full.v[0],
+	                d->hold_full.n > 1 ? ", …" : "");
+	revert(d, why);
 }
 
 /* OSPF changed the routes: look again once our own detection of the same
@@ -798,6 +952,8 @@ daemon_free(struct daemon *d)
 	free(d->reconcile_error);
 	free(d->api_url);
 	free(d->idle_reason);
+	free(d->reverted);
+	strv_free(&d->hold_full);
 	free(d->metrics_path);
 }
 

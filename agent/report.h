@@ -58,6 +58,10 @@
 /* Proxmox SDN claims links of the mesh: they are left alone */
 #define PM_MID_SDN_CONFLICT                                                                        \
 	SD_ID128_MAKE_STR(77, 25, 9c, 59, 97, 7a, 48, d3, 96, 41, d1, 7b, a0, 3f, f5, 5d)
+/* apply --confirm: no confirmation in time, or every adjacency lost:
+ * back to the last confirmed configuration */
+#define PM_MID_CONFIRM_REVERTED                                                                    \
+	SD_ID128_MAKE_STR(46, 8f, 4f, 26, fc, eb, 4c, 24, 92, 47, af, d2, 89, 78, 71, 98)
 /* the configuration is invalid */
 #define PM_MID_CONFIG_ERROR                                                                        \
 	SD_ID128_MAKE_STR(04, 15, 75, 61, 86, 8b, 4e, 94, 8c, 58, 5d, 3c, 86, c6, 2e, 49)

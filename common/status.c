@@ -115,6 +115,13 @@ status_render(const struct status_info *s)
 	    tri_json(s->api_quorate), "links", render_links(s), "destinations", render_dests(s));
 	if (root == NULL)
 		fatalx("status: cannot build the status document");
+	/* added in format 1: what older readers ignore */
+	json_object_set_new(json_object_get(root, "reconcile"), "passes",
+	                    json_integer((json_int_t)s->reconcile_passes));
+	if (s->configuration_state)
+		json_object_set_new(root, "configuration",
+		                    json_pack("{s:s, s:o}", "state", s->configuration_state, "detail",
+		                              str_or_null(s->configuration_detail)));
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (text == NULL)
 		fatalx("status: cannot format the status document");
@@ -248,6 +255,7 @@ print_services(json_t *root, long long now_ms, FILE *out)
 	json_t *frr = json_object_get(root, "frr");
 	json_t *rec = json_object_get(root, "reconcile");
 	json_t *api = json_object_get(root, "api");
+	json_t *conf = json_object_get(root, "configuration");
 	char b1[48], b2[48];
 	const char *err;
 
@@ -262,6 +270,9 @@ print_services(json_t *root, long long now_ms, FILE *out)
 	err = jstr(rec, "last_error", NULL);
 	if (err != NULL)
 		fprintf(out, "%-10s %s\n", "", err);
+	if (jstr(conf, "state", NULL) != NULL && strcmp(jstr(conf, "state", ""), "file") != 0)
+		fprintf(out, "%-10s %s: %s\n", "config:", jstr(conf, "state", ""),
+		        jstr(conf, "detail", ""));
 	fprintf(out, "%-10s %s", "api:", jstr(api, "state", "unknown"));
 	if (jstr(api, "url", NULL) != NULL)
 		fprintf(out, " (%s)", jstr(api, "url", ""));

@@ -38,6 +38,11 @@ struct status_info {
 	long long reconcile_last_ok_ms;        /* wall clock, 0: never */
 	long long reconcile_duration_ms;       /* the last pass, -1: none yet */
 	long long membership_nodes;            /* -1: membership unknown */
+	/* apply --confirm: "file" (in force), "holding" (until confirmed) or
+	 * "reverted" (the last confirmed configuration is in force), and why */
+	const char *configuration_state;
+	const char *configuration_detail;
+	unsigned long long reconcile_passes; /* since the start: `apply --confirm` waits for one */
 };
 
 /* The status document as JSON text (owned string). */

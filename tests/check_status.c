@@ -221,6 +221,53 @@ static const char healthy_doc[] =
     "\"destinations\":[{\"node\":\"pbs\",\"address\":\"192.168.103.254/32\","
     "\"reachable\":true,\"via\":\"nic4\",\"preferred\":true}]}";
 
+/* apply --confirm: where the configuration in force comes from, and the
+ * agent's passes (what `apply --confirm` waits for) */
+START_TEST(test_render_configuration)
+{
+	struct status_info si = {.node = "pbs",
+	                         .now_real_ms = NOW_REAL,
+	                         .api_state = "disabled",
+	                         .reconcile_state = "converged",
+	                         .reconcile_passes = 7,
+	                         .configuration_state = "reverted",
+	                         .configuration_detail = "no proxmesh confirm within 8 s"};
+	_cleanup_free_ char *text = status_render(&si);
+	json_t *root = json_loads(text, 0, NULL), *conf;
+	struct capture out, err;
+
+	ck_assert_ptr_nonnull(root);
+	conf = json_object_get(root, "configuration");
+	ck_assert_str_eq(json_string_value(json_object_get(conf, "state")), "reverted");
+	ck_assert_str_eq(json_string_value(json_object_get(conf, "detail")),
+	                 "no proxmesh confirm within 8 s");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(root, "reconcile"),
+	                                                    "passes")),
+	                 7);
+	capture_open(&out);
+	capture_open(&err);
+	status_format(text, NOW_REAL, out.f, err.f);
+	ck_assert_msg(strstr(capture_text(&out),
+	                     "\nconfig:    reverted: no proxmesh confirm within 8 s\n") != NULL,
+	              "%s", capture_text(&out));
+	capture_close(&out);
+	capture_close(&err);
+	json_decref(root);
+
+	/* the file in force: no line */
+	si.configuration_state = "file";
+	si.configuration_detail = NULL;
+	free(text);
+	text = status_render(&si);
+	capture_open(&out);
+	capture_open(&err);
+	status_format(text, NOW_REAL, out.f, err.f);
+	ck_assert(strstr(capture_text(&out), "config:") == NULL);
+	capture_close(&out);
+	capture_close(&err);
+}
+END_TEST
+
 START_TEST(test_format)
 {
 	static const struct {
@@ -305,6 +352,7 @@ status_suite(void)
 	tcase_add_loop_test(tc, test_render, 0, 2);
 	tcase_add_test(tc, test_render_nothing_yet);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_render_configuration);
 	tcase_add_test(tc, test_format_bad);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, tu_tmpdir_setup, tu_tmpdir_teardown);

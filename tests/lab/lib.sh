@@ -699,6 +699,13 @@ handmade_ready() {
 		check_within 30 "$h: the hand-made mesh routes $PBS_SERVICE" hping "$h" "$PBS_SERVICE"
 	done
 }
+cost_is() {  # cost_is HOST IF COST: FRR's running configuration has that cost on IF
+	local rc got
+	rc=$(hexec "$1" vtysh -c 'show running-config') || return 1
+	got=$(awk -v i="$2" '/^interface / { cur = $2; next } /^[^ ]/ { cur = "" }
+		/^ ip ospf cost / && cur == i { print $4 }' <<<"$rc" | paste -sd,)
+	[[ $got == "$3" ]] || { echo "$1 $2: ip ospf cost ${got:-none}"; return 1; }
+}
 route_dev() {  # the interface of HOST's route to ADDR
 	hexec "$1" ip -o route get "$2" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p'
 }

@@ -11,13 +11,6 @@ scenario_mode "$LAB_MODE"
 
 conf=/etc/proxmesh/proxmesh.conf
 mainpid() { hexec "$1" systemctl show -p MainPID --value proxmesh; }
-cost_is() {  # cost_is HOST IF COST: FRR's running configuration has that cost on IF
-	local rc got
-	rc=$(hexec "$1" vtysh -c 'show running-config') || return 1
-	got=$(awk -v i="$2" '/^interface / { cur = $2; next } /^[^ ]/ { cur = "" }
-		/^ ip ospf cost / && cur == i { print $4 }' <<<"$rc" | paste -sd,)
-	[[ $got == "$3" ]] || { echo "$1 $2: ip ospf cost ${got:-none}"; return 1; }
-}
 
 agents_start
 check "pve-1: nic3 cost 200" cost_is pve-1 nic3 200

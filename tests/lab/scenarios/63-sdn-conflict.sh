@@ -22,13 +22,6 @@ FABRICS=/etc/pve/sdn/fabrics.cfg
 CONF=/etc/proxmesh/proxmesh.conf
 CONFLICT_MID=77259c59977a48d39641d17ba03ff55d  # PM_MID_SDN_CONFLICT
 TAB=$'\t'
-cost_is() {  # cost_is HOST IF COST: FRR's running configuration has that cost on IF
-	local rc got
-	rc=$(hexec "$1" vtysh -c 'show running-config') || return 1
-	got=$(awk -v i="$2" '/^interface / { cur = $2; next } /^[^ ]/ { cur = "" }
-		/^ ip ospf cost / && cur == i { print $4 }' <<<"$rc" | paste -sd,)
-	[[ $got == "$3" ]] || { echo "$1 $2: ip ospf cost ${got:-none}"; return 1; }
-}
 drift() {  # drift HOST IF COST: an operator's cost typed into vtysh
 	hexec "$1" vtysh -c 'configure terminal' -c "interface $2" -c "ip ospf cost $3" >/dev/null
 }
