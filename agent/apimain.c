@@ -4,13 +4,17 @@
  * package that links libcurl.
  *
  *   proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]...
- *                [--connect-timeout-ms N] [--timeout-ms N] -- URL...
+ *                [--connect-timeout-ms N] [--timeout-ms N] [--permissions] -- URL...
+ *
+ * --permissions asks GET /access/permissions instead (what the token may
+ * do, for `proxmesh doctor`) and prints {"state", "url", "error", "data"}.
  *
  * --fingerprint may be repeated (one pin per node certificate); a server
  * matching any of them is trusted.
  *
  * Exit status 0 when the round ran, whatever its outcome; 1 on bad usage. */
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,27 @@
 #include "log.h"
 #include "pveapi.h"
 #include "util.h"
+
+/* --permissions: the round's outcome and the answer's "data" (owned). */
+static char *
+permissions_dump(const struct api_result *r)
+{
+	json_t *body = r->body ? json_loads(r->body, 0, NULL) : NULL;
+	json_t *data = body ? json_object_get(body, "data") : NULL;
+	json_t *doc = json_pack("{s:s, s:o, s:o, s:O}", "state", api_state_str(r->state), "url",
+	                        r->url ? json_string(r->url) : json_null(), "error",
+	                        r->error ? json_string(r->error) : json_null(), "data",
+	                        data ? data : json_null());
+	char *s = json_dumps(doc, JSON_COMPACT), *line;
+
+	json_decref(doc);
+	json_decref(body);
+	if (s == NULL)
+		abort();
+	line = xasprintf("%s\n", s);
+	free(s);
+	return line;
+}
 
 static int
 usage(const char *why)
@@ -41,6 +66,7 @@ main(int argc, char **argv)
 	    {"fingerprint", required_argument, NULL, 'f'},
 	    {"connect-timeout-ms", required_argument, NULL, 'C'},
 	    {"timeout-ms", required_argument, NULL, 'T'},
+	    {"permissions", no_argument, NULL, 'p'},
 	    {0},
 	};
 	struct api_conf conf = {.enabled = true};
@@ -69,6 +95,9 @@ main(int argc, char **argv)
 			conf.fingerprints = pins;
 			conf.n_fingerprints++;
 			break;
+		case 'p':
+			po.path = "/api2/json/access/permissions";
+			break;
 		case 'C':
 		case 'T':
 			if (parse_uint(optarg, 1, 600000, &ms) < 0)
@@ -85,7 +114,7 @@ main(int argc, char **argv)
 	conf.n_urls = (size_t)(argc - optind);
 	if (pveapi_fetch_sync(&conf, &po, &r) < 0)
 		return usage("cannot run a round");
-	line = api_result_dump(&r);
+	line = po.path ? permissions_dump(&r) : api_result_dump(&r);
 	api_result_free(&r);
 	return fputs(line, stdout) < 0 || fflush(stdout) != 0 ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include "doctorcheck.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -261,6 +262,41 @@ check_plan(struct doctor_report *r, const struct cli *cli, const struct config *
 	reconcile_ctx_free(&ctx);
 }
 
+/* What the token may do: GET /access/permissions through the helper (the
+ * token stays in it), judged by doctor_privileges. */
+static void
+check_privileges(struct doctor_report *r, const struct api_conf *a, const char *helper)
+{
+	struct strv argv = {0}, args = {0};
+	struct child_result res;
+	json_t *doc = NULL;
+	int e;
+
+	apiclient_argv(helper, a, NULL, &args);
+	for (size_t i = 0; i < args.n && args.v[i]; i++) {
+		if (!strcmp(args.v[i], "--"))
+			strv_push_dup(&argv, "--permissions");
+		strv_push_dup(&argv, args.v[i]);
+	}
+	e = child_run(helper, argv.v, false, API_BOUND_MS, &res);
+	if (e == 0 && res.status == 0)
+		doc = json_loads(res.out, 0, NULL);
+	if (doc == NULL)
+		doctor_add(r, DOCTOR_SKIP, "api privileges", NULL, "%s --permissions failed: %s",
+		           helper, e < 0 ? strerror(-e) : res.err);
+	else if (strcmp(json_string_value(json_object_get(doc, "state")) ?: "", "ok") != 0)
+		doctor_add(r, DOCTOR_WARN, "api privileges",
+		           "check the token's role (pveum user token permissions USER ID)",
+		           "cannot ask what the token may do: %s",
+		           json_string_value(json_object_get(doc, "error")) ?: "no answer");
+	else
+		doctor_privileges(r, json_object_get(doc, "data"), a->token_file);
+	json_decref(doc);
+	child_result_free(&res);
+	strv_free(&argv);
+	strv_free(&args);
+}
+
 /* The API: one round per URL, each on its own (TLS verified with the pin
  * or CA, the token accepted). */
 static void
@@ -324,6 +360,8 @@ check_api(struct doctor_report *r, const struct config *c)
 	if (a->n_urls && answered == 0)
 		doctor_add(r, DOCTOR_FAIL, "api", "see the lines above",
 		           "no URL of [api] answers: the agent has no cluster membership");
+	else if (a->n_urls)
+		check_privileges(r, a, helper);
 }
 
 /* A Proxmox file, or NULL with a skip line when it does not exist. */

@@ -56,6 +56,7 @@ api_result_free(struct api_result *r)
 {
 	free(r->url);
 	free(r->error);
+	free(r->body);
 	membership_free(&r->membership);
 	*r = (struct api_result){0};
 }

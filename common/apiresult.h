@@ -15,6 +15,7 @@ struct api_result {
 	char *url;                    /* the URL that answered, or the one the state comes from */
 	long http_status;             /* 0 without an HTTP answer */
 	char *error;                  /* one sentence naming each URL tried; NULL when ok */
+	char *body;                   /* another path than /cluster/status (pveapi_opts.path) */
 	struct membership membership; /* only when ok; last_ok_ms set */
 };
 

@@ -434,6 +434,66 @@ doctor_migration(struct doctor_report *r, const struct config *c, const char *ne
 	free(nodes);
 }
 
+static bool
+granted(json_t *v)
+{
+	return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
+}
+
+void
+doctor_privileges(struct doctor_report *r, json_t *data, const char *token_file)
+{
+	struct strv more = {0};
+	const char *path, *priv;
+	json_t *privs, *v;
+	size_t len = 0;
+	char *list;
+
+	if (!json_is_object(data)) {
+		doctor_add(r, DOCTOR_SKIP, "api privileges", NULL,
+		           "the API did not say what the token may do");
+		return;
+	}
+	json_object_foreach(data, path, privs) {
+		json_object_foreach(privs, priv, v) {
+			size_t n = strlen(priv);
+
+			if (!granted(v) || (n >= 6 && !strcmp(priv + n - 6, ".Audit")))
+				continue;
+			strv_pushf(&more, "%s on %s", priv, path);
+		}
+	}
+	if (!granted(json_object_get(json_object_get(data, "/"), "Sys.Audit")))
+		doctor_add(r, DOCTOR_FAIL, "api privileges",
+		           "give the token the PVEAuditor role on / (pveum acl modify / --tokens "
+		           "'USER@REALM!ID' --roles PVEAuditor)",
+		           "the token in %s lacks Sys.Audit on /: the cluster's membership is "
+		           "hidden from it",
+		           token_file);
+	if (more.n) {
+		for (size_t i = 0; i < more.n && i < 3; i++)
+			len += strlen(more.v[i]) + 2;
+		list = xcalloc(1, len + 1);
+		for (size_t i = 0; i < more.n && i < 3; i++) {
+			if (i)
+				strcat(list, ", ");
+			strcat(list, more.v[i]);
+		}
+		doctor_add(r, DOCTOR_WARN, "api privileges",
+		           "proxmesh only reads: give the token PVEAuditor on / and nothing else "
+		           "(a token with privilege separation, pveum user token add USER ID "
+		           "--privsep 1)",
+		           "the token in %s may change the cluster: %s%s (%zu privileges beyond "
+		           "auditing)",
+		           token_file, list, more.n > 3 ? ", ..." : "", more.n);
+		free(list);
+	} else if (granted(json_object_get(json_object_get(data, "/"), "Sys.Audit"))) {
+		doctor_add(r, DOCTOR_OK, "api privileges", NULL,
+		           "the token in %s may audit, nothing more", token_file);
+	}
+	strv_free(&more);
+}
+
 void
 doctor_sdn(struct doctor_report *r, const struct sdn_conflicts *sdn, const char *fabrics_path,
            const char *config_path)

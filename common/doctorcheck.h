@@ -60,6 +60,13 @@ void doctor_ceph(struct doctor_report *r, const struct config *c, const struct c
  * informational. */
 void doctor_migration(struct doctor_report *r, const struct config *c, const char *net,
                       const char *path, unsigned line);
+/* What the API token may do: data is GET /access/permissions' "data"
+ * ({PATH: {PRIVILEGE: 1, ...}, ...}). Sys.Audit on / is what the agent
+ * needs (a failure without it); any privilege that is not an Audit one is
+ * more than it needs (a warning naming the first ones). */
+struct json_t;
+void doctor_privileges(struct doctor_report *r, struct json_t *data, const char *token_file);
+
 /* Proxmox SDN fabrics claiming links of this host. */
 void doctor_sdn(struct doctor_report *r, const struct sdn_conflicts *sdn, const char *fabrics_path,
                 const char *config_path);

@@ -143,6 +143,10 @@ pveapi_classify(const struct pveapi_answer *a, struct api_result *r)
 		r->error = xasprintf("HTTP %ld%s%s", a->http_status, sp, reason);
 		return r->state = API_BAD_ANSWER;
 	}
+	if (a->raw) {
+		r->body = xstrndup(a->body ? a->body : "", a->len);
+		return r->state = API_OK;
+	}
 	if (membership_parse(a->body ? a->body : "", a->len, &r->membership, &perr) < 0) {
 		r->error = TAKE_PTR(perr);
 		return r->state = API_BAD_ANSWER;
@@ -347,7 +351,7 @@ attempt_new(struct round *rd)
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	a->url = xasprintf("%.*s%s", (int)n, base, STATUS_PATH);
+	a->url = xasprintf("%.*s%s", (int)n, base, rd->opts.path ? rd->opts.path : STATUS_PATH);
 	a->easy = curl_easy_init();
 	if (a->easy == NULL)
 		fatalx("libcurl: cannot create a handle");
@@ -484,6 +488,7 @@ round_new(const struct api_conf *conf, const struct pveapi_opts *opts)
 	                                  ? opts->connect_timeout_ms
 	                                  : DEFAULT_CONNECT_TIMEOUT_MS;
 	rd->opts.timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	rd->opts.path = opts ? opts->path : NULL;
 	rd->urls = xcalloc(conf->n_urls, sizeof(char *));
 	for (size_t i = 0; i < conf->n_urls; i++)
 		rd->urls[rd->n_urls++] = xstrdup(conf->urls[i]);
@@ -539,6 +544,7 @@ round_attempt_done(struct round *rd, CURLcode code)
 	    .reason = a->reason,
 	    .body = a->body,
 	    .len = a->len,
+	    .raw = rd->opts.path != NULL,
 	};
 
 	curl_easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &ans.http_status);

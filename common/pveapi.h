@@ -26,6 +26,9 @@ struct api_conf;
 struct pveapi_opts {
 	long connect_timeout_ms; /* default 3000 */
 	long timeout_ms;         /* default 8000 (PVE delays a 401 by about 3 s) */
+	/* another GET than /cluster/status ("/api2/json/access/permissions"):
+	 * its body is kept in the result as it is, not read as membership */
+	const char *path;
 };
 
 /* What one HTTP attempt brought back, for pveapi_classify(). */
@@ -39,6 +42,7 @@ struct pveapi_answer {
 	const char *reason; /* HTTP reason phrase, may be NULL */
 	const char *body;
 	size_t len;
+	bool raw; /* ok: the body kept in r->body, not read as membership */
 };
 
 

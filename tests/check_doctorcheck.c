@@ -319,6 +319,43 @@ START_TEST(migration_network)
 }
 END_TEST
 
+START_TEST(token_privileges)
+{
+	static const struct {
+		const char *data;
+		int exit;
+		const char *says;
+	} cases[] = {
+		/* PVEAuditor on / (PVE 8 and 9) */
+		{"{\"/\": {\"Sys.Audit\": 1, \"VM.Audit\": 1, \"Datastore.Audit\": 1, "
+		 "\"Pool.Audit\": 1, \"SDN.Audit\": 1, \"Mapping.Audit\": 1}}",
+		 0, "may audit, nothing more"},
+		/* Administrator: more than needed */
+		{"{\"/\": {\"Sys.Audit\": 1, \"Sys.Modify\": 1}, \"/vms\": {\"VM.PowerMgmt\": 1, "
+		 "\"VM.Audit\": 1}}",
+		 1, "may change the cluster: Sys.Modify on /, VM.PowerMgmt on /vms (2 privileges"},
+		/* nothing on / */
+		{"{\"/vms\": {\"VM.Audit\": 1}}", 2, "lacks Sys.Audit on /"},
+		/* a privilege set to 0 is not granted */
+		{"{\"/\": {\"Sys.Audit\": 1, \"Sys.Modify\": 0}}", 0, "nothing more"},
+		{"[]", 0, "did not say"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct doctor_report r = {0};
+		json_t *data = json_loads(cases[i].data, 0, NULL);
+
+		ck_assert_ptr_nonnull(data);
+		doctor_privileges(&r, data, "/etc/proxmesh/api-token");
+		ck_assert_msg(doctor_exit_code(&r) == cases[i].exit, "case %zu", i);
+		ck_assert_msg(strstr(r.v[0].detail, cases[i].says) != NULL, "case %zu: %s", i,
+		              r.v[0].detail);
+		json_decref(data);
+		doctor_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(sdn_fabric)
 {
 	_cleanup_free_ char *text = fixture("fabrics-openfabric.cfg");
@@ -361,6 +398,7 @@ doctorcheck_suite(void)
 	tcase_add_test(tc, ceph_without_networks);
 	tcase_add_test(tc, migration_network);
 	tcase_add_test(tc, sdn_fabric);
+	tcase_add_test(tc, token_privileges);
 	suite_add_tcase(s, tc);
 	return s;
 }

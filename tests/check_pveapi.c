@@ -200,6 +200,26 @@ START_TEST(test_classify_transport)
 }
 END_TEST
 
+/* Another path (doctor's /access/permissions): the body kept as it came,
+ * the transport judged as for membership. */
+START_TEST(test_classify_raw)
+{
+	static const char body[] = "{\"data\":{\"/\":{\"Sys.Audit\":1}}}";
+	struct api_result r = {0};
+	struct pveapi_answer a = {.curl_code = CURLE_OK, .curl_error = "", .http_status = 200,
+	                          .body = body, .len = sizeof(body) - 1, .raw = true};
+
+	ck_assert_int_eq(pveapi_classify(&a, &r), API_OK);
+	ck_assert_str_eq(r.body, body);
+	ck_assert_uint_eq(r.membership.n, 0);
+	api_result_free(&r);
+	a.http_status = 401;
+	ck_assert_int_eq(pveapi_classify(&a, &r), API_UNAUTHORIZED);
+	ck_assert_ptr_null(r.body);
+	api_result_free(&r);
+}
+END_TEST
+
 /* ---- token file ---- */
 
 START_TEST(test_token)
@@ -1254,6 +1274,7 @@ pveapi_suite(void)
 	tcase_add_test(tc, test_recorded_answers);
 	tcase_add_test(tc, test_recorded_complete);
 	tcase_add_test(tc, test_classify_transport);
+	tcase_add_test(tc, test_classify_raw);
 	tcase_add_test(tc, test_parse_fingerprint);
 	tcase_add_test(tc, test_fingerprint_sha256);
 	tcase_add_test(tc, test_backoff);

@@ -144,7 +144,22 @@ class Mock:
         return shuffled({"version": self.version[0], "release": self.version[1],
                          "repoid": "0123456789abcdef"})
 
+    # What GET /access/permissions shows a token with that role on /
+    # (pve-access-control's PVEAuditor and Administrator, abridged).
+    ROLES = {
+        "auditor": ["Datastore.Audit", "Mapping.Audit", "Pool.Audit", "SDN.Audit",
+                    "Sys.Audit", "VM.Audit"],
+        "admin": ["Datastore.Allocate", "Datastore.Audit", "Mapping.Audit", "Pool.Audit",
+                  "SDN.Audit", "Sys.Audit", "Sys.Modify", "Sys.PowerMgmt", "VM.Audit",
+                  "VM.PowerMgmt"],
+    }
+
+    def access_permissions(self):
+        privs = Mock.ROLES[self.cluster().get("token_role", "auditor")]
+        return {"/": shuffled({p: 1 for p in privs})}
+
     ROUTES = {
+        "/api2/json/access/permissions": "access_permissions",
         "/api2/json/cluster/status": "cluster_status",
         "/api2/json/cluster/config/nodes": "config_nodes",
         "/api2/json/nodes": "nodes",

@@ -9,7 +9,8 @@
 #   there (its first API URL; the agent fails over);
 # - one at a time, on one host: jumbo frames on one end of a link, a kernel
 #   setting changed by hand, the ifupdown2 source line gone, bfdd disabled,
-#   a node certificate from another CA, corosync on link addresses only,
+#   a node certificate from another CA, a token with more than auditing
+#   rights, corosync on link addresses only,
 #   Ceph's cluster network off the mesh, a Ceph monitor on a link address,
 #   an SDN fabric on a mesh NIC —
 #   each names what is wrong, says what to change, and sets the exit code
@@ -81,6 +82,7 @@ for h in "${PVE_HOSTS[@]}"; do
 	check "$h: ok FRR daemons" has "$h" ok "frr daemons" "ospfd and bfdd enabled"
 	check "$h: ok plan" has "$h" ok plan "as configured"
 	check "$h: ok API on 192.168.100.1" has "$h" ok "api https://192.168.100.1:8006" "TLS verified, token accepted"
+	check "$h: ok API privileges (auditor)" has "$h" ok "api privileges" "may audit, nothing more"
 	check "$h: ok corosync (link 1 on the loopbacks)" has "$h" ok corosync "on mesh loopbacks"
 	check "$h: ok Ceph public network" has "$h" ok "ceph network" "public_network 192.168.102.0/24 holds the mesh loopbacks of pve-1"
 	check "$h: ok Ceph monitor" has "$h" ok "ceph monitor" "the monitor is on a mesh loopback"
@@ -129,6 +131,14 @@ check_within 30 "pve-2: the agent repaired rp_filter: doctor exits 0" doctor_is 
 check "pve-1: pve-2's certificate from another CA: doctor exits 2" doctor_is pve-1 2
 check "pve-1: fail api on 192.168.100.2 (TLS)" has pve-1 fail "api https://192.168.100.2:8006" "certificate"
 check "pve-1: ... and nothing else" only_bad pve-1 "api https://192.168.100.2:8006"
+"$LAB_DIR/api" reset
+
+# A token that may do more than audit (an Administrator's).
+"$LAB_DIR/api" role admin
+check "pve-1: a token that may change the cluster: doctor exits 1" doctor_is pve-1 1
+check "pve-1: warn api privileges names what it may change" \
+	has pve-1 warn "api privileges" "may change the cluster: "
+check "pve-1: ... and nothing else" only_bad pve-1 "api privileges"
 "$LAB_DIR/api" reset
 
 # corosync on mesh link addresses only (pve-1 192.168.103.1, pve-2
