@@ -85,14 +85,22 @@ confirm_hold_read(const struct paths *p, struct confirm_hold *out)
 	return r;
 }
 
+/* A hash as the state files hold it: 16 hex digits, as a string (JSON
+ * integers are not 64-bit unsigned). */
+static json_t *
+hash_json(uint64_t h)
+{
+	char hex[17];
+
+	snprintf(hex, sizeof(hex), "%016" PRIx64, h);
+	return json_string(hex);
+}
+
 int
 confirm_hold_write(const struct paths *p, const struct confirm_hold *h)
 {
-	char hash[17];
-
-	snprintf(hash, sizeof(hash), "%016" PRIx64, h->hash);
 	return write_json(p, CONFIRM_HOLD,
-	                  json_pack("{s:s, s:I, s:i}", "hash", hash, "deadline_ms",
+	                  json_pack("{s:o, s:I, s:i}", "hash", hash_json(h->hash), "deadline_ms",
 	                            (json_int_t)h->deadline_ms, "seconds", (int)h->seconds));
 }
 
@@ -120,12 +128,9 @@ confirm_reverted_read(const struct paths *p, struct confirm_reverted *out)
 int
 confirm_reverted_write(const struct paths *p, const struct confirm_reverted *r)
 {
-	char hash[17];
-
-	snprintf(hash, sizeof(hash), "%016" PRIx64, r->hash);
 	return write_json(p, CONFIRM_REVERTED,
-	                  json_pack("{s:s, s:s, s:I}", "hash", hash, "reason", r->reason, "at_ms",
-	                            (json_int_t)r->at_ms));
+	                  json_pack("{s:o, s:s, s:I}", "hash", hash_json(r->hash), "reason",
+	                            r->reason, "at_ms", (json_int_t)r->at_ms));
 }
 
 void
