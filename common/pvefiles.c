@@ -140,7 +140,8 @@ corosync_conf_parse(const char *text, struct corosync_conf *out, unsigned *line)
 						r = -EINVAL;
 					else
 						snprintf(node, sizeof(node), "%s", value);
-				} else if (link_key(key, &n) == 0) {
+				} else if (link_key(key, &n) == 0 && *value) {
+					/* (an empty address names nothing: left out) */
 					struct corosync_addr *a;
 
 					if (strlen(value) > PVEFILES_ADDR_MAX) {

@@ -64,7 +64,7 @@ START_TEST(corosync_hand_edited)
 	                           "nodelist {\n"
 	                           "\tnode {\n\t\tlink0_addr: pve-a.lan\n\t\tname: pve-a\n\t}\n"
 	                           "\n"
-	                           "\tnode {\n\t\tring2_addr: 10.0.0.9\n\t}\n"
+	                           "\tnode {\n\t\tring2_addr: 10.0.0.9\n\t\tring3_addr:\n\t}\n"
 	                           "}\n";
 	struct corosync_conf c;
 	unsigned line;
