@@ -23,7 +23,10 @@ struct corosync_conf {
 /* Parse the text of corosync.conf: 0, or -EINVAL with *line the line at
  * fault (a `}` without a block, a block left open at the end, a line that is
  * neither `key: value`, `NAME {` nor `}`). Only nodelist { node { ... } }
- * is kept; values too long for the fields are -EINVAL too. */
+ * is kept; values too long for the fields are -EINVAL too, and so is an
+ * empty ringN_addr (corosync refuses it). A block left open is at fault at
+ * its `NAME {` line; a link a node gives twice keeps its last address, as
+ * corosync and PVE read it. */
 int corosync_conf_parse(const char *text, struct corosync_conf *out, unsigned *line);
 void corosync_conf_free(struct corosync_conf *c);
 
@@ -51,13 +54,15 @@ struct ceph_conf {
 };
 
 /* Parse the text of ceph.conf (INI, with libinih): 0, or -EINVAL with
- * *line the line inih refused. */
+ * *line the line inih refused, or the line of an item longer than
+ * PVEFILES_ADDR_MAX. Each list holds an item once, at its first line. */
 int ceph_conf_parse(const char *text, struct ceph_conf *out, unsigned *line);
 void ceph_conf_free(struct ceph_conf *c);
 
 /* datacenter.cfg: the network of the `migration:` line
  * ("type=secure,network=CIDR", "secure,network=CIDR" or "network=CIDR"),
  * "" when it has none or there is no such line; *line its line (0 when
- * none). 0, or -EINVAL when a migration line's network is too long. */
+ * none). 0, or -EINVAL when a migration line's network is too long. Of
+ * several migration lines the last counts, as in PVE's parser. */
 int datacenter_migration_network(const char *text, char net[static PVEFILES_ADDR_MAX + 1],
                                  unsigned *line);
