@@ -26,6 +26,28 @@ confirm_hash(const char *text)
 	return h;
 }
 
+enum confirm_verdict
+confirm_judge(const struct confirm_hold *h, long long now_real, long long now, bool had,
+              bool any_full, long long lost_ms, long long *lost_since, long long *recheck_at)
+{
+	long long left = h->deadline_ms - now_real;
+
+	if (left <= 0)
+		return CONFIRM_DEADLINE;
+	*recheck_at = now + left;
+	if (!had || any_full) {
+		*lost_since = -1;
+		return CONFIRM_KEEP;
+	}
+	if (*lost_since < 0)
+		*lost_since = now;
+	if (now - *lost_since >= lost_ms)
+		return CONFIRM_LOST;
+	if (*lost_since + lost_ms < *recheck_at)
+		*recheck_at = *lost_since + lost_ms;
+	return CONFIRM_KEEP;
+}
+
 char *
 confirm_path(const struct paths *p, const char *name)
 {

@@ -30,6 +30,21 @@ struct confirm_reverted {
 	long long at_ms;
 };
 
+/* What a hold comes to at a health poll (pure). */
+enum confirm_verdict {
+	CONFIRM_KEEP,     /* still held */
+	CONFIRM_DEADLINE, /* no confirmation in time */
+	CONFIRM_LOST,     /* every adjacency it began with down for lost_ms */
+};
+
+/* Judge hold h at now_real (wall clock) and now (monotonic ms): had, the
+ * host had Full adjacencies when it began; any_full, one of them is Full
+ * now. *lost_since (monotonic, -1: none) follows the loss; *recheck_at is
+ * when the verdict can change next (monotonic). */
+enum confirm_verdict confirm_judge(const struct confirm_hold *h, long long now_real, long long now,
+                                   bool had, bool any_full, long long lost_ms,
+                                   long long *lost_since, long long *recheck_at);
+
 /* FNV-1a of a configuration text: is it the same file? (not a secret) */
 uint64_t confirm_hash(const char *text);
 

@@ -148,7 +148,9 @@ hold_or_confirm(struct daemon *d)
 		return;
 	}
 	r = confirm_hold_read(p, &hold);
-	if (r == 0 && hold.hash == confirm_hash(text) && hold.deadline_ms > now_real_ms()) {
+	/* the held file, even past its deadline (the agent was not running
+	 * then): the first health poll goes back at once, never confirms it */
+	if (r == 0 && hold.hash == confirm_hash(text)) {
 		/* a reload during the same hold keeps what the host had */
 		again = d->holding && d->hold.hash == hold.hash;
 		d->holding = true;
@@ -679,37 +681,30 @@ revert(struct daemon *d, const char *why)
 static void
 hold_check(struct daemon *d)
 {
-	long long now = now_mono_ms(), left = d->hold.deadline_ms - now_real_ms();
 	_cleanup_free_ char *why = NULL;
-	bool any = false;
+	long long recheck = 0;
+	bool any = !d->health.valid; /* nothing known: nothing lost */
+	enum confirm_verdict v;
 
 	/* a health poll inside a pass (keepalive) must not swap the
 	 * configuration under it: the poll at the pass's end decides */
 	if (!d->holding || d->in_pass)
 		return;
-	if (left <= 0) {
+	for (size_t i = 0; i < d->health.n_links && !any; i++)
+		any = d->health.links[i].adjacency == NSM_FULL &&
+		      strv_contains(&d->hold_full, d->health.links[i].ifname);
+	v = confirm_judge(&d->hold, now_real_ms(), now_mono_ms(), d->hold_full.n > 0, any,
+	                  d->config->dead_interval * 1000ll, &d->hold_lost_since, &recheck);
+	if (v == CONFIRM_KEEP) {
+		if (recheck < d->health_due)
+			d->health_due = recheck;
+		return;
+	}
+	if (v == CONFIRM_DEADLINE)
 		why = xasprintf("no proxmesh confirm within %u s", d->hold.seconds);
-		revert(d, why);
-		return;
-	}
-	if (now + left < d->health_due)
-		d->health_due = now + left;
-	for (size_t i = 0; i < d->health.n_links && d->hold_full.n; i++)
-		any = any || (d->health.links[i].adjacency == NSM_FULL &&
-		              strv_contains(&d->hold_full, d->health.links[i].ifname));
-	if (any || d->hold_full.n == 0 || !d->health.valid) {
-		d->hold_lost_since = -1;
-		return;
-	}
-	if (d->hold_lost_since < 0)
-		d->hold_lost_since = now;
-	if (now - d->hold_lost_since < (long long)d->config->dead_interval * 1000) {
-		if (d->hold_lost_since + d->config->dead_interval * 1000ll < d->health_due)
-			d->health_due = d->hold_lost_since + d->config->dead_interval * 1000ll;
-		return;
-	}
-	why = xasprintf("it lost every adjacency it had (%s%s)", d->hold_full.v[0],
-	                d->hold_full.n > 1 ? ", …" : "");
+	else
+		why = xasprintf("it lost every adjacency it had (%s%s)", d->hold_full.v[0],
+		                d->hold_full.n > 1 ? ", …" : "");
 	revert(d, why);
 }
 

@@ -90,6 +90,45 @@ START_TEST(config_in_force)
 }
 END_TEST
 
+/* A hold of 20 s from t = 1000 (wall clock 5,000,000), dead interval 3 s. */
+START_TEST(judge_deadline_and_loss)
+{
+	const struct confirm_hold h = {1, 5000000 + 20000, 20};
+	long long lost = -1, at = 0;
+
+	/* all well: kept, next look at the deadline */
+	ck_assert_int_eq(confirm_judge(&h, 5000000, 1000, true, true, 3000, &lost, &at),
+	                 CONFIRM_KEEP);
+	ck_assert_int_eq(at, 21000);
+	ck_assert_int_eq(lost, -1);
+	/* every adjacency gone at 2000: kept for a dead interval, look at 5000 */
+	ck_assert_int_eq(confirm_judge(&h, 5001000, 2000, true, false, 3000, &lost, &at),
+	                 CONFIRM_KEEP);
+	ck_assert_int_eq(lost, 2000);
+	ck_assert_int_eq(at, 5000);
+	ck_assert_int_eq(confirm_judge(&h, 5002000, 3000, true, false, 3000, &lost, &at),
+	                 CONFIRM_KEEP);
+	/* one back at 4000: the loss starts over */
+	ck_assert_int_eq(confirm_judge(&h, 5003000, 4000, true, true, 3000, &lost, &at),
+	                 CONFIRM_KEEP);
+	ck_assert_int_eq(lost, -1);
+	ck_assert_int_eq(confirm_judge(&h, 5004000, 5000, true, false, 3000, &lost, &at),
+	                 CONFIRM_KEEP);
+	ck_assert_int_eq(confirm_judge(&h, 5008000, 8000, true, false, 3000, &lost, &at),
+	                 CONFIRM_LOST);
+	/* a host that had no adjacency: only the deadline */
+	lost = -1;
+	ck_assert_int_eq(confirm_judge(&h, 5010000, 9000, false, false, 3000, &lost, &at),
+	                 CONFIRM_KEEP);
+	ck_assert_int_eq(confirm_judge(&h, 5020000, 21000, false, false, 3000, &lost, &at),
+	                 CONFIRM_DEADLINE);
+	/* the deadline wins over a loss */
+	lost = 0;
+	ck_assert_int_eq(confirm_judge(&h, 5030000, 30000, true, false, 3000, &lost, &at),
+	                 CONFIRM_DEADLINE);
+}
+END_TEST
+
 static Suite *
 confirm_suite(void)
 {
@@ -100,6 +139,7 @@ confirm_suite(void)
 	tcase_add_test(tc, hash_tells_files_apart);
 	tcase_add_test(tc, hold_round_trip);
 	tcase_add_test(tc, config_in_force);
+	tcase_add_test(tc, judge_deadline_and_loss);
 	suite_add_tcase(s, tc);
 	return s;
 }

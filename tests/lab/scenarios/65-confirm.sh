@@ -85,6 +85,21 @@ check "pve-2: status says reverted, no confirmation" conf_state pve-2 reverted "
 restore pve-2
 check_within 10 "pve-2: in force again after the file changed" conf_state pve-2 file
 
+# The agent stopped during a hold and started after its deadline (a host
+# fenced by a bad change boots again): back at once, never confirmed.
+t=$(hexec pve-2 date +%s)
+edit pve-2 '/^\[node pve-2\]/,/^\[/ s/^link = pve-1 nic3 cost 200/link = pve-1 nic3 cost 150/'
+check "pve-2: apply --confirm 3 (cost 150 on nic3)" hexec pve-2 proxmesh apply --confirm 3
+hexec pve-2 systemctl stop proxmesh
+sleep 4
+hexec pve-2 systemctl start proxmesh
+check_within 10 "pve-2: started past the deadline: back to the confirmed configuration" \
+	jhas pve-2 "$t" "\"MESSAGE_ID\":\"$REVERTED_MID\"" 'no proxmesh confirm within 3 s'
+check_within 10 "pve-2: FRR back to cost 200" cost_is pve-2 nic3 200
+check "pve-2: confirmed.conf still the lab's" eval "hexec pve-2 grep -q 'link = pve-1 nic3 cost 200' /var/lib/proxmesh/confirmed.conf"
+restore pve-2
+check_within 10 "pve-2: in force again" conf_state pve-2 file
+
 # 3. The same kind of change confirmed (pve-1, FRR 8.4).
 t=$(hexec pve-1 date +%s)
 edit pve-1 '/^\[node pve-1\]/,/^\[/ s/^link = pve-2 nic3 cost 200/link = pve-2 nic3 cost 150/'
