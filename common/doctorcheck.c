@@ -195,19 +195,11 @@ static char *
 node_list(const struct node_conf *const *nodes, size_t n)
 {
 	struct strv sv = {0};
-	char *s = NULL;
-	size_t len = 0;
+	char *s;
 
 	for (size_t i = 0; i < n; i++)
 		strv_push_dup(&sv, nodes[i]->name);
-	for (size_t i = 0; i < sv.n; i++)
-		len += strlen(sv.v[i]) + 2;
-	s = xcalloc(1, len + 1);
-	for (size_t i = 0; i < sv.n; i++) {
-		if (i)
-			strcat(s, ", ");
-		strcat(s, sv.v[i]);
-	}
+	s = strv_join(&sv, n, ", ");
 	strv_free(&sv);
 	return s;
 }
@@ -446,7 +438,6 @@ doctor_privileges(struct doctor_report *r, json_t *data, const char *token_file)
 	struct strv more = {0};
 	const char *path, *priv;
 	json_t *privs, *v;
-	size_t len = 0;
 	char *list;
 
 	if (!json_is_object(data)) {
@@ -471,14 +462,7 @@ doctor_privileges(struct doctor_report *r, json_t *data, const char *token_file)
 		           "hidden from it",
 		           token_file);
 	if (more.n) {
-		for (size_t i = 0; i < more.n && i < 3; i++)
-			len += strlen(more.v[i]) + 2;
-		list = xcalloc(1, len + 1);
-		for (size_t i = 0; i < more.n && i < 3; i++) {
-			if (i)
-				strcat(list, ", ");
-			strcat(list, more.v[i]);
-		}
+		list = strv_join(&more, 3, ", ");
 		doctor_add(r, DOCTOR_WARN, "api privileges",
 		           "proxmesh only reads: give the token PVEAuditor on / and nothing else "
 		           "(a token with privilege separation, pveum user token add USER ID "

@@ -462,20 +462,11 @@ round_fail(struct round *rd, enum api_state state, const char *url, long http_st
 static void
 round_finish(struct round *rd)
 {
-	size_t n = 0;
-
 	rd->finished = true;
 	if (rd->result.state == API_OK || rd->errors.n == 0)
 		return;
-	for (size_t i = 0; i < rd->errors.n; i++)
-		n += strlen(rd->errors.v[i]) + 2;
 	free(rd->result.error);
-	rd->result.error = xcalloc(1, n + 1);
-	for (size_t i = 0; i < rd->errors.n; i++) {
-		if (i > 0)
-			strcat(rd->result.error, "; ");
-		strcat(rd->result.error, rd->errors.v[i]);
-	}
+	rd->result.error = strv_join(&rd->errors, rd->errors.n, "; ");
 }
 
 static struct round *

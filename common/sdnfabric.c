@@ -157,26 +157,21 @@ char *
 sdnfabric_describe(const struct sdn_conflicts *c, const char *fabrics_path, const char *config_path)
 {
 	const struct sdn_claim *first;
-	_cleanup_free_ char *names = xstrdup(""), *fabric = NULL;
+	_cleanup_free_ char *names = NULL, *fabric = NULL;
+	struct strv ifnames = {0};
+	bool others = false;
 
 	if (c->n == 0)
 		return NULL;
 	first = &c->v[0];
-	fabric = xasprintf("\"%s\"", first->fabric);
 	for (size_t i = 0; i < c->n; i++) {
-		char *more;
-
-		if (strcmp(c->v[i].fabric, first->fabric) != 0 && strstr(fabric, "others") == NULL) {
-			more = xasprintf("%s (and others)", fabric);
-			free(fabric);
-			fabric = more;
-		}
-		if (c->v[i].ifname[0] == '\0')
-			continue;
-		more = xasprintf("%s%s%s", names, names[0] ? ", " : "", c->v[i].ifname);
-		free(names);
-		names = more;
+		others = others || strcmp(c->v[i].fabric, first->fabric) != 0;
+		if (c->v[i].ifname[0] != '\0')
+			strv_push_dup(&ifnames, c->v[i].ifname);
 	}
+	fabric = xasprintf("\"%s\"%s", first->fabric, others ? " (and others)" : "");
+	names = strv_join(&ifnames, ifnames.n, ", ");
+	strv_free(&ifnames);
 	if (c->whole_host)
 		return xasprintf("%s:%u: Proxmox SDN's OSPF fabric %s runs on this host, a second "
 		                 "owner of router ospf beside the mesh in %s%s%s: proxmesh changes "

@@ -136,6 +136,23 @@ strv_free(struct strv *sv)
 	*sv = (struct strv){0};
 }
 
+char *
+strv_join(const struct strv *sv, size_t n, const char *sep)
+{
+	size_t len = 0, at = 0;
+	char *s;
+
+	if (n > sv->n)
+		n = sv->n;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(sv->v[i]) + (i ? strlen(sep) : 0);
+	s = xmalloc(len + 1);
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)sprintf(s + at, "%s%s", i ? sep : "", sv->v[i]);
+	s[at] = '\0';
+	return s;
+}
+
 int
 parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {

@@ -62,6 +62,9 @@ bool strv_contains(const struct strv *sv, const char *s);
 /* Take out of sv every string gone holds. */
 void strv_remove(struct strv *sv, const struct strv *gone);
 void strv_free(struct strv *sv);
+/* The first n strings of sv (all when it has fewer), sep between them
+ * (owned; "" for none). */
+char *strv_join(const struct strv *sv, size_t n, const char *sep);
 
 /* Parse an unsigned decimal in [min, max]; -EINVAL or -ERANGE. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);

@@ -68,6 +68,30 @@ entries(void)
 
 /* Symbolic links where the temp file used to be (PATH.tmp.PID, for this
  * and the next pids): the write goes around them. */
+START_TEST(join)
+{
+	struct strv sv = {0};
+	char *s;
+
+	s = strv_join(&sv, 5, ", ");
+	ck_assert_str_eq(s, "");
+	free(s);
+	strv_push_dup(&sv, "nic3");
+	s = strv_join(&sv, 5, ", ");
+	ck_assert_str_eq(s, "nic3");
+	free(s);
+	strv_push_dup(&sv, "nic4");
+	strv_push_dup(&sv, "nic5");
+	s = strv_join(&sv, sv.n, "; ");
+	ck_assert_str_eq(s, "nic3; nic4; nic5");
+	free(s);
+	s = strv_join(&sv, 2, ", "); /* the first two */
+	ck_assert_str_eq(s, "nic3, nic4");
+	free(s);
+	strv_free(&sv);
+}
+END_TEST
+
 START_TEST(planted_temp_names)
 {
 	_cleanup_free_ char *path = at("proxmesh"), *text = NULL, *names = NULL, *want = NULL;
@@ -267,6 +291,7 @@ util_suite(void)
 	TCase *tc = tcase_create("files");
 
 	tcase_add_checked_fixture(tc, tu_tmpdir_setup, tu_tmpdir_teardown);
+	tcase_add_test(tc, join);
 	tcase_add_test(tc, planted_temp_names);
 	tcase_add_test(tc, symlinked_target);
 	tcase_add_test(tc, not_a_file);
