@@ -32,11 +32,21 @@ struct apiclient {
 	void *userdata;
 };
 
+const char *
+apiclient_helper(void)
+{
+	const char *helper = getenv("PROXMESH_API_CLIENT");
+
+	return helper && *helper ? helper : PROXMESH_API_CLIENT;
+}
+
 void
 apiclient_argv(const char *helper, const struct api_conf *conf, const struct pveapi_opts *opts,
                struct strv *argv)
 {
 	strv_push_dup(argv, helper);
+	if (opts && opts->path)
+		strv_pushf(argv, "--path=%s", opts->path);
 	if (opts && opts->connect_timeout_ms > 0)
 		strv_pushf(argv, "--connect-timeout-ms=%ld", opts->connect_timeout_ms);
 	if (opts && opts->timeout_ms > 0)
@@ -163,7 +173,7 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
                 apiclient_done_fn done, void *userdata)
 {
 	long per_url = opts && opts->timeout_ms > 0 ? opts->timeout_ms : URL_MS_DEFAULT;
-	const char *helper = getenv("PROXMESH_API_CLIENT");
+	const char *helper = apiclient_helper();
 	/* tests: more time for a helper started under valgrind */
 	const char *slack_env = getenv("PROXMESH_API_CLIENT_SLACK_MS");
 	uint64_t slack = slack_env ? strtoull(slack_env, NULL, 10) : ROUND_MS_SLACK;
@@ -176,8 +186,6 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 		return -EBUSY;
 	if (!conf->enabled || conf->n_urls == 0)
 		return -EINVAL;
-	if (helper == NULL || *helper == '\0')
-		helper = PROXMESH_API_CLIENT;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
 	apiclient_argv(helper, conf, opts, &argv);

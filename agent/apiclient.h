@@ -25,6 +25,9 @@ typedef void (*apiclient_done_fn)(void *userdata, const struct api_result *r);
 
 struct apiclient;
 
+/* The helper to run: PROXMESH_API_CLIENT, else the installed one. */
+const char *apiclient_helper(void);
+
 /* The helper's argv for conf and opts (NULL: the defaults), a
  * NULL-terminated strv. */
 void apiclient_argv(const char *helper, const struct api_conf *conf, const struct pveapi_opts *opts,

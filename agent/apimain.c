@@ -4,10 +4,11 @@
  * package that links libcurl.
  *
  *   proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]...
- *                [--connect-timeout-ms N] [--timeout-ms N] [--permissions] -- URL...
+ *                [--connect-timeout-ms N] [--timeout-ms N] [--path=/api2/json/P] -- URL...
  *
- * --permissions asks GET /access/permissions instead (what the token may
- * do, for `proxmesh doctor`) and prints {"state", "url", "error", "data"}.
+ * --path asks another GET than /cluster/status (`proxmesh doctor`:
+ * /access/permissions, what the token may do) and prints {"state", "url",
+ * "error", "data"}, data being the answer's.
  *
  * --fingerprint may be repeated (one pin per node certificate); a server
  * matching any of them is trusted.
@@ -25,9 +26,9 @@
 #include "pveapi.h"
 #include "util.h"
 
-/* --permissions: the round's outcome and the answer's "data" (owned). */
+/* --path: the round's outcome and the answer's "data" (owned). */
 static char *
-permissions_dump(const struct api_result *r)
+answer_dump(const struct api_result *r)
 {
 	json_t *body = r->body ? json_loads(r->body, 0, NULL) : NULL;
 	json_t *data = body ? json_object_get(body, "data") : NULL;
@@ -66,7 +67,7 @@ main(int argc, char **argv)
 	    {"fingerprint", required_argument, NULL, 'f'},
 	    {"connect-timeout-ms", required_argument, NULL, 'C'},
 	    {"timeout-ms", required_argument, NULL, 'T'},
-	    {"permissions", no_argument, NULL, 'p'},
+	    {"path", required_argument, NULL, 'p'},
 	    {0},
 	};
 	struct api_conf conf = {.enabled = true};
@@ -96,7 +97,9 @@ main(int argc, char **argv)
 			conf.n_fingerprints++;
 			break;
 		case 'p':
-			po.path = "/api2/json/access/permissions";
+			if (strncmp(optarg, "/api2/json/", 11) != 0 || !str_is_printable(optarg))
+				return usage("--path: an API path, /api2/json/...");
+			po.path = optarg;
 			break;
 		case 'C':
 		case 'T':
@@ -114,7 +117,7 @@ main(int argc, char **argv)
 	conf.n_urls = (size_t)(argc - optind);
 	if (pveapi_fetch_sync(&conf, &po, &r) < 0)
 		return usage("cannot run a round");
-	line = po.path ? permissions_dump(&r) : api_result_dump(&r);
+	line = po.path ? answer_dump(&r) : api_result_dump(&r);
 	api_result_free(&r);
 	return fputs(line, stdout) < 0 || fflush(stdout) != 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 /* doctor.c - `proxmesh doctor`: read-only checks of this host against the
  * mesh (DESIGN §13). What it reads and probes is here; the verdicts on
- * Proxmox's files are common/doctor.c's. Traffic goes only to mesh peers,
+ * Proxmox's files are common/doctorcheck.c's. Traffic goes only to mesh peers,
  * over mesh links. */
 #include "doctor.h"
 #include "doctorcheck.h"
@@ -20,8 +20,8 @@
 #include "ifplan.h"
 #include "ifupdown.h"
 #include "reconcile.h"
+#include "netlink.h"
 #include "sdnfabric.h"
-#include "sysctl.h"
 #include "util.h"
 
 /* IPv4 and ICMP headers: a ping of payload MTU - 28 fills the MTU */
@@ -74,29 +74,17 @@ sends_df(const char *ifname, struct in_addr to, unsigned size)
 	return errno == EMSGSIZE ? 0 : -errno;
 }
 
-static unsigned
-if_mtu(const char *ifname)
-{
-	char path[64], buf[16];
-	_cleanup_free_ char *text = NULL;
-	unsigned long v;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", ifname);
-	if (read_file(path, sizeof(buf), &text, NULL) < 0)
-		return 0;
-	text[strcspn(text, "\n")] = '\0';
-	return parse_uint(text, 68, 65535, &v) == 0 ? (unsigned)v : 0;
-}
-
 /* Path MTU per link: the peer answers a don't-fragment ping at the MTU,
  * and one byte more is refused here (so both ends agree, and this end's
  * MTU is what the configuration says). */
 static void
-check_mtu(struct doctor_report *r, const struct config *c, const struct link_plan *lp)
+check_mtu(struct doctor_report *r, const struct config *c, const struct link_plan *lp,
+          const struct live_state *live)
 {
 	_cleanup_free_ char *name = xasprintf("mtu %s", lp->link->ifname);
 	const char *ifn = lp->link->ifname, *peer = lp->link->peer;
-	unsigned have = if_mtu(ifn), mtu = c->mtu ? c->mtu : have;
+	const struct live_if *li = live_state_find(live, ifn);
+	unsigned have = li && li->exists ? li->mtu : 0, mtu = c->mtu ? c->mtu : have;
 	char addr[16];
 	int big, small, more;
 
@@ -151,18 +139,20 @@ check_mtu(struct doctor_report *r, const struct config *c, const struct link_pla
 }
 
 /* Forwarding per role, rp_filter, multipath hashing,
- * ignore_routes_with_linkdown: the plan's kernel settings, as they are. */
+ * ignore_routes_with_linkdown: the plan's kernel settings, as they are
+ * (nl_read_state read them in the plan's order). */
 static void
-check_kernel(struct doctor_report *r, const struct ifplan *ifp)
+check_kernel(struct doctor_report *r, const struct ifplan *ifp, const struct live_state *live)
 {
 	struct strv bad = {0};
-	char have[64], name[160];
+	char name[160];
 
-	for (size_t i = 0; i < ifp->n_sysctls; i++) {
+	for (size_t i = 0; i < ifp->n_sysctls && i < live->n_sysctls; i++) {
 		const struct sysctl_setting *s = &ifp->sysctls[i];
+		const char *have = live->sysctls[i].value;
 
 		ifplan_sysctl_name(s->path, name, sizeof(name));
-		if (sysctl_read(s->path, have, sizeof(have)) < 0)
+		if (have[0] == '\0')
 			strv_pushf(&bad, "%s is missing (want %s)", name, s->value);
 		else if (strcmp(have, s->value) != 0)
 			strv_pushf(&bad, "%s = %s (want %s)", name, have, s->value);
@@ -267,23 +257,19 @@ check_plan(struct doctor_report *r, const struct cli *cli, const struct config *
 static void
 check_privileges(struct doctor_report *r, const struct api_conf *a, const char *helper)
 {
-	struct strv argv = {0}, args = {0};
+	const struct pveapi_opts opts = {.path = "/api2/json/access/permissions"};
+	struct strv argv = {0};
 	struct child_result res;
 	json_t *doc = NULL;
 	int e;
 
-	apiclient_argv(helper, a, NULL, &args);
-	for (size_t i = 0; i < args.n && args.v[i]; i++) {
-		if (!strcmp(args.v[i], "--"))
-			strv_push_dup(&argv, "--permissions");
-		strv_push_dup(&argv, args.v[i]);
-	}
+	apiclient_argv(helper, a, &opts, &argv);
 	e = child_run(helper, argv.v, false, API_BOUND_MS, &res);
 	if (e == 0 && res.status == 0)
 		doc = json_loads(res.out, 0, NULL);
 	if (doc == NULL)
-		doctor_add(r, DOCTOR_SKIP, "api privileges", NULL, "%s --permissions failed: %s",
-		           helper, e < 0 ? strerror(-e) : res.err);
+		doctor_add(r, DOCTOR_SKIP, "api privileges", NULL, "%s --path=%s failed: %s",
+		           helper, opts.path, e < 0 ? strerror(-e) : res.err);
 	else if (strcmp(json_string_value(json_object_get(doc, "state")) ?: "", "ok") != 0)
 		doctor_add(r, DOCTOR_WARN, "api privileges",
 		           "check the token's role (pveum user token permissions USER ID)",
@@ -294,7 +280,6 @@ check_privileges(struct doctor_report *r, const struct api_conf *a, const char *
 	json_decref(doc);
 	child_result_free(&res);
 	strv_free(&argv);
-	strv_free(&args);
 }
 
 /* The API: one round per URL, each on its own (TLS verified with the pin
@@ -303,7 +288,7 @@ static void
 check_api(struct doctor_report *r, const struct config *c)
 {
 	const struct api_conf *a = &c->api;
-	const char *helper = getenv("PROXMESH_API_CLIENT");
+	const char *helper = apiclient_helper();
 	unsigned answered = 0;
 
 	if (!a->enabled) {
@@ -312,8 +297,6 @@ check_api(struct doctor_report *r, const struct config *c)
 	}
 	/* the token file's owner and mode: config_load refused the file
 	 * otherwise, and doctor with it */
-	if (helper == NULL || *helper == '\0')
-		helper = PROXMESH_API_CLIENT;
 	for (size_t i = 0; i < a->n_urls; i++) {
 		_cleanup_free_ char *name = xasprintf("api %s", a->urls[i]);
 		struct api_conf one = *a;
@@ -443,8 +426,9 @@ int
 doctor_command(struct cli *cli)
 {
 	_cleanup_free_ struct link_plan *links = NULL;
-	_cleanup_free_ char *err = NULL, *out = NULL;
+	_cleanup_free_ char *err = NULL, *out = NULL, *nlerr = NULL;
 	struct doctor_report r = {0};
+	struct live_state live = {0};
 	const struct node_conf *n;
 	struct config *c;
 	struct ifplan ifp;
@@ -459,9 +443,16 @@ doctor_command(struct cli *cli)
 	}
 	ifplan_build(c, n, links, &ifp);
 
-	for (size_t i = 0; i < n->n_links; i++)
-		check_mtu(&r, c, &links[i]);
-	check_kernel(&r, &ifp);
+	/* the links' interfaces and the plan's kernel settings, in one read */
+	if (nl_read_state(&ifp, NULL, &live, &nlerr) < 0) {
+		doctor_add(&r, DOCTOR_FAIL, "kernel", "see proxmesh plan",
+		           "cannot read the interfaces: %s", nlerr ? nlerr : "netlink failed");
+	} else {
+		for (size_t i = 0; i < n->n_links; i++)
+			check_mtu(&r, c, &links[i], &live);
+		check_kernel(&r, &ifp, &live);
+	}
+	live_state_free(&live);
 	check_ifupdown(&r, &cli->paths);
 	check_frr_daemons(&r, &cli->paths, c);
 	check_plan(&r, cli, c, n);
