@@ -77,6 +77,8 @@ struct daemon {
 	enum api_state api_state;
 	char *api_url;
 	unsigned api_failures;
+	bool api_answered; /* the API has answered once since start */
+	bool api_held;     /* a failure inside the start-up grace was not warned of */
 	struct membership membership;
 	bool have_membership;
 	bool ospflog_warned; /* the journal could not be read (said once) */
@@ -729,17 +731,28 @@ api_done(void *userdata, const struct api_result *r)
 {
 	struct daemon *d = userdata;
 	struct strv warnings = {0};
+	bool in_grace;
 	uint64_t next;
+	int prio;
 
-	if (r->state != d->api_state || (r->url && (!d->api_url || strcmp(r->url, d->api_url)))) {
-		if (r->state == API_OK)
-			log_event(LOG_INFO, PM_MID_API_STATE, "api: %s answers (was %s)", r->url,
-			          api_state_str(d->api_state));
-		else
-			log_event(LOG_WARNING, PM_MID_API_STATE,
-			          "api: %s; keeping the last known membership: %s",
-			          api_state_str(r->state), r->error ? r->error : "no answer");
-	}
+	if (r->state == API_OK)
+		d->api_answered = true;
+	in_grace = !d->api_answered && now_mono_ms() - d->start_ms < PVEAPI_START_GRACE_MS;
+	prio = pveapi_report(d->api_state, r->state,
+	                     r->url && (!d->api_url || strcmp(r->url, d->api_url)), in_grace,
+	                     &d->api_held);
+	if (prio >= 0 && r->state == API_OK)
+		log_event(prio, PM_MID_API_STATE, "api: %s answers (was %s)", r->url,
+		          api_state_str(d->api_state));
+	else if (prio >= 0 && in_grace)
+		log_event(prio, PM_MID_API_STATE,
+		          "api: %s since start; retrying, a warning if it has not answered "
+		          "within %lld s of start: %s",
+		          api_state_str(r->state), PVEAPI_START_GRACE_MS / 1000,
+		          r->error ? r->error : "no answer");
+	else if (prio >= 0)
+		log_event(prio, PM_MID_API_STATE, "api: %s; keeping the last known membership: %s",
+		          api_state_str(r->state), r->error ? r->error : "no answer");
 	d->api_state = r->state;
 	free(d->api_url);
 	d->api_url = r->url ? xstrdup(r->url) : NULL;
@@ -762,6 +775,9 @@ api_done(void *userdata, const struct api_result *r)
 		strv_free(&d->member_warnings);
 		d->member_warnings = warnings;
 		d->api_failures = 0;
+		next = d->config->api.poll_interval * 1000ULL;
+	} else if (in_grace) {
+		/* not up yet at start: no back-off, membership is wanted soon */
 		next = d->config->api.poll_interval * 1000ULL;
 	} else {
 		d->api_failures++;

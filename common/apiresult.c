@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 #include "util.h"
@@ -71,4 +72,26 @@ pveapi_backoff(unsigned poll_interval, unsigned failures)
 	if (d > PVEAPI_BACKOFF_MAX)
 		d = PVEAPI_BACKOFF_MAX;
 	return d < poll_interval ? poll_interval : d;
+}
+
+int
+pveapi_report(enum api_state was, enum api_state now, bool url_changed, bool in_grace,
+              bool *held)
+{
+	bool changed = was != now || url_changed;
+
+	if (now == API_OK) {
+		*held = false;
+		return changed ? LOG_INFO : -1;
+	}
+	if (in_grace) {
+		*held = true;
+		return changed ? LOG_INFO : -1;
+	}
+	/* the grace is over, or the API answered once: a failure is news */
+	if (changed || *held) {
+		*held = false;
+		return LOG_WARNING;
+	}
+	return -1;
 }

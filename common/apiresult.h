@@ -3,6 +3,7 @@
  * its TLS stack) prints it, the daemon reads it. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "membership.h"
@@ -32,3 +33,15 @@ void api_result_free(struct api_result *r);
  * row: poll_interval doubled per failure, at most PVEAPI_BACKOFF_MAX (but
  * never less than poll_interval). */
 unsigned pveapi_backoff(unsigned poll_interval, unsigned failures);
+
+/* The API may not be up yet when the agent starts (pveproxy starts late in
+ * a boot, a neighbour's API is rebooting with it): until it has answered
+ * once since start, a failing round inside this window is no fault. */
+#define PVEAPI_START_GRACE_MS 60000LL
+
+/* How to report a round whose state is now, after was (url_changed: another
+ * URL than last time). in_grace: the API has not answered since start and
+ * the start-up grace is not over; *held says a failure was held back in it.
+ * Returns the syslog priority to log the round at, or -1 for nothing. */
+int pveapi_report(enum api_state was, enum api_state now, bool url_changed, bool in_grace,
+                  bool *held);

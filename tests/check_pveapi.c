@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 #include <sched.h>
 #include <signal.h>
+#include <syslog.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +389,38 @@ START_TEST(test_backoff)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		ck_assert_msg(pveapi_backoff(cases[i].poll, cases[i].failures) == cases[i].want,
 		              "case %zu: %u", i, pveapi_backoff(cases[i].poll, cases[i].failures));
+}
+END_TEST
+
+/* An API that is not up yet at start is information, a warning once the
+ * grace is over; later failures warn at once, a state that stays is quiet. */
+START_TEST(test_report)
+{
+	bool held = false;
+
+	/* boot: unreachable inside the grace, twice, then still after it */
+	ck_assert_int_eq(pveapi_report(API_DISABLED, API_UNREACHABLE, false, true, &held), LOG_INFO);
+	ck_assert(held);
+	ck_assert_int_eq(pveapi_report(API_UNREACHABLE, API_UNREACHABLE, false, true, &held), -1);
+	ck_assert_int_eq(pveapi_report(API_UNREACHABLE, API_UNREACHABLE, false, false, &held),
+	                 LOG_WARNING);
+	ck_assert(!held);
+	ck_assert_int_eq(pveapi_report(API_UNREACHABLE, API_UNREACHABLE, false, false, &held), -1);
+
+	/* boot: up inside the grace, no warning ever */
+	held = false;
+	ck_assert_int_eq(pveapi_report(API_DISABLED, API_UNREACHABLE, false, true, &held), LOG_INFO);
+	ck_assert_int_eq(pveapi_report(API_UNREACHABLE, API_OK, true, false, &held), LOG_INFO);
+	ck_assert(!held);
+	ck_assert_int_eq(pveapi_report(API_OK, API_OK, false, false, &held), -1);
+
+	/* once up: down is a warning at once; another URL is news */
+	ck_assert_int_eq(pveapi_report(API_OK, API_TLS_ERROR, false, false, &held), LOG_WARNING);
+	ck_assert_int_eq(pveapi_report(API_TLS_ERROR, API_TLS_ERROR, false, false, &held), -1);
+	ck_assert_int_eq(pveapi_report(API_TLS_ERROR, API_TLS_ERROR, true, false, &held),
+	                 LOG_WARNING);
+	ck_assert_int_eq(pveapi_report(API_TLS_ERROR, API_OK, true, false, &held), LOG_INFO);
+	ck_assert_int_eq(pveapi_report(API_OK, API_OK, true, false, &held), LOG_INFO);
 }
 END_TEST
 
@@ -1278,6 +1311,7 @@ pveapi_suite(void)
 	tcase_add_test(tc, test_parse_fingerprint);
 	tcase_add_test(tc, test_fingerprint_sha256);
 	tcase_add_test(tc, test_backoff);
+	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_fetch_no_network);
 	suite_add_tcase(s, tc);
 
