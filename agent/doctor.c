@@ -217,7 +217,7 @@ check_frr_daemons(struct doctor_report *r, const struct paths *paths, const stru
 /* What `plan` would do: FRR, interfaces and the saved files in sync. */
 static void
 check_plan(struct doctor_report *r, const struct cli *cli, const struct config *c,
-           const struct node_conf *n)
+           const struct node_conf *n, char **frr_version)
 {
 	struct reconcile_ctx ctx = {.paths = &cli->paths};
 	struct reconcile_result res;
@@ -247,20 +247,22 @@ check_plan(struct doctor_report *r, const struct cli *cli, const struct config *
 		           "FRR %u.%u, interfaces and saved files as configured%s",
 		           res.version.major, res.version.minor,
 		           res.state == RECONCILE_CONFLICT ? " (but for the links SDN claims)" : "");
+	if (res.version_text[0])
+		*frr_version = xstrdup(res.version_text);
 	free(buf);
 	reconcile_result_free(&res);
 	reconcile_ctx_free(&ctx);
 }
 
-/* What the token may do: GET /access/permissions through the helper (the
- * token stays in it), judged by doctor_privileges. */
-static void
-check_privileges(struct doctor_report *r, const struct api_conf *a, const char *helper)
+/* GET path from the API through the helper (the token stays in it): the
+ * answer's "data" (owned), or NULL and *err (owned) saying why. */
+static json_t *
+api_get(const struct api_conf *a, const char *helper, const char *path, char **err)
 {
-	const struct pveapi_opts opts = {.path = "/api2/json/access/permissions"};
+	const struct pveapi_opts opts = {.path = path};
 	struct strv argv = {0};
 	struct child_result res;
-	json_t *doc = NULL;
+	json_t *doc = NULL, *data = NULL;
 	int e;
 
 	apiclient_argv(helper, a, &opts, &argv);
@@ -268,24 +270,90 @@ check_privileges(struct doctor_report *r, const struct api_conf *a, const char *
 	if (e == 0 && res.status == 0)
 		doc = json_loads(res.out, 0, NULL);
 	if (doc == NULL)
-		doctor_add(r, DOCTOR_SKIP, "api privileges", NULL, "%s --path=%s failed: %s",
-		           helper, opts.path, e < 0 ? strerror(-e) : res.err);
+		*err = xasprintf("%s --path=%s failed: %s", helper, path,
+		                 e < 0 ? strerror(-e) : res.err);
 	else if (strcmp(json_string_value(json_object_get(doc, "state")) ?: "", "ok") != 0)
-		doctor_add(r, DOCTOR_WARN, "api privileges",
-		           "check the token's role (pveum user token permissions USER ID)",
-		           "cannot ask what the token may do: %s",
-		           json_string_value(json_object_get(doc, "error")) ?: "no answer");
+		*err = xstrdup(json_string_value(json_object_get(doc, "error")) ?: "no answer");
 	else
-		doctor_privileges(r, json_object_get(doc, "data"), a->token_file);
+		data = json_incref(json_object_get(doc, "data"));
 	json_decref(doc);
 	child_result_free(&res);
 	strv_free(&argv);
+	return data;
+}
+
+/* What the token may do: GET /access/permissions, judged by
+ * doctor_privileges. */
+static void
+check_privileges(struct doctor_report *r, const struct api_conf *a, const char *helper)
+{
+	_cleanup_free_ char *err = NULL;
+	json_t *data = api_get(a, helper, "/api2/json/access/permissions", &err);
+
+	if (data == NULL)
+		doctor_add(r, DOCTOR_WARN, "api privileges",
+		           "check the token's role (pveum user token permissions USER ID)",
+		           "cannot ask what the token may do: %s", err);
+	else
+		doctor_privileges(r, data, a->token_file);
+	json_decref(data);
+}
+
+/* FRR's version on every mesh node: this host's from FRR, a Proxmox VE
+ * member's from its package versions (GET /nodes/NODE/apt/versions, which
+ * the API proxies to that node; PVEAuditor may), the others unknown. */
+static void
+check_frr_versions(struct doctor_report *r, const struct config *c, const struct node_conf *self,
+                   const char *mine, const struct membership *m)
+{
+	char **versions = xcalloc(c->n_nodes, sizeof(*versions));
+	char **why = xcalloc(c->n_nodes, sizeof(*why));
+	const char *helper = apiclient_helper();
+
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		const char *name = c->nodes[i].name;
+		const struct member *mb;
+		_cleanup_free_ char *path = NULL, *err = NULL;
+		json_t *data;
+
+		if (&c->nodes[i] == self) {
+			versions[i] = mine ? xstrdup(mine) : NULL;
+			why[i] = mine ? NULL : xstrdup("FRR does not answer");
+			continue;
+		}
+		if (!c->api.enabled || m == NULL) {
+			why[i] = xstrdup(c->api.enabled ? "the API does not answer" : "no [api]");
+			continue;
+		}
+		if ((mb = membership_find(m, name)) == NULL) {
+			why[i] = xstrdup("not a Proxmox VE cluster node");
+			continue;
+		}
+		if (!mb->online) {
+			why[i] = xstrdup("offline in the cluster");
+			continue;
+		}
+		path = xasprintf("/api2/json/nodes/%s/apt/versions", name);
+		data = api_get(&c->api, helper, path, &err);
+		if (data == NULL)
+			why[i] = xasprintf("the API: %s", err);
+		else if ((versions[i] = doctor_frr_upstream(doctor_apt_frr(data))) == NULL)
+			why[i] = xstrdup("its packages do not list frr-pythontools");
+		json_decref(data);
+	}
+	doctor_frr_versions(r, c, self->name, versions, why);
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		free(versions[i]);
+		free(why[i]);
+	}
+	free(versions);
+	free(why);
 }
 
 /* The API: one round per URL, each on its own (TLS verified with the pin
  * or CA, the token accepted). */
 static void
-check_api(struct doctor_report *r, const struct config *c)
+check_api(struct doctor_report *r, const struct config *c, struct membership *m, bool *have)
 {
 	const struct api_conf *a = &c->api;
 	const char *helper = apiclient_helper();
@@ -316,8 +384,10 @@ check_api(struct doctor_report *r, const struct config *c)
 		if (e < 0)
 			doctor_add(r, DOCTOR_FAIL, name, "reinstall proxmesh (its API helper failed)",
 			           "%s failed: %s", helper, e == -EIO ? res.err : strerror(-e));
-		else if (ar.state == API_OK)
-			answered++;
+		else if (ar.state == API_OK && answered++ == 0) {
+			membership_copy(m, &ar.membership);
+			*have = true;
+		}
 		if (e == 0 && ar.state == API_OK)
 			doctor_add(r, DOCTOR_OK, name, NULL,
 			           "TLS verified, token accepted, %zu cluster node%s", ar.membership.n,
@@ -426,7 +496,9 @@ int
 doctor_command(struct cli *cli)
 {
 	_cleanup_free_ struct link_plan *links = NULL;
-	_cleanup_free_ char *err = NULL, *out = NULL, *nlerr = NULL;
+	_cleanup_free_ char *err = NULL, *out = NULL, *nlerr = NULL, *frr_version = NULL;
+	struct membership m = {0};
+	bool have_members = false;
 	struct doctor_report r = {0};
 	struct live_state live = {0};
 	const struct node_conf *n;
@@ -455,8 +527,10 @@ doctor_command(struct cli *cli)
 	live_state_free(&live);
 	check_ifupdown(&r, &cli->paths);
 	check_frr_daemons(&r, &cli->paths, c);
-	check_plan(&r, cli, c, n);
-	check_api(&r, c);
+	check_plan(&r, cli, c, n, &frr_version);
+	check_api(&r, c, &m, &have_members);
+	check_frr_versions(&r, c, n, frr_version, have_members ? &m : NULL);
+	membership_free(&m);
 	check_proxmox_files(&r, &cli->paths, c);
 	check_sdn(&r, &cli->paths, c, n);
 

@@ -528,13 +528,19 @@ read_frr(struct pass *p, struct frrconf *live, char **router_id)
 	return r < 0 ? r : parse_frr(p, text, live, router_id);
 }
 
+/* FRR's version from its running configuration's header; its text too
+ * when vtext (of size n) is given. */
 static void
-frr_version_of(const char *text, struct frr_version *v)
+frr_version_of(const char *text, struct frr_version *v, char *vtext, size_t n)
 {
 	const char *ver = strstr(text, "frr version ");
 
-	if (ver == NULL || frr_version_parse(ver + 12, v) < 0)
+	if (ver == NULL || frr_version_parse(ver + 12, v) < 0) {
 		*v = (struct frr_version){8, 4};
+		return;
+	}
+	if (vtext)
+		snprintf(vtext, n, "%.*s", (int)strcspn(ver + 12, " \t\r\n"), ver + 12);
 }
 
 /* Does daemon answer show command cmd on its vty socket, before deadline? */
@@ -666,7 +672,7 @@ bridge_early(struct pass *p)
 
 	if (read_frr_text_as(p, &text, true) < 0)
 		return; /* ospfd not running: no adjacency to keep */
-	frr_version_of(text, &v);
+	frr_version_of(text, &v, NULL, 0);
 	render_frr(p->c, p->n, p->links, v, &desired);
 	if (frrconf_parse(text, &live) == 0) {
 		frrconf_merge(&live);
@@ -719,7 +725,8 @@ plan_frr(struct pass *p)
 	r = read_frr_text(p, &text);
 	if (r < 0)
 		return r;
-	frr_version_of(text, &p->res->version);
+	frr_version_of(text, &p->res->version, p->res->version_text,
+	               sizeof(p->res->version_text));
 	render_frr(p->c, p->n, p->links, p->res->version, &p->desired);
 	for (size_t i = 0; i < p->frozen.n; i++) {
 		_cleanup_free_ char *block = xasprintf("interface %s", p->frozen.v[i]);

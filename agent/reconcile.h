@@ -61,6 +61,7 @@ struct reconcile_result {
 	bool frr_saved;        /* proxmesh's lines written to frr.conf (or pending) */
 	bool frr_running;
 	struct frr_version version;
+	char version_text[24]; /* FRR's own, "10.3" ("" when not read) */
 	unsigned bridges; /* bridges still in place after the pass (daemon) */
 	char *error; /* one sentence when failed */
 	char *conflict; /* one sentence naming both files (sdnfabric_describe) */

@@ -494,3 +494,79 @@ doctor_sdn(struct doctor_report *r, const struct sdn_conflicts *sdn, const char 
 		doctor_add(r, DOCTOR_OK, "proxmox sdn", NULL,
 		           "no fabric in %s claims a mesh link of this host", fabrics_path);
 }
+
+char *
+doctor_frr_upstream(const char *pkgver)
+{
+	const char *colon = pkgver ? strchr(pkgver, ':') : NULL;
+	const char *v = colon ? colon + 1 : pkgver;
+	unsigned major, minor;
+	size_t n;
+
+	if (v == NULL || sscanf(v, "%u.%u", &major, &minor) != 2)
+		return NULL;
+	n = strspn(v, "0123456789.");
+	return xstrndup(v, n);
+}
+
+const char *
+doctor_apt_frr(json_t *data)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(data, i, e) {
+		const char *state = json_string_value(json_object_get(e, "CurrentState"));
+
+		if (strcmp(json_string_value(json_object_get(e, "Package")) ?: "", "frr-pythontools"))
+			continue;
+		if (state && strcmp(state, "Installed"))
+			return NULL;
+		/* Version is the candidate; OldVersion the installed one */
+		return json_string_value(json_object_get(e, "OldVersion"))
+		           ?: json_string_value(json_object_get(e, "Version"));
+	}
+	return NULL;
+}
+
+static bool
+too_old(const char *version)
+{
+	unsigned major, minor;
+
+	return sscanf(version, "%u.%u", &major, &minor) == 2 &&
+	       (major < DOCTOR_FRR_OLDEST_MAJOR ||
+	        (major == DOCTOR_FRR_OLDEST_MAJOR && minor < DOCTOR_FRR_OLDEST_MINOR));
+}
+
+void
+doctor_frr_versions(struct doctor_report *r, const struct config *c, const char *self,
+                    char *const *versions, char *const *why)
+{
+	struct strv all = {0}, old = {0};
+	_cleanup_free_ char *list = NULL, *olds = NULL;
+
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		const char *name = c->nodes[i].name;
+		bool me = strcmp(name, self) == 0;
+
+		if (versions[i] == NULL)
+			strv_push(&all, xasprintf("%s ? (%s)", name, why[i] ? why[i] : "unknown"));
+		else
+			strv_push(&all, xasprintf("%s %s%s", name, versions[i], me ? " (this host)" : ""));
+		if (versions[i] && too_old(versions[i]))
+			strv_push(&old, xasprintf("%s runs %s", name, versions[i]));
+	}
+	list = strv_join(&all, all.n, ", ");
+	if (old.n) {
+		olds = strv_join(&old, old.n, ", ");
+		doctor_add(r, DOCTOR_WARN, "frr versions",
+		           "upgrade FRR on those hosts (apt full-upgrade): proxmesh supports FRR "
+		           "8.4 and newer",
+		           "%s: older than proxmesh supports (%s)", olds, list);
+	} else {
+		doctor_add(r, DOCTOR_OK, "frr versions", NULL, "%s", list);
+	}
+	strv_free(&all);
+	strv_free(&old);
+}

@@ -70,3 +70,20 @@ void doctor_privileges(struct doctor_report *r, struct json_t *data, const char 
 /* Proxmox SDN fabrics claiming links of this host. */
 void doctor_sdn(struct doctor_report *r, const struct sdn_conflicts *sdn, const char *fabrics_path,
                 const char *config_path);
+
+/* The oldest FRR proxmesh supports (DESIGN §5: 8.4, Debian 12). */
+#define DOCTOR_FRR_OLDEST_MAJOR 8
+#define DOCTOR_FRR_OLDEST_MINOR 4
+
+/* FRR's version from a Debian package version: "1:10.2.2-1+pve1" →
+ * "10.2.2" (owned); NULL when it is not one. */
+char *doctor_frr_upstream(const char *pkgver);
+/* GET /nodes/NODE/apt/versions' "data": the installed version of
+ * frr-pythontools (the one of FRR's packages Proxmox lists; same source,
+ * same version as frr), or NULL when not installed or not listed. */
+const char *doctor_apt_frr(struct json_t *data);
+/* FRR's version on each mesh node: versions[i] for c->nodes[i] (FRR's own
+ * form, "10.3"), NULL when unknown, and why[i] then says why. A warning
+ * names the nodes older than proxmesh supports; else one line lists all. */
+void doctor_frr_versions(struct doctor_report *r, const struct config *c, const char *self,
+                         char *const *versions, char *const *why);

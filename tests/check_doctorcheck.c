@@ -356,6 +356,73 @@ START_TEST(token_privileges)
 }
 END_TEST
 
+START_TEST(frr_versions)
+{
+	_cleanup_free_ char *text = fixture("apt-versions.json");
+	json_t *doc = json_loads(text, 0, NULL);
+	struct config *c = load();
+	/* pve-1 (this host), pve-2 from its packages, pbs and pve-3 unknown */
+	char *versions[] = {"8.4.4", NULL, NULL, NULL};
+	char *why[] = {NULL, NULL, "not a Proxmox VE cluster node", "offline in the cluster"};
+	struct doctor_report r = {0};
+	char *v;
+
+	ck_assert_ptr_nonnull(doc);
+	/* the installed version, not the candidate */
+	ck_assert_str_eq(doctor_apt_frr(json_object_get(doc, "data")), "10.2.2-1+pve1");
+	ck_assert_ptr_null(doctor_apt_frr(json_object_get(doc, "nothing")));
+	v = doctor_frr_upstream(doctor_apt_frr(json_object_get(doc, "data")));
+	ck_assert_str_eq(v, "10.2.2");
+	versions[1] = v;
+
+	doctor_frr_versions(&r, c, "pve-1", versions, why);
+	ck_assert_int_eq(doctor_exit_code(&r), 0);
+	ck_assert(said(&r, DOCTOR_OK, "pve-1 8.4.4 (this host), pve-2 10.2.2, pbs ? (not a Proxmox "
+	                              "VE cluster node), pve-3 ? (offline in the cluster)",
+	               NULL));
+	doctor_free(&r);
+
+	/* older than proxmesh supports: a warning naming it */
+	versions[1] = "7.5.1";
+	doctor_frr_versions(&r, c, "pve-1", versions, why);
+	ck_assert_int_eq(doctor_exit_code(&r), 1);
+	ck_assert(said(&r, DOCTOR_WARN, "pve-2 runs 7.5.1: older than proxmesh supports", NULL));
+	ck_assert_ptr_nonnull(r.v[0].remedy);
+	doctor_free(&r);
+	versions[1] = "6.0.2";
+	doctor_frr_versions(&r, c, "pve-1", versions, why);
+	ck_assert_int_eq(doctor_exit_code(&r), 1);
+	doctor_free(&r);
+	versions[1] = "8.3.1";
+	doctor_frr_versions(&r, c, "pve-1", versions, why);
+	ck_assert_int_eq(doctor_exit_code(&r), 1);
+	doctor_free(&r);
+
+	/* package versions as Debian and Proxmox write them */
+	static const struct {
+		const char *pkg, *want;
+	} cases[] = {
+	    {"8.4.4-1.1~deb12u2", "8.4.4"}, {"10.3-3+deb13u1", "10.3"}, {"1:10.7.1-6", "10.7.1"},
+	    {"10.2.2-1+pve1", "10.2.2"},     {"garbage", NULL},          {"", NULL},
+	    {"6.0.2-2", "6.0.2"}, {"10", NULL},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = doctor_frr_upstream(cases[i].pkg);
+
+		if (cases[i].want)
+			ck_assert_msg(got && !strcmp(got, cases[i].want), "%s: %s", cases[i].pkg,
+			              got ? got : "NULL");
+		else
+			ck_assert_msg(got == NULL, "%s: %s", cases[i].pkg, got);
+		free(got);
+	}
+	ck_assert_ptr_null(doctor_frr_upstream(NULL));
+	free(v);
+	json_decref(doc);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(sdn_fabric)
 {
 	_cleanup_free_ char *text = fixture("fabrics-openfabric.cfg");
@@ -399,6 +466,7 @@ doctorcheck_suite(void)
 	tcase_add_test(tc, migration_network);
 	tcase_add_test(tc, sdn_fabric);
 	tcase_add_test(tc, token_privileges);
+	tcase_add_test(tc, frr_versions);
 	suite_add_tcase(s, tc);
 	return s;
 }

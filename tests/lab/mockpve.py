@@ -5,13 +5,16 @@ Serves the few endpoints proxmesh reads, with the real API's shape and quirks
 (reference/proxmox-api.md): booleans as 0/1, the cluster entry first and the
 rest in random order, keys in random order, `local` set for the answering node,
 401 with an empty body after about 3 s, 5xx proxy errors with empty bodies,
-501 for unknown paths.
+501 for unknown paths. GET /nodes/NODE/apt/versions is answered from this
+host's dpkg database for its own node and proxied to NODE's instance for
+another, as the real API's `proxyto => 'node'` does.
 
 State lives in STATE_DIR (shared read-only by both PVE hosts, written from the
 machine by tests/lab/api):
   cluster.json   {"name", "version", "quorate", "standalone", "nodes": [...]}
   token          the one valid API token, USER@REALM!TOKENID=SECRET
-  NODE.json      this instance's {"fault": MODE, "cert": "good"|"wrong"}
+  NODE.json      this instance's {"fault": MODE, "cert": "good"|"wrong",
+                 "frr_version": DEBIAN-VERSION (reported instead of the real one)}
 A node missing from cluster.json's nodes answers as a standalone one (a fresh
 install before `pvecm add`), as with "standalone": 1.
 Faults: none, 401, 500, 595 (empty body), garbage (200, not JSON),
@@ -27,8 +30,11 @@ import random
 import socket
 import socketserver
 import ssl
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 AUTH_DELAY = 3.0
 STALL = 60.0
@@ -70,7 +76,8 @@ class Mock:
 
     def control(self):
         c = read_json(os.path.join(self.state, self.node + ".json"), {})
-        return {"fault": c.get("fault", "none"), "cert": c.get("cert", "good")}
+        return {"fault": c.get("fault", "none"), "cert": c.get("cert", "good"),
+                "frr_version": c.get("frr_version")}
 
     def cluster(self):
         return read_json(os.path.join(self.state, "cluster.json"), {"nodes": []})
@@ -158,6 +165,57 @@ class Mock:
         privs = Mock.ROLES[self.cluster().get("token_role", "auditor")]
         return {"/": shuffled({p: 1 for p in privs})}
 
+    # GET /nodes/NODE/apt/versions for this node (pve-manager's
+    # PVE/API2/APT.pm `versions`): proxmox-ve and pve-manager first, then the
+    # rest by name; optional packages only when installed; OldVersion is the
+    # installed version and Version the candidate (the same here).
+    APT_OPTIONAL = ("frr-pythontools", "ifupdown2")
+    APT_ALWAYS = ("corosync",)
+
+    def apt_versions(self):
+        out = [shuffled({"Package": "proxmox-ve", "Title": "Proxmox Virtual Environment",
+                         "Origin": "Proxmox", "Arch": "all", "Section": "admin",
+                         "Priority": "optional", "CurrentState": "Installed",
+                         "Version": self.version[0], "OldVersion": self.version[0],
+                         "RunningKernel": os.uname().release}),
+               shuffled({"Package": "pve-manager", "Title": "Proxmox Virtual Environment "
+                         "Management Tools", "Origin": "Proxmox", "Arch": "amd64",
+                         "Section": "admin", "Priority": "optional",
+                         "CurrentState": "Installed", "Version": self.version[0],
+                         "OldVersion": self.version[0],
+                         "ManagerVersion": self.version[0] + "/0123456789abcdef"})]
+        installed = {}
+        try:
+            res = subprocess.run(
+                ["dpkg-query", "-W", "-f", "${Package}\t${Version}\t${db:Status-Abbrev}\n",
+                 *self.APT_OPTIONAL, *self.APT_ALWAYS],
+                capture_output=True, text=True, check=False)
+            for line in res.stdout.splitlines():
+                name, ver, status = line.split("\t")
+                if status.startswith("ii"):
+                    installed[name] = ver
+        except OSError:
+            pass
+        forced = self.control()["frr_version"]
+        if forced and "frr-pythontools" in installed:
+            installed["frr-pythontools"] = forced
+        for name in sorted(self.APT_OPTIONAL + self.APT_ALWAYS):
+            if name not in installed and name in self.APT_OPTIONAL:
+                continue
+            e = {"Package": name, "Title": name, "Origin": "Debian", "Arch": "amd64",
+                 "Section": "net", "Priority": "optional"}
+            if name in installed:
+                e.update(CurrentState="Installed", Version=installed[name],
+                         OldVersion=installed[name])
+            else:
+                e.update(CurrentState="NotInstalled", Version="0")
+            out.append(shuffled(e))
+        return out
+
+    def node_ip(self, name):
+        return next((n.get("ip") for n in self.cluster().get("nodes", [])
+                     if n["name"] == name), None)
+
     ROUTES = {
         "/api2/json/access/permissions": "access_permissions",
         "/api2/json/cluster/status": "cluster_status",
@@ -204,6 +262,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.unauthorized("authentication failure")
         path = self.path.split("?", 1)[0].rstrip("/")
         name = Mock.ROUTES.get(path)
+        parts = path.split("/")
+        if len(parts) == 7 and parts[1:4] == ["api2", "json", "nodes"] \
+                and parts[5:] == ["apt", "versions"]:
+            name = "apt_versions"
         if self.command != "GET" or name is None:
             return self.reply(501, "Method '%s %s' not implemented" % (self.command, path))
         if fault == "500":
@@ -214,10 +276,35 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(595, "No route to host")
         if fault == "garbage":
             return self.reply(200, "OK", b"<html><body>Bad Gateway</body></html>\n")
+        if name == "apt_versions":
+            return self.node_versions(mock, parts[4], auth)
         body = json.dumps({"data": getattr(mock, name)()}).encode()
         if fault == "truncated":
             body = body[: len(body) // 2]
         self.reply(200, "OK", body)
+
+    def node_versions(self, mock, node, auth):
+        if node == mock.node:
+            body = json.dumps({"data": mock.apt_versions()}).encode()
+            return self.reply(200, "OK", body)
+        ip = mock.node_ip(node)
+        if ip is None:
+            msg = "hostname lookup '%s' failed - failed to get address info for: %s: " \
+                  "Name or service not known" % (node, node)
+            return self.reply(500, msg, json.dumps({"data": None, "message": msg + "\n"}).encode())
+        # proxied to that node (pveproxy forwards with the same credentials)
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        req = urllib.request.Request("https://%s:8006%s" % (ip, self.path),
+                                     headers={"Authorization": auth})
+        try:
+            with urllib.request.urlopen(req, context=ctx, timeout=5) as r:
+                return self.reply(r.status, r.reason, r.read())
+        except urllib.error.HTTPError as e:
+            return self.reply(e.code, e.reason, e.read())
+        except (OSError, ssl.SSLError):
+            return self.reply(595, "Connection refused")
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = dispatch
 

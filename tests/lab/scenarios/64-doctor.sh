@@ -12,7 +12,7 @@
 #   a node certificate from another CA, a token with more than auditing
 #   rights, corosync on link addresses only,
 #   Ceph's cluster network off the mesh, a Ceph monitor on a link address,
-#   an SDN fabric on a mesh NIC —
+#   an SDN fabric on a mesh NIC, a node with an FRR older than supported —
 #   each names what is wrong, says what to change, and sets the exit code
 #   (1 warning, 2 failure); healed, exit 0 again.
 # Traffic: only to the peers' link addresses over the mesh links.
@@ -89,6 +89,12 @@ for h in "${PVE_HOSTS[@]}"; do
 	check "$h: migration over the mesh (informational)" has "$h" ok migration "holds the mesh loopbacks"
 	check "$h: ok Proxmox SDN" has "$h" ok "proxmox sdn" "no fabric"
 done
+# FRR's versions: this host's from FRR, the other PVE node's from its
+# packages through the API (proxied to that node), the PBS not a member.
+check "pve-1: frr versions: 8.4.4 here, 10.3 on pve-2 (API), pbs unknown" has pve-1 ok "frr versions" \
+	"pve-1 8.4.4 (this host), pve-2 10.3, pbs ? (not a Proxmox VE cluster node)"
+check "pve-2: frr versions: 8.4.4 on pve-1 (API), 10.3 here" has pve-2 ok "frr versions" \
+	"pve-1 8.4.4, pve-2 10.3 (this host), pbs ? (not a Proxmox VE cluster node)"
 check "pbs: doctor exits 1: localhost:8006 does not answer there" doctor_is pbs 1
 diag "pbs: $(cat "$STATE/doctor-pbs")"
 check "pbs: that is its only warning" only_bad pbs "api https://localhost:8006"
@@ -96,6 +102,17 @@ check "pbs: ok path MTU on nic3 (FRR 10.7 host)" has pbs ok "mtu nic3" "1500-byt
 check "pbs: ok kernel (endpoint: no forwarding)" has pbs ok kernel "as the node's role wants"
 check "pbs: corosync skipped, not a cluster node" has pbs skip corosync "no /etc/pve/corosync.conf"
 check "pbs: Ceph skipped" has pbs skip ceph "no /etc/ceph/ceph.conf"
+check "pbs: frr versions: both PVE nodes through the API, 10.7.1 here" has pbs ok "frr versions" \
+	"pve-1 8.4.4, pve-2 10.3, pbs 10.7.1 (this host)"
+
+# A node whose FRR is older than proxmesh supports (a Proxmox VE 7 node's
+# 7.5.1, as its package list reports it).
+"$LAB_DIR/api" frr-version pve-2 7.5.1-1+pve3
+check "pve-1: pve-2 runs FRR 7.5.1: doctor exits 1" doctor_is pve-1 1
+check "pve-1: warn frr versions names pve-2 and its version" \
+	has pve-1 warn "frr versions" "pve-2 runs 7.5.1: older than proxmesh supports"
+check "pve-1: ... and nothing else" only_bad pve-1 "frr versions"
+"$LAB_DIR/api" frr-version pve-2 real
 
 # Jumbo frames on one end only: pve-1 nic4 at 9000, the PBS at 1500.
 hexec pve-1 ip link set nic4 mtu 9000
