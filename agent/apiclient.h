@@ -2,13 +2,18 @@
  *
  * libcurl and its TLS stacks (OpenSSL, and GnuTLS through librtmp and
  * libldap) cost the agent 7-8 MB of resident memory merely by being linked.
- * So the agent does not link them: each round runs `proxmesh-api` (which
- * does, see api.c), reads its one line of JSON (apiresult.h) from a pipe,
- * and reaps it. One round at a time; a round that takes too long is killed
- * and counts as unreachable. */
+ * So the agent does not link them: `proxmesh-api --serve` (which does, see
+ * apimain.c) runs a round for each line it reads on its stdin and answers
+ * with one line of JSON (apiresult.h). The helper lives across rounds
+ * (starting it, mostly the dynamic loading of libcurl's libraries, cost
+ * ~30 ms of CPU a poll); each round still makes its own TLS connection and
+ * verifies the certificate. Another configuration starts a new helper; one
+ * round at a time; a round that takes too long kills the helper and counts
+ * as unreachable. */
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <systemd/sd-event.h>
 
 #include "apiresult.h"
@@ -40,7 +45,10 @@ int apiclient_new(sd_event *event, struct apiclient **out);
 int apiclient_start(struct apiclient *c, const struct api_conf *conf,
                     const struct pveapi_opts *opts, apiclient_done_fn done, void *userdata);
 bool apiclient_busy(const struct apiclient *c);
-/* Kill the round in flight, if any, without calling its callback. */
+/* The helper serving rounds, -1 when none runs. */
+pid_t apiclient_pid(const struct apiclient *c);
+/* Kill the round in flight, if any (and its helper), without calling its
+ * callback. */
 void apiclient_cancel(struct apiclient *c);
 /* Cancel and free; NULL is fine. */
 void apiclient_free(struct apiclient *c);

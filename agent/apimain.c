@@ -3,12 +3,16 @@
  * line of JSON for the agent (apiclient.h). It is the only program of the
  * package that links libcurl.
  *
- *   proxmesh-api --token-file F [--ca-file F] [--fingerprint AA:..:FF]...
+ *   proxmesh-api [--serve] --token-file F [--ca-file F] [--fingerprint AA:..:FF]...
  *                [--connect-timeout-ms N] [--timeout-ms N] [--path=/api2/json/P] -- URL...
  *
  * --path asks another GET than /cluster/status (`proxmesh doctor`:
  * /access/permissions, what the token may do) and prints {"state", "url",
  * "error", "data"}, data being the answer's.
+ *
+ * --serve runs a round for every line read on stdin, answering each with
+ * its line on stdout, until stdin ends (the agent keeps one helper so, see
+ * apiclient.h).
  *
  * --fingerprint may be repeated (one pin per node certificate); a server
  * matching any of them is trusted.
@@ -16,6 +20,7 @@
  * Exit status 0 when the round ran, whatever its outcome; 1 on bad usage. */
 #include <getopt.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,13 +73,16 @@ main(int argc, char **argv)
 	    {"connect-timeout-ms", required_argument, NULL, 'C'},
 	    {"timeout-ms", required_argument, NULL, 'T'},
 	    {"path", required_argument, NULL, 'p'},
+	    {"serve", no_argument, NULL, 's'},
 	    {0},
 	};
 	struct api_conf conf = {.enabled = true};
 	struct pveapi_opts po = {0};
 	struct api_result r = {0};
 	unsigned long ms;
-	_cleanup_free_ char *line = NULL;
+	bool serve = false;
+	_cleanup_free_ char *line = NULL, *req = NULL;
+	size_t cap = 0;
 	_cleanup_free_ uint8_t(*pins)[32] = NULL;
 	int o;
 
@@ -101,6 +109,9 @@ main(int argc, char **argv)
 				return usage("--path: an API path, /api2/json/...");
 			po.path = optarg;
 			break;
+		case 's':
+			serve = true;
+			break;
 		case 'C':
 		case 'T':
 			if (parse_uint(optarg, 1, 600000, &ms) < 0)
@@ -115,9 +126,16 @@ main(int argc, char **argv)
 		return usage("--token-file and at least one URL are needed");
 	conf.urls = argv + optind;
 	conf.n_urls = (size_t)(argc - optind);
-	if (pveapi_fetch_sync(&conf, &po, &r) < 0)
-		return usage("cannot run a round");
-	line = po.path ? answer_dump(&r) : api_result_dump(&r);
-	api_result_free(&r);
-	return fputs(line, stdout) < 0 || fflush(stdout) != 0 ? 1 : 0;
+	do {
+		if (serve && getline(&req, &cap, stdin) < 0)
+			return 0; /* the agent is gone, or wants no more */
+		if (pveapi_fetch_sync(&conf, &po, &r) < 0)
+			return usage("cannot run a round");
+		free(line);
+		line = po.path ? answer_dump(&r) : api_result_dump(&r);
+		api_result_free(&r);
+		if (fputs(line, stdout) < 0 || fflush(stdout) != 0)
+			return 1;
+	} while (serve);
+	return 0;
 }

@@ -1204,6 +1204,61 @@ START_TEST(test_async_defer_cancel)
 }
 END_TEST
 
+/* The helper serves round after round; another configuration, or a helper
+ * that died while idle, gets a new one; free leaves no process behind. */
+START_TEST(test_async_helper_lives)
+{
+	char *urls[] = {S6 "/stall"};
+	struct api_conf conf = {
+	    .enabled = true, .urls = urls, .n_urls = 1, .token_file = "/nonexistent/token"};
+	struct async_ctx x = {0};
+	pid_t first, pid;
+
+	ck_assert_int_ge(sd_event_new(&x.event), 0);
+	ck_assert_int_eq(apiclient_new(x.event, &x.api), 0);
+	ck_assert_int_eq(apiclient_pid(x.api), -1);
+	for (int i = 1; i <= 3; i++) {
+		ck_assert_int_eq(apiclient_start(x.api, &conf, NULL, on_done, &x), 0);
+		run_until(&x, i, 5000);
+		ck_assert_int_eq(x.calls, i);
+		ck_assert_int_eq(x.r.state, API_UNAUTHORIZED);
+		if (i == 1)
+			first = apiclient_pid(x.api);
+		ck_assert_int_gt(apiclient_pid(x.api), 0);
+		ck_assert_int_eq(apiclient_pid(x.api), first);
+	}
+	ck_assert_int_eq(kill(first, 0), 0);
+
+	/* another token file: another helper, the first one reaped */
+	conf.token_file = "/nonexistent/other";
+	ck_assert_int_eq(apiclient_start(x.api, &conf, NULL, on_done, &x), 0);
+	run_until(&x, 4, 5000);
+	ck_assert_int_eq(x.calls, 4);
+	ck_assert_ptr_nonnull(strstr(x.r.error, "/nonexistent/other"));
+	pid = apiclient_pid(x.api);
+	ck_assert_int_ne(pid, first);
+	ck_assert_int_eq(kill(first, 0), -1);
+
+	/* killed while idle: seen (reaped), and the next round gets a new one */
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	for (int i = 0; i < 50 && apiclient_pid(x.api) == pid; i++)
+		ck_assert_int_ge(sd_event_run(x.event, 100 * 1000), 0);
+	ck_assert_int_eq(apiclient_pid(x.api), -1);
+	ck_assert_int_eq(x.calls, 4);
+	ck_assert_int_eq(apiclient_start(x.api, &conf, NULL, on_done, &x), 0);
+	run_until(&x, 5, 5000);
+	ck_assert_int_eq(x.calls, 5);
+	ck_assert_int_eq(x.r.state, API_UNAUTHORIZED);
+	pid = apiclient_pid(x.api);
+	ck_assert_int_gt(pid, 0);
+
+	apiclient_free(x.api);
+	ck_assert_int_eq(kill(pid, 0), -1);
+	api_result_free(&x.r);
+	sd_event_unref(x.event);
+}
+END_TEST
+
 /* ---- the namespace and the server ---- */
 
 static int
@@ -1322,6 +1377,7 @@ pveapi_suite(void)
 
 	tcase_set_timeout(ta, 60);
 	tcase_add_test(ta, test_async_defer_cancel);
+	tcase_add_test(ta, test_async_helper_lives);
 	suite_add_tcase(s, ta);
 
 	if (https == 0)
