@@ -194,6 +194,10 @@ cmd_render(struct cli *cli)
 	return 0;
 }
 
+/* A host has a few links: each turns point-to-point in a pass of its own
+ * at most. */
+#define CLI_DIALECT_ROUNDS 8
+
 int
 cli_reconcile(struct cli *cli, bool apply)
 {
@@ -207,6 +211,21 @@ cli_reconcile(struct cli *cli, bool apply)
 		return 1;
 	vtysh_init(&ctx.vtysh);
 	r = reconcile_pass(&ctx, c, n, apply, &res);
+	/* Hosts rolled out at the same time: a link kept broadcast for a
+	 * neighbour that is not run by proxmesh may have one that is, a
+	 * moment later; then once more, point-to-point (dialect.h). Without
+	 * it the agent, or the next apply, does that. */
+	for (unsigned round = 0; apply && r == 0 && res.compat && round < CLI_DIALECT_ROUNDS;
+	     round++) {
+		printf("# waiting up to %u s for neighbours taken over at the same time\n",
+		       c->dead_interval);
+		fflush(stdout);
+		if (!reconcile_dialect_wait((long long)c->dead_interval * 1000))
+			break;
+		printf("# a neighbour runs proxmesh now: once more\n");
+		reconcile_result_free(&res);
+		r = reconcile_pass(&ctx, c, n, apply, &res);
+	}
 	if (r < 0) {
 		fprintf(stderr, "proxmesh: %s\n", res.error ? res.error : strerror(-r));
 		code = 1;

@@ -32,6 +32,7 @@
 #include "apiclient.h"
 #include "bridge.h"
 #include "confirm.h"
+#include "dialect.h"
 #include "reconcile.h"
 #include "report.h"
 #include "metrics.h"
@@ -95,6 +96,9 @@ struct daemon {
 	 * (monotonic ms, -1: none), a pass wanted once this one ends */
 	long long health_want;
 	bool pass_wanted;
+	/* a link kept broadcast whose neighbour runs proxmesh now: the pass
+	 * asked for it (dialect.h), not asked again until a pass changes FRR */
+	char *dialect_asked;
 	/* monotonic ms: looks again after a route change, once our own BFD
 	 * and dead timer must have decided (tb_health_followups), and when
 	 * the next health poll is due */
@@ -115,6 +119,7 @@ static void schedule_at(sd_event_source *s, long long at_ms);
 static void schedule_soon(sd_event_source *s, long long want_ms, long long last_ms,
                           long long gap_ms);
 static void health_poll(struct daemon *d);
+static void dialect_check(struct daemon *d, const struct frr_state *st);
 static void routes_changed(struct daemon *d, long long now);
 static void hold_check(struct daemon *d);
 static void write_status(struct daemon *d);
@@ -368,6 +373,10 @@ reconcile(struct daemon *d)
 
 		if (changed)
 			d->reconcile_last_change = d->reconcile_last_run;
+		if (res.frr_commands) {
+			free(d->dialect_asked);
+			d->dialect_asked = NULL;
+		}
 		if (res.addr_restored) /* one entry: an ifreload or a flush took them away */
 			log_event(
 			    LOG_NOTICE, PM_MID_ADDRESS_RESTORED,
@@ -627,6 +636,8 @@ health_poll(struct daemon *d)
 		.auth_failing = looked ? &auth : NULL,
 	};
 	health_evaluate(&in, &d->health, &next, &ev);
+	if (frr_ok)
+		dialect_check(d, &st);
 	health_free(&d->health);
 	d->health = next;
 
@@ -643,6 +654,25 @@ health_poll(struct daemon *d)
 	free(members);
 	hold_check(d);
 	schedule_at(d->health_timer, d->health_due);
+}
+
+/* A link kept broadcast for a hand-made neighbour (dialect.h) whose
+ * neighbour runs proxmesh now: a pass turns it point-to-point, soon, as the
+ * neighbour did; the link carries nothing meanwhile. */
+static void
+dialect_check(struct daemon *d, const struct frr_state *st)
+{
+	const char *ifname = dialect_switch_due(st->interfaces, st->n_interfaces, st->neighbors,
+	                                        st->n_neighbors);
+
+	if (ifname == NULL || (d->dialect_asked && !strcmp(d->dialect_asked, ifname)))
+		return;
+	free(d->dialect_asked);
+	d->dialect_asked = xstrdup(ifname);
+	log_info("%s: the neighbour runs proxmesh now: turning the link point-to-point", ifname);
+	schedule_soon(d->reconcile_timer, now_mono_ms() + TB_EVENT_DELAY_MS, d->pass_end,
+	              d->reconcile_failures ? (long long)retry_delay(d->reconcile_failures)
+	                                    : TB_PASS_GAP_MS);
 }
 
 /* Go back to the last confirmed configuration (confirm.h). */
@@ -966,6 +996,7 @@ daemon_free(struct daemon *d)
 	free(d->reverted);
 	strv_free(&d->hold_full);
 	free(d->metrics_path);
+	free(d->dialect_asked);
 }
 
 int

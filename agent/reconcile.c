@@ -16,6 +16,7 @@
 #include "addrplan.h"
 #include "bridge.h"
 #include "bridgeplan.h"
+#include "dialect.h"
 #include "frrconf.h"
 #include "frrdaemons.h"
 #include "frrdiff.h"
@@ -657,6 +658,56 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 }
 
 static void bridge_begin(struct pass *p);
+static int read_neighbors(struct frr_neighbor **nb, size_t *n);
+
+/* Which links stay broadcast for a hand-made neighbour (dialect.h), from
+ * FRR's running configuration text; the neighbours are read only when a
+ * link is not point-to-point now. Said (plan/apply) or logged once as
+ * information (agent) if say. */
+static void
+plan_dialects(struct pass *p, const char *text, bool tell)
+{
+	_cleanup_free_ struct frr_neighbor *nb = NULL;
+	struct frrconf live = {0};
+	size_t n = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < p->n->n_links; i++)
+		p->links[i].compat = false;
+	if (frrconf_parse(text, &live) < 0)
+		return;
+	frrconf_merge(&live);
+	for (size_t i = 0; i < p->n->n_links && !any; i++) {
+		_cleanup_free_ char *h = xasprintf("interface %s", p->links[i].link->ifname);
+		const struct frr_line *b = frrconf_find(&live.root, h);
+
+		any = b == NULL || frrconf_find(b, "ip ospf network point-to-point") == NULL;
+	}
+	if (any && read_neighbors(&nb, &n) == 0) {
+		for (size_t i = 0; i < p->n->n_links; i++) {
+			struct link_plan *lp = &p->links[i];
+			struct in_addr who;
+			char buf[16];
+
+			lp->compat = dialect_compat(&live, lp->link->ifname, nb, n, &who);
+			if (!lp->compat || !tell)
+				continue;
+			p->res->compat++;
+			char *msg = xasprintf("%s: neighbour %s (%s) is not run by proxmesh yet "
+			                      "(OSPF priority not %d): the link stays broadcast "
+			                      "for it until it is",
+			                      lp->link->ifname, ip4_str(who, buf), lp->link->peer,
+			                      DIALECT_PRIORITY);
+			if (p->ctx->out) {
+				say(p, "# %s", msg);
+				free(msg);
+			} else {
+				warn_text(p, false, msg);
+			}
+		}
+	}
+	frrconf_free(&live);
+}
 
 /* Starting daemons (a take-over enables bfdd) takes a second or more, in
  * which the neighbours, taken over at the same time, may already reset
@@ -673,6 +724,7 @@ bridge_early(struct pass *p)
 	if (read_frr_text_as(p, &text, true) < 0)
 		return; /* ospfd not running: no adjacency to keep */
 	frr_version_of(text, &v, NULL, 0);
+	plan_dialects(p, text, false);
 	render_frr(p->c, p->n, p->links, v, &desired);
 	if (frrconf_parse(text, &live) == 0) {
 		frrconf_merge(&live);
@@ -727,6 +779,7 @@ plan_frr(struct pass *p)
 		return r;
 	frr_version_of(text, &p->res->version, p->res->version_text,
 	               sizeof(p->res->version_text));
+	plan_dialects(p, text, true);
 	render_frr(p->c, p->n, p->links, p->res->version, &p->desired);
 	for (size_t i = 0; i < p->frozen.n; i++) {
 		_cleanup_free_ char *block = xasprintf("interface %s", p->frozen.v[i]);
@@ -840,6 +893,33 @@ persist_file(struct pass *p)
 		say(p, "# saved the mesh in %s/%s%s", dir, name,
 		    local ? "" : " (the file before: frr.conf.sav)");
 	return 0;
+}
+
+bool
+reconcile_dialect_wait(long long wait_ms)
+{
+	long long end = now_mono_ms() + wait_ms;
+
+	for (;;) {
+		_cleanup_free_ char *nj = NULL, *ij = NULL;
+		_cleanup_free_ struct frr_neighbor *nb = NULL;
+		struct frr_interface *ifs = NULL;
+		size_t n_nb = 0, n_ifs = 0;
+		bool due;
+
+		if (show("ospfd", "show ip ospf neighbor json", &nj) < 0 ||
+		    frrjson_parse_neighbors(nj, &nb, &n_nb) < 0 ||
+		    show("ospfd", "show ip ospf interface json", &ij) < 0 ||
+		    frrjson_parse_interfaces(ij, &ifs, &n_ifs) < 0)
+			return false;
+		due = dialect_switch_due(ifs, n_ifs, nb, n_nb) != NULL;
+		free(ifs);
+		if (due)
+			return true;
+		if (now_mono_ms() >= end)
+			return false;
+		usleep(RECONCILE_BRIDGE_POLL_MS * 1000);
+	}
 }
 
 /* ospfd's neighbours, over its socket; -errno when it does not answer. */
@@ -1023,6 +1103,11 @@ bridge_wait(struct pass *p)
 		usleep(RECONCILE_BRIDGE_POLL_MS * 1000);
 		if (unbridge(p->ctx, &left) < 0)
 			return;
+		/* two ends kept broadcast that both run proxmesh now elect no
+		 * designated router: OSPF settles only once the next pass has
+		 * turned the link point-to-point (the bridges stay till then) */
+		if (left > 0 && p->res->compat && reconcile_dialect_wait(0))
+			return;
 	} while (left > 0 && now_mono_ms() - t0 <= RECONCILE_BRIDGE_LIMIT_MS + RECONCILE_BRIDGE_POLL_MS);
 	if (left)
 		warn(p, "%u bridge%s kept: OSPF does not carry %s yet (ip rule show table %d)", left,
@@ -1095,8 +1180,8 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 			bridge_wait(&p);
 		else if (p.bridged)
 			res->bridges = p.bridged; /* the daemon polls */
-		else
-			unbridge(ctx, &res->bridges);
+		else if (unbridge(ctx, &res->bridges) == 0 && res->bridges && ctx->out)
+			bridge_wait(&p); /* an earlier pass's (a link turned point-to-point) */
 	} else {
 		if (rf == 0 && p.rendered)
 			rf = persist_file(&p);

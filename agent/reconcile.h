@@ -63,6 +63,7 @@ struct reconcile_result {
 	struct frr_version version;
 	char version_text[24]; /* FRR's own, "10.3" ("" when not read) */
 	unsigned bridges; /* bridges still in place after the pass (daemon) */
+	unsigned compat;  /* links kept broadcast for a hand-made neighbour */
 	char *error; /* one sentence when failed */
 	char *conflict; /* one sentence naming both files (sdnfabric_describe) */
 };
@@ -74,6 +75,12 @@ struct reconcile_result {
  * other one, the agent gets -EBUSY. */
 int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct node_conf *n,
                    bool apply, struct reconcile_result *res);
+
+/* Wait up to wait_ms for a link kept broadcast to have a neighbour that
+ * runs proxmesh (dialect_switch_due): true when one has, so a pass now
+ * turns it point-to-point; false after wait_ms or when ospfd does not
+ * answer. For `apply` on hosts taken over at the same time. */
+bool reconcile_dialect_wait(long long wait_ms);
 
 /* Take away the bridges OSPF carries again: all of them once OSPF has
  * been settled for a second (bridgeplan_settled, and an OSPF route to each

@@ -12,6 +12,9 @@ struct link_plan {
 	struct prefix4 subnet;
 	struct prefix4 local; /* node's address and prefix length */
 	struct in_addr remote;
+	/* Kept broadcast for a neighbour not run by proxmesh yet (dialect.h);
+	 * set by the pass, not by the plan. */
+	bool compat;
 };
 
 /* The subnet number k of the link between ids i and j (any order, i != j). */

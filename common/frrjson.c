@@ -159,7 +159,7 @@ static int
 parse_neighbor(const char *rid, json_t *e, struct frr_neighbor *nb)
 {
 	char buf[64], *colon;
-	json_t *up, *rx;
+	json_t *up, *rx, *prio;
 
 	memset(nb, 0, sizeof(*nb));
 	if (!json_is_object(e) || inet_pton(AF_INET, rid, &nb->router_id) != 1)
@@ -182,6 +182,11 @@ parse_neighbor(const char *rid, json_t *e, struct frr_neighbor *nb)
 		return -EBADMSG;
 	up = json_object_get(e, "upTimeInMsec");
 	nb->uptime_ms = json_is_integer(up) ? json_integer_value(up) : -1;
+	prio = json_object_get(e, "nbrPriority");
+	nb->priority = json_is_integer(prio) && json_integer_value(prio) >= 0 &&
+	                       json_integer_value(prio) <= 255
+	                   ? (int)json_integer_value(prio)
+	                   : -1;
 	rx = json_object_get(e, "linkStateRetransmissionListCounter");
 	nb->retransmit = json_is_integer(rx) ? (unsigned)json_integer_value(rx) : 0;
 	return 0;

@@ -38,6 +38,7 @@ struct frr_neighbor {
 	struct in_addr local;   /* our address, from "ifaceName" (0 if absent) */
 	struct in_addr address; /* the neighbour's, "ifaceAddress" */
 	enum ospf_nsm state;    /* from "nbrState" ("Full/-") */
+	int priority;           /* "nbrPriority" from its hellos, -1 if absent */
 	long long uptime_ms;    /* "upTimeInMsec", -1 if absent */
 	/* LSAs sent and not yet acknowledged, "linkStateRetransmissionListCounter"
 	 * (0 if absent) */

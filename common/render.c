@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "util.h"
 
 /* FRR's defaults, which `show running-config` does not print. */
@@ -146,7 +147,11 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	addf(i, "ip ospf dead-interval %u", c->dead_interval);
 	if (c->hello_interval != FRR_HELLO_DEFAULT)
 		addf(i, "ip ospf hello-interval %u", c->hello_interval);
-	addf(i, "ip ospf network point-to-point");
+	/* Point-to-point, unless kept broadcast for a hand-made neighbour
+	 * during a take-over (dialect.h). */
+	if (!lp->compat)
+		addf(i, "ip ospf network point-to-point");
+	addf(i, "ip ospf priority %u", DIALECT_PRIORITY);
 	/* LSAs flooded while adjacencies form wait for the retransmit
 	 * interval when they are not acknowledged: 5 s by default, far too
 	 * long on a direct cable (routes took 12-15 s after a boot instead of

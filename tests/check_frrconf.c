@@ -55,6 +55,7 @@ START_TEST(test_samples)
 	    "ip ospf bfd profile proxmesh",   NULL, /* cost */
 	    "ip ospf dead-interval 3",        "ip ospf hello-interval 1",
 	    "ip ospf network point-to-point",
+	    "ip ospf priority 0",
 	};
 
 	ck_assert_int_eq(frrconf_parse(text, &c), 0);

@@ -331,6 +331,7 @@ START_TEST(test_pbs_exact)
 	                       " ip ospf dead-interval 3\n"
 	                       " ip ospf hello-interval 1\n"
 	                       " ip ospf network point-to-point\n"
+	                       " ip ospf priority 0\n"
 	                  " ip ospf retransmit-interval 1\n"
 	                       "exit\n"
 	                       "!\n"
@@ -342,6 +343,7 @@ START_TEST(test_pbs_exact)
 	                       " ip ospf dead-interval 3\n"
 	                       " ip ospf hello-interval 1\n"
 	                       " ip ospf network point-to-point\n"
+	                       " ip ospf priority 0\n"
 	                  " ip ospf retransmit-interval 1\n"
 	                       "exit\n"
 	                       "!\n"
@@ -384,6 +386,7 @@ static const char *const auth_lines[] = {
     "ip ospf hello-interval 2",
     "ip ospf message-digest-key 1 md5 s3cretKey",
     "ip ospf network point-to-point",
+    "ip ospf priority 0",
     "ip ospf retransmit-interval 1",
 };
 

@@ -909,6 +909,23 @@ agents_start() {
 }
 # No bridge (agent/bridge.h) left on HOST: no rule to table 32700.
 no_bridge() { [[ -z $(hexec "$1" ip rule show table 32700) ]]; }
+# pve3_scenario DIR: a scenario with pve-3 added (62, 26): the four-host
+# configuration in DIR/four.conf, and pve-3 gone at the scenario's exit
+# whatever happened (cleanup, also callable), so later scenarios see three
+# hosts.
+pve3_scenario() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	conf_with_pve3 >"$1/four.conf"
+	trap cleanup EXIT
+}
+cleanup() {
+	if [[ -n $(awk '$1 == "pve-3"' "$STATE/extra-hosts" 2>/dev/null) ]]; then
+		"$LAB_DIR/down" pve-3 >&2 || true
+	fi
+	"$LAB_DIR/api" leave pve-3 >/dev/null 2>&1 || true
+}
+
 # conf_with_pve3: the lab's configuration with pve-3 (`up --add pve-3`)
 # added, on stdout: its [node] section (id 4, loopback 192.168.102.4, cost
 # 200 on both links) and one `link =` line on pve-1 and pve-2 (DESIGN §4:

@@ -14,17 +14,7 @@ scenario_mode "$LAB_MODE"
 
 NEW=pve-3
 W=$STATE/62
-rm -rf "$W"
-mkdir -p "$W"
-conf_with_pve3 >"$W/four.conf"
-
-cleanup() {  # pve-3 gone whatever happened, so later scenarios see three hosts
-	if [[ -n $(awk -v h="$NEW" '$1 == h' "$STATE/extra-hosts" 2>/dev/null) ]]; then
-		"$LAB_DIR/down" "$NEW" >&2 || true
-	fi
-	"$LAB_DIR/api" leave "$NEW" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+pve3_scenario "$W"
 
 # mesh4 HOST EXIT [LINK=STATE...] [gone=HOST]: `proxmesh mesh --json` on
 # HOST exits EXIT and shows the four hosts and five links of the partial
