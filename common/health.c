@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "util.h"
 
 #define COST_INF UINT64_MAX
@@ -353,6 +354,8 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 	} else {
 		nb = frr_state_neighbor(in->frr, p->link->ifname);
 		lh->adjacency = nb != NULL ? nb->state : NSM_DOWN;
+		lh->peer_handmade = nb != NULL && nb->state >= NSM_INIT && nb->priority >= 0 &&
+		                    nb->priority != DIALECT_PRIORITY;
 	}
 	if (pl != NULL && nsm_class(pl->adjacency) == nsm_class(lh->adjacency))
 		lh->adj_since_ms = pl->adj_since_ms;

@@ -68,6 +68,9 @@ struct link_health {
 	enum link_state link;
 	enum ospf_nsm adjacency; /* NSM_UNKNOWN when FRR does not answer */
 	enum bfd_status bfd;     /* or BFD_OFF */
+	/* the neighbour on it is hand-made (its hellos' priority is not
+	 * DIALECT_PRIORITY): the link is kept broadcast for it (dialect.h) */
+	bool peer_handmade;
 	enum tri peer_online;    /* membership only; unknown for external peers */
 	bool peer_alive;         /* membership or OSPF says the peer is there */
 	enum link_diag diagnosis;

@@ -54,7 +54,7 @@ render_links(const struct status_info *s)
 		prefix4_str(&l->address, addr);
 		json_array_append_new(
 		    a,
-		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:o, s:s, s:b}",
+		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:o, s:s, s:b, s:b}",
 		              "peer", l->peer, "interface", l->ifname, "address", addr, "cost",
 		              (json_int_t)l->cost, "mtu",
 		              l->mtu != 0 ? json_integer(l->mtu) : json_null(), "link",
@@ -62,7 +62,8 @@ render_links(const struct status_info *s)
 		              "bfd", link_bfd_str(l->bfd), "since",
 		              time_or_null(mono_to_real(s, l->since_ms)), "flaps",
 		              (json_int_t)l->flaps, "peer_online", tri_json(l->peer_online),
-		              "diagnosis", link_diag_str(l->diagnosis), "forming", l->forming));
+		              "diagnosis", link_diag_str(l->diagnosis), "forming", l->forming,
+		              "peer_handmade", l->peer_handmade));
 	}
 	return a;
 }
@@ -223,13 +224,16 @@ print_links(json_t *links, long long now_ms, FILE *out)
 		char since[48];
 		json_t *cost = json_object_get(l, "cost"), *flaps = json_object_get(l, "flaps");
 
-		fprintf(out, "%-10s %-12s %-18s %6lld %-7s %-9s %-8s %-11s %5lld  %s\n",
+		fprintf(out, "%-10s %-12s %-18s %6lld %-7s %-9s %-8s %-11s %5lld  %s%s\n",
 		        jstr(l, "interface", "?"), jstr(l, "peer", "?"), jstr(l, "address", "-"),
 		        json_is_integer(cost) ? (long long)json_integer_value(cost) : 0LL,
 		        jstr(l, "link", "?"), jstr(l, "adjacency", "?"), jstr(l, "bfd", "?"),
 		        jage(l, "since", now_ms, since, "-"),
 		        json_is_integer(flaps) ? (long long)json_integer_value(flaps) : 0LL,
-		        jstr(l, "diagnosis", "?"));
+		        jstr(l, "diagnosis", "?"),
+		        json_is_true(json_object_get(l, "peer_handmade"))
+		            ? " (neighbour hand-made: link kept broadcast)"
+		            : "");
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dialect.h"
 #include "health.h"
 #include "testutil.h"
 
@@ -406,6 +407,37 @@ event(const struct sim *s, enum health_event_kind k)
 	ck_abort_msg("no event of kind %d", k);
 	return NULL;
 }
+
+/* A neighbour sending FRR's default priority (as the recordings, made
+ * before proxmesh sent priority 0, do) is hand-made; one sending 0 runs
+ * proxmesh (dialect.h). Health is the same either way. */
+START_TEST(test_peer_handmade)
+{
+	const char *v = _i ? "10.3" : "8.4";
+	struct sim s;
+	const struct health *h;
+
+	sim_open(&s, tu_reference_mesh, "pve-1");
+	sim_recorded(&s, v, "pve-1", "converged");
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	for (size_t i = 0; i < h->n_links; i++)
+		ck_assert(h->links[i].peer_handmade);
+	for (size_t i = 0; i < s.st.n_neighbors; i++)
+		s.st.neighbors[i].priority = DIALECT_PRIORITY;
+	h = sim_eval(&s, 1000);
+	for (size_t i = 0; i < h->n_links; i++)
+		ck_assert(!h->links[i].peer_handmade);
+	/* priority not printed: not known to be hand-made */
+	for (size_t i = 0; i < s.st.n_neighbors; i++)
+		s.st.neighbors[i].priority = -1;
+	h = sim_eval(&s, 2000);
+	for (size_t i = 0; i < h->n_links; i++)
+		ck_assert(!h->links[i].peer_handmade);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	sim_close(&s);
+}
+END_TEST
 
 START_TEST(test_events_cut_heal)
 {
@@ -1181,6 +1213,7 @@ health_suite(void)
 	tcase_add_test(ts, test_cable_fault_then_forming);
 	tcase_add_test(ts, test_bfd_off_and_missing_data);
 	tcase_add_test(ts, test_names);
+	tcase_add_loop_test(ts, test_peer_handmade, 0, 2);
 	suite_add_tcase(s, ts);
 	return s;
 }

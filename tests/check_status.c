@@ -50,7 +50,8 @@ START_TEST(test_render)
 	                                  "api",      "links",   "destinations"};
 	static const char *const link_keys[] = {
 	    "peer", "interface", "address", "cost",        "mtu",       "link",   "adjacency",
-	    "bfd",  "since",     "flaps",   "peer_online", "diagnosis", "forming"};
+	    "bfd",  "since",     "flaps",   "peer_online", "diagnosis", "forming",
+	    "peer_handmade"};
 	struct health h;
 	struct status_info si;
 	_cleanup_free_ char *text = NULL;
@@ -111,6 +112,7 @@ START_TEST(test_render)
 	ck_assert(json_is_null(json_object_get(l, "peer_online")));
 	ck_assert_str_eq(json_string_value(json_object_get(l, "diagnosis")), "cable-or-nic");
 	ck_assert(json_is_false(json_object_get(l, "forming")));
+	ck_assert(json_is_false(json_object_get(l, "peer_handmade")));
 
 	ck_assert_uint_eq(json_array_size(json_object_get(root, "destinations")), 1);
 	d = json_array_get(json_object_get(root, "destinations"), 0);

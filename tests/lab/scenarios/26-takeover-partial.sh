@@ -22,6 +22,7 @@ scenario_mode "$LAB_MODE"
 NEW=pve-3
 W=$STATE/26
 pve3_scenario "$W"
+: >"$W/steps"
 
 check "pve-3 booted into the hand-made lab, cabled to pve-1 nic5 and pve-2 nic5" \
 	"$LAB_DIR/up" --add "$NEW"
@@ -88,6 +89,35 @@ no_bridges() {
 	for h in "${HOSTS[@]}"; do no_bridge "$h" || bad+=" $h"; done
 	[[ -z $bad ]] || { echo "bridges left on:$bad"; return 1; }
 }
+# worst_gap HOST NAME: when the longest gap between replies of the pinger
+# NAME on HOST was, and the take-over step it came in ("0.9 s from 2.1 s
+# after pve-1's take-over began")
+worst_gap() {
+	hexec "$1" cat "/tmp/$2.ping" | awk -F'[][]' -v steps="$W/steps" '
+		BEGIN { while ((getline l < steps) > 0) { split(l, w, " "); n++; st[n] = w[1]; sh[n] = w[2] } }
+		/bytes from/ { t = $2 + 0; if (p && t - p > g) { g = t - p; a = p } p = t }
+		END { if (!g) { print "no gap"; exit }
+		      for (i = 1; i <= n; i++) if (st[i] <= a) k = i
+		      if (k) printf "%.3f s from %.1f s after %s'"'"'s take-over began\n", g, a - st[k], sh[k]
+		      else printf "%.3f s before the first take-over\n", g }'
+}
+# status_right: on every host taken over the agent reports healthy, and
+# status.json marks exactly the links whose neighbour is hand-made
+status_right() {
+	local h bad="" out
+	for h in "${TAKEN[@]}"; do
+		hexec "$h" proxmesh status >/dev/null 2>&1 || bad+=" $h:not-healthy"
+		out=$(hexec "$h" cat /run/proxmesh/status.json | python3 -c '
+import json, sys
+taken = sys.argv[1].split()
+for l in json.load(sys.stdin)["links"]:
+    want = l["peer"] not in taken
+    if l.get("peer_handmade") != want:
+        print("%s(%s)=%s" % (l["interface"], l["peer"], l.get("peer_handmade")))' "${TAKEN[*]}")
+		[[ -z $out ]] || bad+=" $h:$out"
+	done
+	[[ -z $bad ]] || { echo "$bad"; return 1; }
+}
 plan_all_zero() {  # plan exits 0 on every host taken over
 	local h bad=""
 	for h in "${TAKEN[@]}"; do hexec "$h" proxmesh plan >/dev/null 2>&1 || bad+=" $h"; done
@@ -101,12 +131,14 @@ t0=$(date +%s)
 for h in "$NEW" pve-1 pbs pve-2; do
 	TAKEN+=("$h")
 	step=$(date +%s)
+	echo "$(date +%s.%N) $h" >>"$W/steps"
 	check "$h: taken over (systemctl enable --now proxmesh)" hexec "$h" systemctl enable --now proxmesh
 	[[ $h == "$NEW" ]] && ping_start pbs partial-lb "$LB3"
 	check_within 60 "after $h: each link point-to-point between hosts taken over, broadcast next to a hand-made one" \
 		dialects_right
 	check_within 30 "after $h: plan exits 0 on every host taken over" plan_all_zero
 	check_within 30 "after $h: every loopback reached from every host" all_reach
+	check_within 30 "after $h: healthy, status marks the links to hand-made neighbours" status_right
 	if [[ $h != pve-2 ]]; then  # a neighbour left hand-made: said once, as information
 		check "$h: the journal says which link stays broadcast, and for whom" \
 			jhas "$h" "$step" 'stays broadcast for it until it is' '"PRIORITY":"6"'
@@ -124,12 +156,12 @@ for h in "${HOSTS[@]}"; do
 done
 for h in pve-1 pve-2 "$NEW"; do
 	read -r g lost sent <<<"$(ping_stop "$h" partial)"
-	diag "$h: longest interruption to $PBS_SERVICE during the take-over of four hosts: $g s, $lost of $sent lost"
+	diag "$h: longest interruption to $PBS_SERVICE during the take-over of four hosts: $g s, $lost of $sent lost (longest between replies: $(worst_gap "$h" partial))"
 	check "$h: $PBS_SERVICE never cut for 8 s or more (longest gap $g s, $lost of $sent lost)" \
 		reachable "$g" "$lost" "$sent" 8 800
 done
 read -r g lost sent <<<"$(ping_stop pbs partial-lb)"
-diag "pbs: longest interruption to pve-3's loopback $LB3 from its take-over on: $g s, $lost of $sent lost"
+diag "pbs: longest interruption to pve-3's loopback $LB3 from its take-over on: $g s, $lost of $sent lost (longest between replies: $(worst_gap pbs partial-lb))"
 check "pbs: pve-3's loopback $LB3 (two hops) never cut for 8 s or more (longest gap $g s, $lost of $sent lost)" \
 	reachable "$g" "$lost" "$sent" 8 800
 
