@@ -1221,7 +1221,8 @@ START_TEST(test_async_helper_lives)
 		ck_assert_int_eq(apiclient_start(x.api, &conf, NULL, on_done, &x), 0);
 		run_until(&x, i, 5000);
 		ck_assert_int_eq(x.calls, i);
-		ck_assert_int_eq(x.r.state, API_UNAUTHORIZED);
+		ck_assert_msg(x.r.state == API_UNAUTHORIZED, "round %d: %s: %s", i,
+		              api_state_str(x.r.state), x.r.error ? x.r.error : "(no error)");
 		if (i == 1)
 			first = apiclient_pid(x.api);
 		ck_assert_int_gt(apiclient_pid(x.api), 0);
