@@ -942,8 +942,10 @@ static void
 bridge_begin(struct pass *p)
 {
 	_cleanup_free_ struct frr_neighbor *nb = NULL;
+	_cleanup_free_ char *json = NULL;
+	struct frr_route *routes = NULL;
 	struct bridges b;
-	size_t n;
+	size_t n, n_routes = 0;
 
 	p->bridge_tried = true;
 	if (read_neighbors(&nb, &n) < 0)
@@ -951,6 +953,12 @@ bridge_begin(struct pass *p)
 	p->ctx->bridge_since = now_mono_ms();
 	p->ctx->settled_since = 0;
 	bridgeplan_build(p->links, p->n->n_links, nb, n, &b);
+	/* and the loopbacks farther away, as OSPF routes them now */
+	if (show("zebra", "show ip route ospf json", &json) == 0 &&
+	    frrjson_parse_routes(json, &routes, &n_routes) == 0) {
+		bridgeplan_far(p->c, p->n, p->links, p->n->n_links, nb, n, routes, n_routes, &b);
+		frr_routes_free(routes, n_routes);
+	}
 	for (size_t i = 0; i < b.n; i++) {
 		_cleanup_free_ char *err = NULL;
 		char buf[20], gw[16];

@@ -21,11 +21,25 @@ struct bridges {
 	size_t n;
 };
 
-/* One bridge per link whose peer has a loopback and whose neighbour is Full
- * on that link now: the adjacencies a disruptive change may reset. Links
- * without an adjacency carry nothing a bridge could keep. */
+/* One bridge per link whose peer has a loopback and whose neighbour is
+ * there now (its hellos arrive: Init or later, Full or not): the
+ * adjacencies a disruptive change may reset, and one a neighbour is
+ * changing at the same time. Links without a neighbour carry nothing a
+ * bridge could keep. */
 void bridgeplan_build(const struct link_plan *links, size_t n_links, const struct frr_neighbor *nb,
                       size_t n_nb, struct bridges *out);
+
+/* Append to out a bridge for each loopback of a node that is not a
+ * neighbour (bridged by bridgeplan_build already) which OSPF routes now
+ * (routes: show ip route ospf json) through one of our links: over that
+ * link, to the next hop OSPF uses, if its neighbour is Full there and
+ * forwards (not an endpoint). A reset of all our adjacencies (a take-over
+ * of a mesh that is not full) then keeps what we send to hosts farther
+ * than one hop, as the neighbours route it on. */
+void bridgeplan_far(const struct config *c, const struct node_conf *self,
+                    const struct link_plan *links, size_t n_links, const struct frr_neighbor *nb,
+                    size_t n_nb, const struct frr_route *routes, size_t n_routes,
+                    struct bridges *out);
 
 /* OSPF has settled for these bridges: a Full neighbour on each bridge's
  * link, and every neighbour has acknowledged what it was sent (an empty

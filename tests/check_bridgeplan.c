@@ -95,11 +95,110 @@ START_TEST(test_not_full)
 
 	open_node(&f, "pve-2", "8.4", "pve-2.mtu-mismatch.ospf-neighbor-json.txt");
 	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
-	/* pve-1 (nic3, ExStart) is not bridged; the PBS (nic4, Full) is */
-	ck_assert_uint_eq(b.n, 1);
-	ck_assert_str_eq(b.v[0].ifname, "nic4");
+	/* pve-1 (nic3, ExStart) is there, so bridged too, and settles only
+	 * once it is Full; the PBS (nic4, Full) is */
+	ck_assert_uint_eq(b.n, 2);
+	ck_assert_str_eq(b.v[0].ifname, "nic3");
+	ck_assert_str_eq(b.v[1].ifname, "nic4");
+	ck_assert(!bridgeplan_settled(&b, f.nb, f.n_nb));
 	bridges_free(&b);
 	close_node(&f);
+}
+END_TEST
+
+/* The five-node partial mesh: pve-d is cabled to pve-b (nic9) and pve-c
+ * (nic10) only. pve-c's loopback is a neighbour's; pve-a's and the qdev's
+ * are two hops away, routed by OSPF through pve-b and pve-c. */
+START_TEST(test_far)
+{
+	struct config *c = tu_parse_data("config/five.conf");
+	const struct node_conf *d;
+	struct link_plan *lp = tu_link_plans(c, "pve-d", &d);
+	struct frr_neighbor nb[2] = {0};
+	struct frr_route *routes;
+	struct bridges b;
+	size_t n_routes;
+	char b_addr[16], c_addr[16];
+	_cleanup_free_ char *json = NULL;
+
+	ck_assert_str_eq(lp[0].link->ifname, "nic9");
+	ck_assert_str_eq(lp[1].link->ifname, "nic10");
+	for (int i = 0; i < 2; i++) {
+		nb[i].state = NSM_FULL;
+		nb[i].address = lp[i].remote;
+		strcpy(nb[i].ifname, lp[i].link->ifname);
+	}
+	ip4_str(lp[0].remote, b_addr);
+	ip4_str(lp[1].remote, c_addr);
+	json = xasprintf(
+	    "{\"10.10.255.1/32\":[{\"prefix\":\"10.10.255.1/32\",\"selected\":true,"
+	    "\"nexthops\":[{\"ip\":\"%s\",\"interfaceName\":\"nic9\",\"active\":true}]}],"
+	    "\"10.10.255.7/32\":[{\"prefix\":\"10.10.255.7/32\",\"selected\":true,"
+	    "\"nexthops\":[{\"ip\":\"%s\",\"interfaceName\":\"nic10\",\"active\":true}]}],"
+	    "\"10.10.255.3/32\":[{\"prefix\":\"10.10.255.3/32\",\"selected\":true,"
+	    "\"nexthops\":[{\"ip\":\"%s\",\"interfaceName\":\"nic10\",\"active\":true}]}]}",
+	    b_addr, c_addr, c_addr);
+	ck_assert_int_eq(frrjson_parse_routes(json, &routes, &n_routes), 0);
+
+	bridgeplan_build(lp, d->n_links, nb, 2, &b);
+	ck_assert_uint_eq(b.n, 1); /* pve-c's loopback, its neighbour's */
+	ck_assert_str_eq(tu_prefix_str(&b.v[0].dst), "10.10.255.3/32");
+	bridgeplan_far(c, d, lp, d->n_links, nb, 2, routes, n_routes, &b);
+	ck_assert_uint_eq(b.n, 3);
+	ck_assert_str_eq(tu_prefix_str(&b.v[1].dst), "10.10.255.1/32");
+	ck_assert_str_eq(b.v[1].ifname, "nic9");
+	ck_assert_str_eq(tu_ip(b.v[1].gateway), b_addr);
+	ck_assert_str_eq(tu_prefix_str(&b.v[2].dst), "10.10.255.7/32");
+	ck_assert_str_eq(b.v[2].ifname, "nic10");
+	bridges_free(&b);
+
+	/* no adjacency where OSPF routes pve-a: nothing to keep it with */
+	nb[0].state = NSM_2WAY;
+	bridges_free(&b);
+	bridgeplan_far(c, d, lp, d->n_links, nb, 2, routes, n_routes, &b);
+	ck_assert_uint_eq(b.n, 2); /* (pve-c's too, not bridged as a neighbour's here) */
+	ck_assert_str_eq(tu_prefix_str(&b.v[0].dst), "10.10.255.3/32");
+	ck_assert_str_eq(tu_prefix_str(&b.v[1].dst), "10.10.255.7/32");
+	bridges_free(&b);
+	frr_routes_free(routes, n_routes);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
+/* Never through an endpoint, which does not forward: the qdev is pve-a's
+ * neighbour, and a route to pve-c's loopback through it is not bridged. */
+START_TEST(test_far_not_through_endpoint)
+{
+	struct config *c = tu_parse_data("config/five.conf");
+	const struct node_conf *a;
+	struct link_plan *lp = tu_link_plans(c, "pve-a", &a);
+	struct frr_neighbor nb[3] = {0};
+	struct frr_route *routes;
+	struct bridges b = {0};
+	size_t n_routes, q = 3;
+	char q_addr[16];
+	_cleanup_free_ char *json = NULL;
+
+	for (size_t i = 0; i < a->n_links; i++) {
+		nb[i].state = NSM_FULL;
+		nb[i].address = lp[i].remote;
+		strcpy(nb[i].ifname, lp[i].link->ifname);
+		if (!strcmp(lp[i].link->peer, "qdev"))
+			q = i;
+	}
+	ck_assert_uint_lt(q, 3);
+	ip4_str(lp[q].remote, q_addr);
+	json = xasprintf(
+	    "{\"10.10.255.3/32\":[{\"prefix\":\"10.10.255.3/32\",\"selected\":true,"
+	    "\"nexthops\":[{\"ip\":\"%s\",\"interfaceName\":\"%s\",\"active\":true}]}]}",
+	    q_addr, lp[q].link->ifname);
+	ck_assert_int_eq(frrjson_parse_routes(json, &routes, &n_routes), 0);
+	bridgeplan_far(c, a, lp, a->n_links, nb, 3, routes, n_routes, &b);
+	ck_assert_uint_eq(b.n, 0);
+	frr_routes_free(routes, n_routes);
+	free(lp);
+	config_free(c);
 }
 END_TEST
 
@@ -112,6 +211,8 @@ bridgeplan_suite(void)
 	tcase_add_test(tc, test_build);
 	tcase_add_test(tc, test_no_adjacency);
 	tcase_add_test(tc, test_not_full);
+	tcase_add_test(tc, test_far);
+	tcase_add_test(tc, test_far_not_through_endpoint);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,12 +8,14 @@
 # point-to-point once both ends run proxmesh. Every loopback is reached
 # from every host after each step. Pings at 100/s to the PBS service
 # address from the three PVE hosts, and to pve-3's loopback from the PBS
-# (two hops) from its take-over on, are cut for less than 8 s at a time (about the 3 s dead interval; 8 s leaves room for a loaded CI machine):
-# 0.9-3.7 s measured, while a link that leaves OSPF to come back in the
-# interface's area forms its adjacency again. (Before, a host taken over
-# next to a hand-made neighbour could not route over that link at all:
-# 22-71 s of loss until the neighbour was taken over.) Hitless, as the
-# full mesh of 21/22 is, is not done.
+# (two hops) once it is reached: from the hosts that run proxmesh never cut
+# for 2 s (0.05-0.66 s measured: a host taken over bridges the loopbacks it
+# routes, one or two hops away, and its neighbours' that are there but not
+# Full), from pve-2 while it is hand-made never for 4 s (1.2-1.5 s: its own
+# route to the PBS is gone while the PBS's adjacency forms again). Not
+# hitless as the take-over of a full mesh at once (21/22) is; before this,
+# a host taken over next to a hand-made neighbour routed nothing over that
+# link (22-71 s of loss).
 LAB_MODE=handmade
 LAB_FRESH=1  # hosts never touched by proxmesh
 . "$(dirname "$0")/../lib.sh"
@@ -101,12 +103,15 @@ worst_gap() {
 		      if (k) printf "%.3f s from %.1f s after %s'"'"'s take-over began\n", g, a - st[k], sh[k]
 		      else printf "%.3f s before the first take-over\n", g }'
 }
-# status_right: on every host taken over the agent reports healthy, and
-# status.json marks exactly the links whose neighbour is hand-made
+# status_right: on every host taken over the agent reports healthy (from
+# the second step on: until pve-1 is taken over, pve-3 rightly finds pve-1's
+# planned loopback unreachable), and status.json marks exactly the links
+# whose neighbour is hand-made
 status_right() {
 	local h bad="" out
 	for h in "${TAKEN[@]}"; do
-		hexec "$h" proxmesh status >/dev/null 2>&1 || bad+=" $h:not-healthy"
+		((${#TAKEN[@]} == 1)) || hexec "$h" proxmesh status >/dev/null 2>&1 ||
+			bad+=" $h:not-healthy"
 		out=$(hexec "$h" cat /run/proxmesh/status.json | python3 -c '
 import json, sys
 taken = sys.argv[1].split()
@@ -133,11 +138,12 @@ for h in "$NEW" pve-1 pbs pve-2; do
 	step=$(date +%s)
 	echo "$(date +%s.%N) $h" >>"$W/steps"
 	check "$h: taken over (systemctl enable --now proxmesh)" hexec "$h" systemctl enable --now proxmesh
-	[[ $h == "$NEW" ]] && ping_start pbs partial-lb "$LB3"
 	check_within 60 "after $h: each link point-to-point between hosts taken over, broadcast next to a hand-made one" \
 		dialects_right
 	check_within 30 "after $h: plan exits 0 on every host taken over" plan_all_zero
 	check_within 30 "after $h: every loopback reached from every host" all_reach
+	# pve-3's loopback from the PBS from now on (it is new at this step)
+	[[ $h == "$NEW" ]] && ping_start pbs partial-lb "$LB3"
 	check_within 30 "after $h: healthy, status marks the links to hand-made neighbours" status_right
 	if [[ $h != pve-2 ]]; then  # a neighbour left hand-made: said once, as information
 		check "$h: the journal says which link stays broadcast, and for whom" \
@@ -157,13 +163,20 @@ done
 for h in pve-1 pve-2 "$NEW"; do
 	read -r g lost sent <<<"$(ping_stop "$h" partial)"
 	diag "$h: longest interruption to $PBS_SERVICE during the take-over of four hosts: $g s, $lost of $sent lost (longest between replies: $(worst_gap "$h" partial))"
-	check "$h: $PBS_SERVICE never cut for 8 s or more (longest gap $g s, $lost of $sent lost)" \
-		reachable "$g" "$lost" "$sent" 8 800
+	# pve-2 is hand-made until the last step: while the PBS is taken
+	# over, its route to the PBS is gone until the adjacency forms again
+	# (a hello interval and more: 1.2-1.5 s measured); the hosts that run
+	# proxmesh by then bridge it (0.05-0.47 s; 2.9-3.7 s before bridging
+	# loopbacks two hops away)
+	limit=2
+	[[ $h == pve-2 ]] && limit=4
+	check "$h: $PBS_SERVICE never cut for $limit s or more (longest gap $g s, $lost of $sent lost)" \
+		reachable "$g" "$lost" "$sent" "$limit" 400
 done
 read -r g lost sent <<<"$(ping_stop pbs partial-lb)"
-diag "pbs: longest interruption to pve-3's loopback $LB3 from its take-over on: $g s, $lost of $sent lost (longest between replies: $(worst_gap pbs partial-lb))"
-check "pbs: pve-3's loopback $LB3 (two hops) never cut for 8 s or more (longest gap $g s, $lost of $sent lost)" \
-	reachable "$g" "$lost" "$sent" 8 800
+diag "pbs: longest interruption to pve-3's loopback $LB3 once reached: $g s, $lost of $sent lost (longest between replies: $(worst_gap pbs partial-lb))"
+check "pbs: pve-3's loopback $LB3 (two hops) never cut for 2 s or more (longest gap $g s, $lost of $sent lost)" \
+	reachable "$g" "$lost" "$sent" 2 200
 
 # Back to three hosts with the reference configuration.
 for h in "${HOSTS[@]}"; do hexec "$h" systemctl disable --now proxmesh 2>/dev/null || true; done
