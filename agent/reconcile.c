@@ -663,7 +663,7 @@ static int read_neighbors(struct frr_neighbor **nb, size_t *n);
 /* Which links stay broadcast for a hand-made neighbour (dialect.h), from
  * FRR's running configuration text; the neighbours are read only when a
  * link is not point-to-point now. Said (plan/apply) or logged once as
- * information (agent) if say. */
+ * information (agent) if tell, and counted in the result. */
 static void
 plan_dialects(struct pass *p, const char *text, bool tell)
 {
@@ -687,13 +687,13 @@ plan_dialects(struct pass *p, const char *text, bool tell)
 		for (size_t i = 0; i < p->n->n_links; i++) {
 			struct link_plan *lp = &p->links[i];
 			struct in_addr who;
-			char buf[16];
+			char buf[16], *msg;
 
 			lp->compat = dialect_compat(&live, lp->link->ifname, nb, n, &who);
 			if (!lp->compat || !tell)
 				continue;
 			p->res->compat++;
-			char *msg = xasprintf("%s: neighbour %s (%s) is not run by proxmesh yet "
+			msg = xasprintf("%s: neighbour %s (%s) is not run by proxmesh yet "
 			                      "(OSPF priority not %d): the link stays broadcast "
 			                      "for it until it is",
 			                      lp->link->ifname, ip4_str(who, buf), lp->link->peer,
