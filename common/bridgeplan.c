@@ -24,16 +24,17 @@ bridges_push(struct bridges *b, const struct bridge *add)
 	b->v[b->n++] = *add;
 }
 
-/* A neighbour whose hellos arrive on ifname (Init or later): reachable
- * over the link whatever OSPF makes of it, e.g. one turning the link
- * point-to-point before us (dialect.h). */
+/* A neighbour that hears us and we it on ifname (2-Way or later):
+ * reachable over the link whatever OSPF makes of it, e.g. one turning the
+ * link point-to-point before us (dialect.h). (Init is not enough: our
+ * packets may not reach it, a one-way link.) */
 static const struct frr_neighbor *
 alive_on(const struct frr_neighbor *nb, size_t n_nb, const char *ifname)
 {
 	const struct frr_neighbor *best = NULL;
 
 	for (size_t i = 0; i < n_nb; i++)
-		if (nb[i].state >= NSM_INIT && !strcmp(nb[i].ifname, ifname) &&
+		if (nb[i].state >= NSM_2WAY && !strcmp(nb[i].ifname, ifname) &&
 		    (best == NULL || nb[i].state > best->state))
 			best = &nb[i];
 	return best;

@@ -22,7 +22,7 @@ struct bridges {
 };
 
 /* One bridge per link whose peer has a loopback and whose neighbour is
- * there now (its hellos arrive: Init or later, Full or not): the
+ * there now (2-Way or later: hellos both ways, Full or not): the
  * adjacencies a disruptive change may reset, and one a neighbour is
  * changing at the same time. Links without a neighbour carry nothing a
  * bridge could keep. */
