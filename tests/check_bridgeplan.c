@@ -102,6 +102,14 @@ START_TEST(test_not_full)
 	ck_assert_str_eq(b.v[1].ifname, "nic4");
 	ck_assert(!bridgeplan_settled(&b, f.nb, f.n_nb));
 	bridges_free(&b);
+	/* one we hear but that does not hear us (Init): maybe a one-way link */
+	for (size_t i = 0; i < f.n_nb; i++)
+		if (!strcmp(f.nb[i].ifname, "nic3"))
+			f.nb[i].state = NSM_INIT;
+	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
+	ck_assert_uint_eq(b.n, 1);
+	ck_assert_str_eq(b.v[0].ifname, "nic4");
+	bridges_free(&b);
 	close_node(&f);
 }
 END_TEST
