@@ -19,6 +19,10 @@
 /* Per URL: the helper's default timeouts are 3 s to connect and 8 s in all. */
 #define URL_MS_DEFAULT 8000
 #define ROUND_MS_SLACK 3000
+/* A round that starts the helper waits for its start too: loading libcurl's
+ * TLS stack takes well under a second, but seconds on a loaded host (CI's
+ * AddressSanitizer run timed the first round out after 4.5 s). */
+#define HELPER_START_MS 10000
 
 struct apiclient {
 	sd_event *event;
@@ -257,6 +261,7 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 	uint64_t slack = slack_env ? strtoull(slack_env, NULL, 10) : ROUND_MS_SLACK;
 	_cleanup_free_ char *key = NULL;
 	struct strv argv = {0};
+	bool started = false;
 	int r = 0;
 	uint64_t now;
 
@@ -271,8 +276,11 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 	/* an idle helper that died is seen here (EPIPE; SIGPIPE is ignored)
 	 * or by on_readable; either way the second try starts a new one */
 	for (int tries = 0; tries < 2; tries++) {
-		if (c->pid <= 0 && (r = start_helper(c, &argv, key)) < 0)
-			break;
+		if (c->pid <= 0) {
+			if ((r = start_helper(c, &argv, key)) < 0)
+				break;
+			started = true;
+		}
 		if (write(c->in_fd, "\n", 1) == 1) {
 			r = 0;
 			break;
@@ -288,7 +296,10 @@ apiclient_start(struct apiclient *c, const struct api_conf *conf, const struct p
 	c->userdata = userdata;
 	sd_event_now(c->event, CLOCK_MONOTONIC, &now);
 	r = sd_event_add_time(c->event, &c->timer, CLOCK_MONOTONIC,
-	                      now + (conf->n_urls * (uint64_t)per_url + slack) * 1000ULL, 100000,
+	                      now + (conf->n_urls * (uint64_t)per_url + slack +
+	                             (started ? HELPER_START_MS : 0)) *
+	                                1000ULL,
+	                      100000,
 	                      on_timeout, c);
 	if (r < 0) {
 		c->busy = false;

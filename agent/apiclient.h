@@ -8,8 +8,9 @@
  * (starting it, mostly the dynamic loading of libcurl's libraries, cost
  * ~30 ms of CPU a poll); each round still makes its own TLS connection and
  * verifies the certificate. Another configuration starts a new helper; one
- * round at a time; a round that takes too long kills the helper and counts
- * as unreachable. */
+ * round at a time; a round that takes too long (its URLs' timeouts, 3 s
+ * more, and 10 s more when it starts the helper) kills the helper and
+ * counts as unreachable. */
 #pragma once
 
 #include <stdbool.h>
