@@ -9,9 +9,9 @@
 # from every host after each step. Pings at 100/s to the PBS service
 # address from the three PVE hosts, and to pve-3's loopback from the PBS
 # (two hops) once it is reached: from the hosts that run proxmesh never cut
-# for 2 s (0.05-0.66 s measured: a host taken over bridges the loopbacks it
+# for 2 s (0.05-0.69 s measured: a host taken over bridges the loopbacks it
 # routes, one or two hops away, and its neighbours' that are there but not
-# Full), from pve-2 while it is hand-made never for 4 s (1.2-1.5 s: its own
+# Full), from pve-2 while it is hand-made never for 4 s (1.2-1.7 s: its own
 # route to the PBS is gone while the PBS's adjacency forms again). Not
 # hitless as the take-over of a full mesh at once (21/22) is; before this,
 # a host taken over next to a hand-made neighbour routed nothing over that
@@ -165,8 +165,8 @@ for h in pve-1 pve-2 "$NEW"; do
 	diag "$h: longest interruption to $PBS_SERVICE during the take-over of four hosts: $g s, $lost of $sent lost (longest between replies: $(worst_gap "$h" partial))"
 	# pve-2 is hand-made until the last step: while the PBS is taken
 	# over, its route to the PBS is gone until the adjacency forms again
-	# (a hello interval and more: 1.2-1.5 s measured); the hosts that run
-	# proxmesh by then bridge it (0.05-0.47 s; 2.9-3.7 s before bridging
+	# (a hello interval and more: 1.2-1.7 s measured); the hosts that run
+	# proxmesh by then bridge it (0.05-0.69 s; 2.9-3.7 s before bridging
 	# loopbacks two hops away)
 	limit=2
 	[[ $h == pve-2 ]] && limit=4
