@@ -55,7 +55,7 @@ mesh_command(const struct cli *cli, int argc, char **argv)
 	_cleanup_free_ char *err = NULL, *text = NULL;
 	struct lsdb db = {0};
 	struct mesh_view v;
-	struct config *c;
+	struct config *c = NULL;
 	int code, r;
 
 	for (int i = 0; i < argc; i++) {
@@ -79,8 +79,10 @@ mesh_command(const struct cli *cli, int argc, char **argv)
 		        file_strerror(r));
 		return MESH_EXIT_DIFFERS;
 	}
-	if (config_parse_string(text, cli->paths.config, true, &c, &err) < 0) {
+	if (config_parse_string(text, cli->paths.config, true, &c, &err) < 0 ||
+	    config_supported(c, &err) < 0) {
 		fprintf(stderr, "proxmesh: %s\n", err);
+		config_free(c);
 		return MESH_EXIT_DIFFERS;
 	}
 	if (read_lsdb(&db) < 0) {

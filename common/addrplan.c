@@ -31,6 +31,50 @@ addrplan_subnet(const struct config *c, unsigned k, struct prefix4 *out)
 	return 0;
 }
 
+int
+addrplan_subnet6(const struct config *c, unsigned k, struct prefix6 *out)
+{
+	unsigned bits = c->link_prefix_len6 - c->prefix6.len;
+
+	if (bits < 32 && k >= (1u << bits))
+		return -ENOSPC;
+	out->len = c->link_prefix_len6;
+	return prefix6_add(&c->prefix6.addr, k, c->link_prefix_len6, &out->addr) < 0 ? -ENOSPC : 0;
+}
+
+/* A /64 link: the lower id ::1, the higher ::2; a /127: both addresses. */
+static struct in6_addr
+nth_address6(const struct prefix6 *subnet, unsigned n)
+{
+	struct in6_addr a;
+
+	prefix6_add(&subnet->addr, (subnet->len == 127 ? 0 : 1) + n, 128, &a);
+	return a;
+}
+
+/* The IPv6 side of one planned link. */
+static int
+plan_link6(const struct config *c, struct link_plan *lp, char **err)
+{
+	unsigned k = addrplan_index(lp->node->id, lp->peer->id);
+	bool lower = lp->node->id < lp->peer->id;
+	char buf[PREFIX6_STRLEN];
+
+	if (!c->ipv6 || !c->has_prefix6)
+		return 0;
+	if (addrplan_subnet6(c, k, &lp->subnet6) < 0) {
+		*err = xasprintf("the pool %s has no room for link subnet %u (nodes %u and %u); "
+		                 "use a larger prefix6",
+		                 prefix6_str(&c->prefix6, buf), k, lp->node->id, lp->peer->id);
+		return -ENOSPC;
+	}
+	lp->has6 = true;
+	lp->local6.addr = nth_address6(&lp->subnet6, lower ? 0 : 1);
+	lp->local6.len = lp->subnet6.len;
+	lp->remote6 = nth_address6(&lp->subnet6, lower ? 1 : 0);
+	return 0;
+}
+
 static struct in_addr
 nth_address(struct prefix4 subnet, unsigned n)
 {
@@ -45,6 +89,7 @@ addrplan_node(const struct config *c, const struct node_conf *n, struct link_pla
               char **err)
 {
 	_cleanup_free_ struct link_plan *plans = xcalloc(n->n_links, sizeof(*plans));
+	int r;
 
 	for (size_t i = 0; i < n->n_links; i++) {
 		struct link_plan *lp = &plans[i];
@@ -60,6 +105,9 @@ addrplan_node(const struct config *c, const struct node_conf *n, struct link_pla
 			                 n->name);
 			return -ENOENT;
 		}
+		r = plan_link6(c, lp, err);
+		if (r < 0)
+			return r;
 		if (l->pinned) {
 			lp->local = l->address;
 			lp->remote = lp->peer_link->address.addr;
@@ -68,6 +116,8 @@ addrplan_node(const struct config *c, const struct node_conf *n, struct link_pla
 				htonl(ntohl(l->address.addr.s_addr) & prefix4_mask(l->address.len));
 			continue;
 		}
+		if (!c->has_prefix)
+			continue; /* IPv6-only */
 		unsigned k = addrplan_index(n->id, lp->peer->id);
 		if (addrplan_subnet(c, k, &lp->subnet) < 0) {
 			*err = xasprintf("the pool %s has no room for link subnet %u (nodes %u and "

@@ -20,6 +20,23 @@
 #define CONFIG_MAX_LINKS 64
 #define AUTH_KEY_FILE_MAX 4096
 
+/* The keys of [mesh], [api] and [metrics], each a slot of parse_ctx.seen
+ * and .key_line. */
+enum {
+	SLOT_MESH = 0,
+	SLOT_LINK_PREFIX_LENGTH = SLOT_MESH + 1,
+	SLOT_HELLO = SLOT_MESH + 3,
+	SLOT_DEAD = SLOT_MESH + 4,
+	SLOT_AUTH_KEY_FILE = SLOT_MESH + 9,
+	SLOT_IPV6 = SLOT_MESH + 10,
+	SLOT_PREFIX6 = SLOT_MESH + 11,
+	SLOT_LINK_PREFIX_LENGTH6 = SLOT_MESH + 12,
+	SLOT_API = 16,
+	SLOT_TOKEN_FILE = SLOT_API + 1,
+	SLOT_METRICS = 31,
+	SLOTS
+};
+
 struct parse_ctx {
 	struct config *c;
 	const char *path;
@@ -28,8 +45,8 @@ struct parse_ctx {
 	char *err;          /* first error only */
 	unsigned err_line;
 	struct node_conf *node; /* current [node] section */
-	bool in_mesh, seen_mesh, seen_api, seen_metrics, seen_prefix, seen[16];
-	unsigned key_line[16]; /* where each [mesh] / [api] / [metrics] key was given */
+	bool in_mesh, seen_mesh, seen_api, seen_metrics, seen_prefix, seen[SLOTS];
+	unsigned key_line[SLOTS]; /* where each [mesh] / [api] / [metrics] key was given */
 	unsigned section_line, mesh_line;
 	bool seen_content; /* a line that is not blank or a comment */
 };
@@ -85,18 +102,10 @@ parse_ip4(const char *s, struct in_addr *out)
 int
 prefix4_parse(const char *s, struct prefix4 *out)
 {
-	char buf[32];
+	char buf[INET_ADDRSTRLEN];
 	unsigned long len;
-	char *slash;
 
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash == NULL)
-		return -EINVAL;
-	*slash = '\0';
-	if (parse_ip4(buf, &out->addr) < 0 || parse_uint(slash + 1, 0, 32, &len) < 0)
+	if (parse_prefix_len(s, buf, sizeof(buf), 32, &len) < 0 || parse_ip4(buf, &out->addr) < 0)
 		return -EINVAL;
 	out->len = (uint8_t)len;
 	return 0;
@@ -223,7 +232,8 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 	static const char *const keys[] = {
 		"prefix",       "link-prefix-length", "area",           "hello-interval",
 		"dead-interval", "bfd",               "bfd-interval",   "bfd-multiplier",
-		"mtu",          "auth-key-file",
+		"mtu",          "auth-key-file",      "ipv6",           "prefix6",
+		"link-prefix-length6",
 	};
 	unsigned slot = ARRAY_SIZE(keys), v;
 
@@ -234,7 +244,7 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 		fail(p, p->line, "unknown key \"%s\" in [mesh]", key);
 		return;
 	}
-	if (!once(p, slot, "mesh", key))
+	if (!once(p, SLOT_MESH + slot, "mesh", key))
 		return;
 
 	switch (slot) {
@@ -244,7 +254,7 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 			     value);
 		else if (ntohl(c->prefix.addr.s_addr) & ~prefix4_mask(c->prefix.len))
 			fail(p, p->line, "prefix \"%s\" has host bits set", value);
-		p->seen_prefix = true;
+		p->seen_prefix = c->has_prefix = true;
 		break;
 	case 1:
 		if (get_uint(p, key, value, 30, 31, &v))
@@ -285,6 +295,29 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 			fail(p, p->line, "auth-key-file \"%s\" is not an absolute path", value);
 		else
 			c->auth_key_file = xstrdup(value);
+		break;
+	case 10:
+		get_bool(p, key, value, &c->ipv6);
+		c->ipv6_line = p->line;
+		break;
+	case 11:
+		if (prefix6_parse(value, &c->prefix6) < 0 || c->prefix6.len > 126)
+			fail(p, p->line, "prefix6 \"%s\" is not an IPv6 prefix like fd0c:103::/56",
+			     value);
+		else if (prefix6_host_bits(&c->prefix6))
+			fail(p, p->line, "prefix6 \"%s\" has host bits set", value);
+		else if (!ip6_global_unicast(&c->prefix6.addr))
+			fail(p, p->line,
+			     "prefix6 \"%s\" is not unicast: use a global or unique local prefix",
+			     value);
+		else
+			c->has_prefix6 = true;
+		break;
+	case 12:
+		if (strcmp(value, "64") && strcmp(value, "127"))
+			fail(p, p->line, "link-prefix-length6 \"%s\" is not 64 or 127", value);
+		else
+			c->link_prefix_len6 = (uint8_t)atoi(value);
 		break;
 	}
 }
@@ -356,15 +389,15 @@ api_key(struct parse_ctx *p, const char *key, const char *value)
 		_cleanup_free_ char *copy = xstrdup(value);
 		char *save = NULL;
 
-		if (!p->seen[10 + slot])
-			p->key_line[10 + slot] = p->line;
-		p->seen[10 + slot] = true;
+		if (!p->seen[SLOT_API + slot])
+			p->key_line[SLOT_API + slot] = p->line;
+		p->seen[SLOT_API + slot] = true;
 		for (char *w = strtok_r(copy, " \t", &save); w && !p->err;
 		     w = strtok_r(NULL, " \t", &save))
 			(slot == 0 ? api_add_url : api_add_pin)(p, a, w);
 		return;
 	}
-	if (!once(p, 10 + slot, "api", key))
+	if (!once(p, SLOT_API + slot, "api", key))
 		return;
 
 	switch (slot) {
@@ -384,7 +417,7 @@ api_key(struct parse_ctx *p, const char *key, const char *value)
 	}
 }
 
-/* [metrics]: where the node_exporter textfile goes (slot 15). */
+/* [metrics]: where the node_exporter textfile goes. */
 static void
 metrics_key(struct parse_ctx *p, const char *key, const char *value)
 {
@@ -392,7 +425,7 @@ metrics_key(struct parse_ctx *p, const char *key, const char *value)
 		fail(p, p->line, "unknown key \"%s\" in [metrics]", key);
 		return;
 	}
-	if (!once(p, 15, "metrics", key))
+	if (!once(p, SLOT_METRICS, "metrics", key))
 		return;
 	if (value[0] != '/' || strlen(value) < 2 || value[strlen(value) - 1] == '/')
 		fail(p, p->line, "textfile \"%s\" is not an absolute file name", value);
@@ -485,7 +518,8 @@ node_key(struct parse_ctx *p, struct node_conf *n, const char *key, const char *
 		link_value(p, n, value);
 		return;
 	}
-	static const char *const keys[] = {"id", "router-id", "loopback", "role", "external"};
+	static const char *const keys[] = {"id",   "router-id", "loopback",
+	                                   "role", "external",  "loopback6"};
 	unsigned slot = ARRAY_SIZE(keys);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
@@ -540,6 +574,23 @@ node_key(struct parse_ctx *p, struct node_conf *n, const char *key, const char *
 	case 4:
 		get_bool(p, key, value, &n->external);
 		break;
+	case 5: {
+		struct prefix6 l6;
+
+		if (n->has_loopback6) {
+			fail(p, p->line, "node \"%s\": loopback6 is given twice", n->name);
+			return;
+		}
+		if (prefix6_parse(value, &l6) < 0 || l6.len != 128 || !ip6_global_unicast(&l6.addr))
+			fail(p, p->line,
+			     "node \"%s\": loopback6 \"%s\" is not a /128 address like "
+			     "fd0c:103:ff::1/128",
+			     n->name, value);
+		n->has_loopback6 = true;
+		n->loopback6 = l6.addr;
+		n->loopback6_line = p->line;
+		break;
+	}
 	}
 }
 
@@ -692,7 +743,7 @@ static void
 node_defaults_and_checks(struct parse_ctx *p)
 {
 	struct config *c = p->c;
-	char a[19], b[19];
+	char a[19], b[19], a6[INET6_ADDRSTRLEN];
 
 	for (size_t i = 0; i < c->n_nodes && !p->err; i++) {
 		struct node_conf *n = &c->nodes[i];
@@ -702,12 +753,16 @@ node_defaults_and_checks(struct parse_ctx *p)
 			break;
 		}
 		if (!n->has_router_id) {
-			if (!n->has_loopback) {
+			/* An IPv6 mesh may do without both: 0.0.0.ID (DESIGN §3). */
+			if (n->has_loopback)
+				n->router_id = n->loopback.addr;
+			else if (c->ipv6)
+				n->router_id.s_addr = htonl(n->id);
+			else {
 				fail(p, n->line, "node \"%s\": needs a router-id or a loopback",
 				     n->name);
 				break;
 			}
-			n->router_id = n->loopback.addr;
 		}
 		for (size_t j = 0; j < i && !p->err; j++) {
 			const struct node_conf *o = &c->nodes[j];
@@ -724,6 +779,11 @@ node_defaults_and_checks(struct parse_ctx *p)
 				fail(p, n->line,
 				     "node \"%s\": loopback %s is already used by node \"%s\"",
 				     n->name, prefix4_str(&n->loopback, a), o->name);
+			else if (n->has_loopback6 && o->has_loopback6 &&
+			         IN6_ARE_ADDR_EQUAL(&n->loopback6, &o->loopback6))
+				fail(p, n->loopback6_line,
+				     "node \"%s\": loopback6 %s is already used by node \"%s\"",
+				     n->name, ip6_str(&n->loopback6, a6), o->name);
 		}
 		for (size_t k = 0; k < n->n_links && !p->err; k++) {
 			const struct link_conf *l = &n->links[k];
@@ -778,6 +838,26 @@ node_defaults_and_checks(struct parse_ctx *p)
 	}
 }
 
+/* No loopback6 inside one of n's IPv6 link subnets (the plan's subnets
+ * are disjoint by construction). */
+static void
+check_loopbacks6(struct parse_ctx *p, const struct node_conf *n, const struct link_plan *plans)
+{
+	struct config *c = p->c;
+	char a[INET6_ADDRSTRLEN], b[PREFIX6_STRLEN];
+
+	for (size_t j = 0; j < c->n_nodes && !p->err; j++) {
+		const struct node_conf *o = &c->nodes[j];
+
+		for (size_t k = 0; k < n->n_links && !p->err && o->has_loopback6; k++)
+			if (plans[k].has6 && prefix6_contains(&plans[k].subnet6, &o->loopback6))
+				fail(p, o->loopback6_line,
+				     "loopback6 %s (\"%s\") is inside link subnet %s (\"%s\" - \"%s\")",
+				     ip6_str(&o->loopback6, a), o->name,
+				     prefix6_str(&plans[k].subnet6, b), n->name, n->links[k].peer);
+	}
+}
+
 /* Subnets and loopbacks must not overlap; the pool must be large enough. */
 static void
 check_address_plan(struct parse_ctx *p)
@@ -802,11 +882,12 @@ check_address_plan(struct parse_ctx *p)
 			free(err);
 			break;
 		}
+		check_loopbacks6(p, n, plans);
 		used = xreallocarray(used, n_used + n->n_links + 1, sizeof(*used));
 		if (n->has_loopback)
 			used[n_used++] = (__typeof__(*used)){n->loopback, "loopback", n->name,
 			                                      n->line};
-		for (size_t k = 0; k < n->n_links; k++)
+		for (size_t k = 0; k < n->n_links && c->has_prefix; k++)
 			if (strcmp(n->name, n->links[k].peer) < 0)
 				used[n_used++] = (__typeof__(*used)){plans[k].subnet, "link subnet",
 				                                      n->links[k].peer,
@@ -867,29 +948,29 @@ check_files(struct parse_ctx *p)
 	struct config *c = p->c;
 
 	if (c->api.enabled && c->api.token_file && !p->err)
-		check_secret_file(p, "token-file", c->api.token_file, p->key_line[11]);
+		check_secret_file(p, "token-file", c->api.token_file, p->key_line[SLOT_TOKEN_FILE]);
 	if (c->auth_key_file && !p->err &&
-	    check_secret_file(p, "auth-key-file", c->auth_key_file, p->key_line[9]) == 0) {
+	    check_secret_file(p, "auth-key-file", c->auth_key_file, p->key_line[SLOT_AUTH_KEY_FILE]) == 0) {
 		_cleanup_free_ char *text = NULL, *why = NULL;
 		size_t len = 0;
 		unsigned line = 0;
 		int r = read_file(c->auth_key_file, AUTH_KEY_FILE_MAX, &text, &len);
 
 		if (r < 0) {
-			fail(p, p->key_line[9], "auth-key-file %s: %s", c->auth_key_file,
+			fail(p, p->key_line[SLOT_AUTH_KEY_FILE], "auth-key-file %s: %s", c->auth_key_file,
 			     r == -EFBIG ? "file is larger than 4 KiB" : strerror(-r));
 			return;
 		}
 		if (strlen(text) != len) {
-			fail(p, p->key_line[9], "auth-key-file %s: not a text file", c->auth_key_file);
+			fail(p, p->key_line[SLOT_AUTH_KEY_FILE], "auth-key-file %s: not a text file", c->auth_key_file);
 			return;
 		}
 		if (config_parse_auth_keys(text, &c->auth_keys, &c->n_auth_keys, &line, &why) < 0) {
 			if (line > 0)
-				fail(p, p->key_line[9], "auth-key-file %s:%u: %s", c->auth_key_file,
+				fail(p, p->key_line[SLOT_AUTH_KEY_FILE], "auth-key-file %s:%u: %s", c->auth_key_file,
 				     line, why);
 			else
-				fail(p, p->key_line[9], "auth-key-file %s: %s", c->auth_key_file, why);
+				fail(p, p->key_line[SLOT_AUTH_KEY_FILE], "auth-key-file %s: %s", c->auth_key_file, why);
 		}
 	}
 }
@@ -1019,6 +1100,39 @@ config_parse_auth_keys(const char *text, struct auth_key **keys, size_t *n, unsi
 	return 0;
 }
 
+/* The IPv6 keys need ipv6 = yes; an IPv6-only mesh pins no IPv4 address. */
+static void
+check_ipv6_keys(struct parse_ctx *p)
+{
+	struct config *c = p->c;
+	char a[PREFIX6_STRLEN];
+
+	if (!c->ipv6) {
+		if (p->seen[SLOT_PREFIX6])
+			fail(p, p->key_line[SLOT_PREFIX6], "[mesh] prefix6 needs ipv6 = yes");
+		else if (p->seen[SLOT_LINK_PREFIX_LENGTH6])
+			fail(p, p->key_line[SLOT_LINK_PREFIX_LENGTH6],
+			     "[mesh] link-prefix-length6 needs ipv6 = yes");
+		for (size_t i = 0; i < c->n_nodes && !p->err; i++)
+			if (c->nodes[i].has_loopback6)
+				fail(p, c->nodes[i].loopback6_line,
+				     "node \"%s\": loopback6 needs ipv6 = yes in [mesh]",
+				     c->nodes[i].name);
+		return;
+	}
+	if (c->has_prefix6 && c->prefix6.len > c->link_prefix_len6)
+		fail(p, p->key_line[SLOT_PREFIX6],
+		     "prefix6 %s is smaller than one link subnet (/%u); use a /%u or larger",
+		     prefix6_str(&c->prefix6, a), c->link_prefix_len6, c->link_prefix_len6);
+	for (size_t i = 0; i < c->n_nodes && !p->err && !c->has_prefix; i++)
+		for (size_t k = 0; k < c->nodes[i].n_links && !p->err; k++)
+			if (c->nodes[i].links[k].pinned)
+				fail(p, c->nodes[i].links[k].line,
+				     "link \"%s\": an IPv4 address needs [mesh] prefix (this mesh is "
+				     "IPv6-only)",
+				     c->nodes[i].links[k].peer);
+}
+
 static void
 check_required(struct parse_ctx *p)
 {
@@ -1028,10 +1142,10 @@ check_required(struct parse_ctx *p)
 		fail(p, 0, "no [mesh] section");
 		return;
 	}
-	if (!p->seen_prefix)
-		fail(p, p->mesh_line, "[mesh] prefix is missing");
+	if (!p->seen_prefix && !c->ipv6)
+		fail(p, p->mesh_line, "[mesh] prefix is missing (required unless ipv6 = yes)");
 	else if (c->hello_interval >= c->dead_interval)
-		fail(p, p->key_line[4] ? p->key_line[4] : p->key_line[3],
+		fail(p, p->key_line[SLOT_DEAD] ? p->key_line[SLOT_DEAD] : p->key_line[SLOT_HELLO],
 		     "[mesh] dead-interval %u must be larger than hello-interval %u",
 		     c->dead_interval, c->hello_interval);
 	else if (c->n_nodes == 0)
@@ -1059,6 +1173,7 @@ config_parse_string(const char *text, const char *path, bool skip_files, struct 
 
 	c->path = xstrdup(path);
 	c->link_prefix_len = 30;
+	c->link_prefix_len6 = 64;
 	c->hello_interval = 1;
 	c->dead_interval = 3;
 	c->bfd = true;
@@ -1073,6 +1188,8 @@ config_parse_string(const char *text, const char *path, bool skip_files, struct 
 		fail(&p, 0, "cannot parse: %s", strerror(ENOMEM));
 	if (p.err == NULL)
 		check_required(&p);
+	if (p.err == NULL)
+		check_ipv6_keys(&p);
 	if (p.err == NULL)
 		node_defaults_and_checks(&p);
 	if (p.err == NULL)
@@ -1092,6 +1209,17 @@ config_parse_string(const char *text, const char *path, bool skip_files, struct 
 }
 
 int
+config_supported(const struct config *c, char **err)
+{
+	if (!c->ipv6)
+		return 0;
+	*err = xasprintf("%s:%u: ipv6 = yes: this version of proxmesh does not configure IPv6 "
+	                 "(OSPFv3) yet; set ipv6 = no",
+	                 c->path, c->ipv6_line);
+	return -EOPNOTSUPP;
+}
+
+int
 config_load(const char *path, struct config **out, char **err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -1107,7 +1235,15 @@ config_load(const char *path, struct config **out, char **err)
 		*err = xasprintf("%s: not a text file", path);
 		return -EINVAL;
 	}
-	return config_parse_string(text, path, false, out, err);
+	r = config_parse_string(text, path, false, out, err);
+	if (r < 0)
+		return r;
+	r = config_supported(*out, err);
+	if (r < 0) {
+		config_free(*out);
+		*out = NULL;
+	}
+	return r;
 }
 
 void

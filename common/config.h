@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "prefix6.h"
+
 #define CONFIG_NAME_MAX 63
 /* [api] url and fingerprint: lists, several per line or the key repeated */
 #define CONFIG_API_MAX_URLS 16
@@ -37,6 +39,9 @@ struct node_conf {
 	struct in_addr router_id; /* set from the loopback when not given */
 	bool has_loopback;
 	struct prefix4 loopback;
+	bool has_loopback6; /* ipv6 = yes only */
+	struct in6_addr loopback6;
+	unsigned loopback6_line;
 	enum node_role role;
 	bool external;
 	struct link_conf *links;
@@ -65,8 +70,14 @@ struct auth_key {
 
 struct config {
 	char *path;
+	bool has_prefix; /* false only in an IPv6-only mesh */
 	struct prefix4 prefix;
 	uint8_t link_prefix_len; /* 30 or 31 */
+	bool ipv6;              /* OSPFv3 beside (or instead of) OSPF */
+	bool has_prefix6;       /* without it, links carry link-local addresses only */
+	struct prefix6 prefix6;
+	uint8_t link_prefix_len6; /* 64 or 127 */
+	unsigned ipv6_line;       /* where "ipv6 = yes" is */
 	uint32_t area;           /* host byte order; rendered dotted */
 	unsigned hello_interval; /* s */
 	unsigned dead_interval;  /* s */
@@ -93,6 +104,11 @@ struct config {
  * comments and blank lines (the commented example the package installs). Files named in it (token, key) are
  * checked for permissions and the key is read. */
 int config_load(const char *path, struct config **out, char **err);
+
+/* What config_load refuses although the file is valid: a configuration this
+ * version cannot apply yet (ipv6 = yes). 0, or -EOPNOTSUPP with *err
+ * naming file:line. */
+int config_supported(const struct config *c, char **err);
 
 /* Same, from a string, for tests; path is only used in messages. File checks
  * (token and key files) are done unless skip_files. */

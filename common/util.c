@@ -171,6 +171,19 @@ parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *o
 	return 0;
 }
 
+int
+parse_prefix_len(const char *s, char *addr, size_t addr_size, unsigned long max_len,
+                 unsigned long *len)
+{
+	const char *slash = strchr(s, '/');
+
+	if (slash == NULL || (size_t)(slash - s) >= addr_size)
+		return -EINVAL;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	return parse_uint(slash + 1, 0, max_len, len) < 0 ? -EINVAL : 0;
+}
+
 bool
 str_is_printable(const char *s)
 {

@@ -69,6 +69,12 @@ char *strv_join(const struct strv *sv, size_t n, const char *sep);
 /* Parse an unsigned decimal in [min, max]; -EINVAL or -ERANGE. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
+/* Split "ADDR/LEN" into addr (a buffer of size addr_size) and *len (at most
+ * max_len): 0, or -EINVAL when there is no slash, the address part does not
+ * fit or the length is not a number in range. */
+int parse_prefix_len(const char *s, char *addr, size_t addr_size, unsigned long max_len,
+                     unsigned long *len);
+
 /* True if s has no control characters (what may go to vtysh or a log). */
 bool str_is_printable(const char *s);
 

@@ -266,6 +266,110 @@ START_TEST(test_errors)
 }
 END_TEST
 
+struct want_link6 {
+	const char *node, *ifname, *subnet, *local, *remote;
+};
+
+static void
+check_plan6(const struct config *c, const struct want_link6 *want, size_t n_want)
+{
+	size_t seen = 0;
+
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		const struct node_conf *n = &c->nodes[i];
+		struct link_plan *lp = tu_link_plans(c, n->name, NULL);
+
+		for (size_t k = 0; k < n->n_links; k++)
+			for (size_t m = 0; m < n_want; m++) {
+				char b1[PREFIX6_STRLEN], b2[PREFIX6_STRLEN], b3[INET6_ADDRSTRLEN];
+
+				if (strcmp(want[m].node, n->name) ||
+				    strcmp(want[m].ifname, n->links[k].ifname))
+					continue;
+				ck_assert(lp[k].has6);
+				ck_assert_str_eq(prefix6_str(&lp[k].subnet6, b1), want[m].subnet);
+				ck_assert_str_eq(prefix6_str(&lp[k].local6, b2), want[m].local);
+				ck_assert_str_eq(ip6_str(&lp[k].remote6, b3), want[m].remote);
+				seen++;
+			}
+		free(lp);
+	}
+	ck_assert_uint_eq(seen, n_want);
+}
+
+/* Dual-stack: the IPv4 plan as before, and the k-th /64 of prefix6 per link,
+ * the lower id ::1 (DESIGN §4). */
+START_TEST(test_reference6)
+{
+	static const struct want_link6 want[] = {
+	    {"pve-1", "nic3", "fd0c:103::/64", "fd0c:103::1/64", "fd0c:103::2"},
+	    {"pve-2", "nic3", "fd0c:103::/64", "fd0c:103::2/64", "fd0c:103::1"},
+	    {"pve-1", "nic4", "fd0c:103:0:1::/64", "fd0c:103:0:1::1/64", "fd0c:103:0:1::2"},
+	    {"pbs", "nic3", "fd0c:103:0:1::/64", "fd0c:103:0:1::2/64", "fd0c:103:0:1::1"},
+	    {"pve-2", "nic4", "fd0c:103:0:2::/64", "fd0c:103:0:2::1/64", "fd0c:103:0:2::2"},
+	    {"pbs", "nic4", "fd0c:103:0:2::/64", "fd0c:103:0:2::2/64", "fd0c:103:0:2::1"},
+	};
+	struct config *c = tu_parse_data("config/dual-stack.conf");
+
+	check_plan(c, reference_plan, ARRAY_SIZE(reference_plan));
+	check_plan6(c, want, ARRAY_SIZE(want));
+	/* without prefix6: link-local only */
+	c->has_prefix6 = false;
+	struct link_plan *lp = tu_link_plans(c, "pve-1", NULL);
+	ck_assert(!lp[0].has6 && !lp[1].has6);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
+/* IPv6-only, /127 links: both addresses, the lower id the first; no IPv4
+ * address on any link. */
+START_TEST(test_ipv6_only)
+{
+	static const struct want_link6 want[] = {
+	    {"pve-1", "nic3", "fd0c:103::/127", "fd0c:103::/127", "fd0c:103::1"},
+	    {"pve-2", "nic3", "fd0c:103::/127", "fd0c:103::1/127", "fd0c:103::"},
+	    {"pve-1", "nic4", "fd0c:103::2/127", "fd0c:103::2/127", "fd0c:103::3"},
+	    {"pbs", "nic3", "fd0c:103::2/127", "fd0c:103::3/127", "fd0c:103::2"},
+	    {"pve-2", "nic4", "fd0c:103::4/127", "fd0c:103::4/127", "fd0c:103::5"},
+	    {"pbs", "nic4", "fd0c:103::4/127", "fd0c:103::5/127", "fd0c:103::4"},
+	};
+	struct config *c = tu_parse_data("config/ipv6-only.conf");
+
+	check_plan6(c, want, ARRAY_SIZE(want));
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		struct link_plan *lp = tu_link_plans(c, c->nodes[i].name, NULL);
+
+		for (size_t k = 0; k < c->nodes[i].n_links; k++)
+			ck_assert(lp[k].local.len == 0 && lp[k].local.addr.s_addr == 0);
+		free(lp);
+	}
+	config_free(c);
+}
+END_TEST
+
+START_TEST(test_subnet6)
+{
+	struct config c = {.ipv6 = true, .has_prefix6 = true, .link_prefix_len6 = 64};
+	struct prefix6 p;
+	char buf[PREFIX6_STRLEN];
+
+	ck_assert_int_eq(prefix6_parse("fd0c:103::/56", &c.prefix6), 0);
+	ck_assert_int_eq(addrplan_subnet6(&c, 255, &p), 0);
+	ck_assert_str_eq(prefix6_str(&p, buf), "fd0c:103:0:ff::/64");
+	ck_assert_int_eq(addrplan_subnet6(&c, 256, &p), -ENOSPC);
+	/* a /48 holds every pair of ids up to 255 (k up to 32384) */
+	ck_assert_int_eq(prefix6_parse("fd0c:103::/48", &c.prefix6), 0);
+	ck_assert_int_eq(addrplan_subnet6(&c, addrplan_index(254, 255), &p), 0);
+	ck_assert_str_eq(prefix6_str(&p, buf), "fd0c:103:0:7e80::/64");
+	c.link_prefix_len6 = 127;
+	ck_assert_int_eq(prefix6_parse("2001:db8::/120", &c.prefix6), 0);
+	ck_assert_int_eq(addrplan_subnet6(&c, 127, &p), 0);
+	ck_assert_str_eq(prefix6_str(&p, buf), "2001:db8::fe/127");
+	ck_assert_int_eq(addrplan_subnet6(&c, 128, &p), -ENOSPC);
+}
+END_TEST
+
 /* A node without links has an empty plan. */
 START_TEST(test_no_links)
 {
@@ -294,6 +398,9 @@ addrplan_suite(void)
 	tcase_add_test(tc, test_order_independent);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_no_links);
+	tcase_add_test(tc, test_reference6);
+	tcase_add_test(tc, test_ipv6_only);
+	tcase_add_test(tc, test_subnet6);
 	suite_add_tcase(s, tc);
 	return s;
 }

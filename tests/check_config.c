@@ -541,6 +541,60 @@ static const struct invalid {
              "url = https://a7 https://a8 https://a9 https://a10 https://a11 https://a12\n"
              "url = https://a13 https://a14 https://a15 https://a16 https://a17\n",
      14, "more than 16 urls"},
+    /* IPv6 (DESIGN §3, §4) */
+    {"prefix6 without ipv6", "[mesh]\nprefix = 10.0.0.0/24\nprefix6 = fd00::/56\n" AB, 3,
+     "[mesh] prefix6 needs ipv6 = yes"},
+    {"link-prefix-length6 without ipv6", "[mesh]\nprefix = 10.0.0.0/24\nlink-prefix-length6 = 127\n" AB,
+     3, "[mesh] link-prefix-length6 needs ipv6 = yes"},
+    {"loopback6 without ipv6", MESH AB "[node c]\nid = 3\nrouter-id = 1.1.1.3\nloopback6 = fd00:ff::3/128\n",
+     14, "node \"c\": loopback6 needs ipv6 = yes in [mesh]"},
+    {"ipv6 not a bool", "[mesh]\nipv6 = maybe\n" AB, 2, "ipv6 \"maybe\" is not yes or no"},
+    {"prefix6 not IPv6", "[mesh]\nipv6 = yes\nprefix6 = 10.0.0.0/8\n" AB, 3,
+     "prefix6 \"10.0.0.0/8\" is not an IPv6 prefix like fd0c:103::/56"},
+    {"prefix6 without length", "[mesh]\nipv6 = yes\nprefix6 = fd00::\n" AB, 3,
+     "prefix6 \"fd00::\" is not an IPv6 prefix"},
+    {"prefix6 host bits", "[mesh]\nipv6 = yes\nprefix6 = fd00::1/56\n" AB, 3,
+     "prefix6 \"fd00::1/56\" has host bits set"},
+    {"prefix6 link-local", "[mesh]\nipv6 = yes\nprefix6 = fe80::/56\n" AB, 3,
+     "prefix6 \"fe80::/56\" is not unicast"},
+    {"prefix6 multicast", "[mesh]\nipv6 = yes\nprefix6 = ff00::/56\n" AB, 3,
+     "prefix6 \"ff00::/56\" is not unicast"},
+    {"prefix6 twice", "[mesh]\nipv6 = yes\nprefix6 = fd00::/56\nprefix6 = fd01::/56\n" AB, 4,
+     "[mesh] prefix6 is given twice"},
+    {"link-prefix-length6 65", "[mesh]\nipv6 = yes\nlink-prefix-length6 = 65\n" AB, 3,
+     "link-prefix-length6 \"65\" is not 64 or 127"},
+    {"prefix6 smaller than a link", "[mesh]\nipv6 = yes\nprefix6 = fd00::/96\n" AB, 3,
+     "prefix6 fd00::/96 is smaller than one link subnet (/64); use a /64 or larger"},
+    {"prefix6 pool too small",
+     "[mesh]\nipv6 = yes\nprefix6 = fd00::/64\n"
+     "[node a]\nid = 1\nlink = c nic1\n[node b]\nid = 2\n[node c]\nid = 3\nlink = a nic1\n",
+     4, "the pool fd00::/64 has no room for link subnet 1 (nodes 1 and 3); use a larger prefix6"},
+    {"loopback6 not /128", "[mesh]\nipv6 = yes\n" AB "[node c]\nid = 3\nloopback6 = fd00:ff::3/64\n",
+     13, "node \"c\": loopback6 \"fd00:ff::3/64\" is not a /128 address like fd0c:103:ff::1/128"},
+    {"loopback6 link-local", "[mesh]\nipv6 = yes\n" AB "[node c]\nid = 3\nloopback6 = fe80::3/128\n",
+     13, "node \"c\": loopback6 \"fe80::3/128\" is not a /128 address"},
+    {"loopback6 IPv4", "[mesh]\nipv6 = yes\n" AB "[node c]\nid = 3\nloopback6 = 10.0.0.3/32\n",
+     13, "node \"c\": loopback6 \"10.0.0.3/32\" is not a /128 address"},
+    {"loopback6 twice", "[mesh]\nipv6 = yes\n" AB "[node c]\nid = 3\nloopback6 = fd00:ff::3/128\n"
+     "loopback6 = fd00:ff::4/128\n", 14, "node \"c\": loopback6 is given twice"},
+    {"loopback6 used twice",
+     "[mesh]\nipv6 = yes\n" AB "[node c]\nid = 3\nloopback6 = fd00:ff::3/128\n"
+     "[node d]\nid = 4\nloopback6 = fd00:ff::3/128\n",
+     16, "node \"d\": loopback6 fd00:ff::3 is already used by node \"c\""},
+    {"loopback6 inside a link subnet",
+     "[mesh]\nipv6 = yes\nprefix6 = fd00::/56\n" AB "[node c]\nid = 3\nloopback6 = fd00:0:0:0::9/128\n",
+     14, "loopback6 fd00::9 (\"c\") is inside link subnet fd00::/64 (\"a\" - \"b\")"},
+    {"IPv6-only without router id or ids",
+     "[mesh]\nipv6 = yes\n[node a]\nrouter-id = 1.1.1.1\n", 3, "node \"a\": id is missing"},
+    {"IPv6-only with a pinned IPv4 address",
+     "[mesh]\nipv6 = yes\n[node a]\nid = 1\nlink = b nic1 address 10.0.0.1/30\n"
+     "[node b]\nid = 2\nlink = a nic1 address 10.0.0.2/30\n",
+     5, "link \"b\": an IPv4 address needs [mesh] prefix (this mesh is IPv6-only)"},
+    {"IPv6-only router ids clash",
+     "[mesh]\nipv6 = yes\n[node a]\nid = 1\n[node b]\nid = 2\nrouter-id = 0.0.0.1\n", 5,
+     "node \"b\": router-id 0.0.0.1 is already used by node \"a\""},
+    {"IPv4 mesh without prefix", "[mesh]\nipv6 = no\n" AB, 1,
+     "[mesh] prefix is missing (required unless ipv6 = yes)"},
 };
 
 /* [api] lists: one pin per PVE node certificate and the URLs to fail over
@@ -840,6 +894,56 @@ START_TEST(test_files_bad)
 }
 END_TEST
 
+/* Dual-stack and IPv6-only files parse (DESIGN §3); config_load refuses
+ * them, naming the ipv6 line, until the agent configures OSPFv3. */
+START_TEST(test_ipv6)
+{
+	struct config *c = tu_parse_data("config/dual-stack.conf");
+	char a[PREFIX6_STRLEN], b[INET6_ADDRSTRLEN], r[16];
+	char *path = xasprintf("%s/config/dual-stack.conf", TEST_DATA), *err = NULL, *want;
+
+	ck_assert(c->ipv6 && c->has_prefix && c->has_prefix6);
+	ck_assert_str_eq(prefix6_str(&c->prefix6, a), "fd0c:103::/56");
+	ck_assert_uint_eq(c->link_prefix_len6, 64);
+	ck_assert(c->nodes[0].has_loopback6);
+	ck_assert_str_eq(ip6_str(&c->nodes[0].loopback6, b), "fd0c:103:ff::1");
+	ck_assert_str_eq(ip6_str(&c->nodes[2].loopback6, b), "fd0c:103:ff::fe");
+	ck_assert_uint_eq(c->ipv6_line, 4);
+	ck_assert_int_eq(config_supported(c, &err), -EOPNOTSUPP);
+	ck_assert_str_eq(err, "test.conf:4: ipv6 = yes: this version of proxmesh does not "
+	                      "configure IPv6 (OSPFv3) yet; set ipv6 = no");
+	free(err);
+	config_free(c);
+
+	/* what the agent and the CLI load */
+	c = (struct config *)0x1;
+	ck_assert_int_eq(config_load(path, &c, &err), -EOPNOTSUPP);
+	ck_assert_ptr_null(c);
+	want = xasprintf("%s:4: ipv6 = yes: this version of proxmesh does not configure IPv6 "
+	                 "(OSPFv3) yet; set ipv6 = no",
+	                 path);
+	ck_assert_str_eq(err, want);
+	free(want);
+	free(err);
+	free(path);
+
+	/* IPv6-only: no IPv4 pool, router ids from the IPv4 loopback or 0.0.0.ID */
+	c = tu_parse_data("config/ipv6-only.conf");
+	ck_assert(c->ipv6 && !c->has_prefix && c->has_prefix6);
+	ck_assert_uint_eq(c->link_prefix_len6, 127);
+	ck_assert_str_eq(ip4_str(c->nodes[0].router_id, r), "0.0.0.1");
+	ck_assert_str_eq(ip4_str(c->nodes[1].router_id, r), "192.168.102.2");
+	ck_assert_str_eq(ip4_str(c->nodes[2].router_id, r), "192.168.102.3");
+	config_free(c);
+
+	/* ipv6 = no: the IPv4 mesh of today, and config_supported agrees */
+	c = tu_parse_data("config/reference.conf");
+	ck_assert(!c->ipv6 && !c->has_prefix6);
+	ck_assert_int_eq(config_supported(c, &err), 0);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_files_missing)
 {
 	struct tmpfiles t;
@@ -1133,6 +1237,7 @@ config_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_loop_test(tc, test_invalid, 0, ARRAY_SIZE(invalid));
 	tcase_add_test(tc, test_invalid_distinct);
+	tcase_add_test(tc, test_ipv6);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
