@@ -194,6 +194,7 @@ static void
 check_frr_daemons(struct doctor_report *r, const struct paths *paths, const struct config *c)
 {
 	_cleanup_free_ char *path = xasprintf("%s/daemons", paths->frr_dir), *text = NULL;
+	char names[32];
 	unsigned missing;
 	int e = read_file(path, PROXMOX_FILE_MAX, &text, NULL);
 
@@ -202,16 +203,14 @@ check_frr_daemons(struct doctor_report *r, const struct paths *paths, const stru
 		           "cannot read %s: %s", path, file_strerror(e));
 		return;
 	}
-	missing = frrdaemons_missing(text, c->bfd);
+	missing = frrdaemons_missing(text, frrdaemons_wanted(c));
 	if (missing)
 		doctor_add(r, DOCTOR_FAIL, "frr daemons",
 		           "run proxmesh apply (or start the agent), which enables them",
-		           "%s: %s%s%s not enabled", path, missing & FRRD_OSPFD ? "ospfd" : "",
-		           missing == (FRRD_OSPFD | FRRD_BFDD) ? " and " : "",
-		           missing & FRRD_BFDD ? "bfdd" : "");
+		           "%s:%s not enabled", path, frrdaemons_names(missing, names));
 	else
-		doctor_add(r, DOCTOR_OK, "frr daemons", NULL, "%s: ospfd%s enabled", path,
-		           c->bfd ? " and bfdd" : "");
+		doctor_add(r, DOCTOR_OK, "frr daemons", NULL, "%s:%s enabled", path,
+		           frrdaemons_names(frrdaemons_wanted(c), names));
 }
 
 /* What `plan` would do: FRR, interfaces and the saved files in sync. */

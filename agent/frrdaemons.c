@@ -13,7 +13,26 @@
 #include "timebounds.h"
 #include "util.h"
 
-static const char *const daemon_names[] = {"ospfd", "bfdd"};
+/* by bit: FRRD_OSPFD, FRRD_BFDD, FRRD_OSPF6D */
+static const char *const daemon_names[] = {"ospfd", "bfdd", "ospf6d"};
+
+unsigned
+frrdaemons_wanted(const struct config *c)
+{
+	return FRRD_OSPFD | (c->bfd ? FRRD_BFDD : 0) | (c->ipv6 ? FRRD_OSPF6D : 0);
+}
+
+const char *
+frrdaemons_names(unsigned mask, char buf[static 32])
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ARRAY_SIZE(daemon_names); i++)
+		if (mask & (1u << i))
+			at += (size_t)snprintf(buf + at, 32 - at, " %s", daemon_names[i]);
+	return buf;
+}
 
 /* The value of "NAME=VALUE" at the start of a line, or NULL. */
 static const char *
@@ -31,7 +50,7 @@ find_setting(const char *text, const char *name, size_t *vlen)
 }
 
 unsigned
-frrdaemons_missing(const char *text, bool want_bfd)
+frrdaemons_missing(const char *text, unsigned wanted)
 {
 	unsigned missing = 0;
 
@@ -39,7 +58,7 @@ frrdaemons_missing(const char *text, bool want_bfd)
 		size_t len;
 		const char *v = find_setting(text, daemon_names[i], &len);
 
-		if (i == 1 && !want_bfd)
+		if (!(wanted & (1u << i)))
 			continue;
 		if (v == NULL || len < 3 || strncmp(v, "yes", 3) != 0)
 			missing |= 1u << i;
@@ -85,7 +104,7 @@ frrdaemons_enable(const char *text, unsigned missing)
 }
 
 int
-frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missing)
+frrdaemons_update(const char *path, unsigned wanted, bool dry_run, unsigned *missing)
 {
 	_cleanup_free_ char *text = NULL, *updated = NULL;
 	int r;
@@ -93,7 +112,7 @@ frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missi
 	r = read_file_nofollow(path, 1024 * 1024, &text, NULL);
 	if (r < 0)
 		return r;
-	*missing = frrdaemons_missing(text, want_bfd);
+	*missing = frrdaemons_missing(text, wanted);
 	if (*missing == 0)
 		return 0;
 	if (dry_run)

@@ -3,18 +3,28 @@
 
 #include <stdbool.h>
 
-/* Which of ospfd and bfdd are not enabled in the daemons file text; a
- * daemon not mentioned counts as disabled. Returns a bit mask. */
+#include "config.h"
+
+/* The daemons proxmesh needs, a bit mask: ospfd always, bfdd with BFD,
+ * ospf6d with IPv6. */
 #define FRRD_OSPFD 1u
 #define FRRD_BFDD 2u
-unsigned frrdaemons_missing(const char *text, bool want_bfd);
+#define FRRD_OSPF6D 4u
+unsigned frrdaemons_wanted(const struct config *c);
+
+/* Which of the wanted daemons are not enabled in the daemons file text; a
+ * daemon not mentioned counts as disabled. Returns a bit mask. */
+unsigned frrdaemons_missing(const char *text, unsigned wanted);
+
+/* " ospfd bfdd" for a mask: each daemon's name after a blank. */
+const char *frrdaemons_names(unsigned mask, char buf[static 32]);
 
 /* The text with the missing daemons set to "yes" (owned string). */
 char *frrdaemons_enable(const char *text, unsigned missing);
 
 /* Enable what is missing in PATH (atomically, keeping owner and mode).
  * 0 nothing to do, 1 changed (FRR must be restarted), negative errno. */
-int frrdaemons_update(const char *path, bool want_bfd, bool dry_run, unsigned *missing);
+int frrdaemons_update(const char *path, unsigned wanted, bool dry_run, unsigned *missing);
 
 #define FRR_RELOAD_SCRIPT "/usr/lib/frr/frr-reload.py"
 

@@ -459,12 +459,13 @@ show(const char *daemon, const char *cmd, char **out)
 
 /* FRR's running configuration as its daemons print it for themselves, over
  * their vty sockets (vtysh joins the same texts): zebra and ospfd must
- * answer; bfdd and FRR 10's mgmtd only when they run. No process is
- * started. quiet: a failure does not fail the pass. */
+ * answer; bfdd, ospf6d and FRR 10's mgmtd only when they run (a pass
+ * whose commands one of them must take fails when sending them). No
+ * process is started. quiet: a failure does not fail the pass. */
 static int
 read_frr_text_as(struct pass *p, char **text, bool quiet)
 {
-	static const char *const daemons[] = {"zebra", "ospfd", "bfdd", "mgmtd"};
+	static const char *const daemons[] = {"zebra", "ospfd", "bfdd", "ospf6d", "mgmtd"};
 	char *all = xstrdup("");
 
 	for (size_t i = 0; i < ARRAY_SIZE(daemons); i++) {
@@ -566,6 +567,8 @@ not_answering(unsigned mask, long long deadline)
 		return "ospfd";
 	if ((mask & FRRD_BFDD) && !answers("bfdd", "show bfd peers json", deadline))
 		return "bfdd";
+	if ((mask & FRRD_OSPF6D) && !answers("ospf6d", "show ipv6 ospf6 json", deadline))
+		return "ospf6d";
 	return NULL;
 }
 
@@ -577,6 +580,7 @@ start_daemons(struct pass *p, const char *daemons, unsigned missing, bool retry)
 	const char *verb, *late;
 	long long deadline = now_mono_ms() + tb_bound(TB_FRR_RELOAD_MS);
 	bool running, restarted;
+	char names[32];
 	int bound, r;
 
 	running = answers("zebra", "show version", deadline);
@@ -592,8 +596,8 @@ start_daemons(struct pass *p, const char *daemons, unsigned missing, bool retry)
 	if (r < 0)
 		return failed(p, "systemctl %s frr failed", verb);
 	/* a restart of a running FRR drops its adjacencies: say why */
-	log_event(LOG_NOTICE, PM_MID_FRR_RESTARTED, "frr: enabled%s%s in %s; FRR %s", missing & FRRD_OSPFD ? " ospfd" : "",
-	           missing & FRRD_BFDD ? " bfdd" : "", daemons,
+	log_event(LOG_NOTICE, PM_MID_FRR_RESTARTED, "frr: enabled%s in %s; FRR %s",
+	          frrdaemons_names(missing, names), daemons,
 	           !restarted ? "reloaded (running daemons untouched)"
 	           : !running ? "restarted"
 	           : access(FRR_RELOAD_SCRIPT, X_OK) != 0
@@ -747,18 +751,18 @@ plan_frr(struct pass *p)
 	struct frrconf live = {0};
 	unsigned missing = 0;
 	uint64_t fingerprint;
-	char want_rid[16];
+	char want_rid[16], names[32];
 	int r;
 
 	/* an OSPF fabric owns router ospf here: FRR is left as it is */
 	if (p->sdn.whole_host)
 		return 0;
-	r = frrdaemons_update(daemons, p->c->bfd, !p->apply, &missing);
+	r = frrdaemons_update(daemons, frrdaemons_wanted(p->c), !p->apply, &missing);
 	if (r < 0)
 		return failed(p, "%s: %s", daemons, file_strerror(r));
 	if (r > 0) {
-		say(p, "# enable%s%s in %s and reload (or restart) FRR",
-		    missing & FRRD_OSPFD ? " ospfd" : "", missing & FRRD_BFDD ? " bfdd" : "", daemons);
+		say(p, "# enable%s in %s and reload (or restart) FRR", frrdaemons_names(missing, names),
+		    daemons);
 		if (!p->apply)
 			return 0;
 	}

@@ -24,7 +24,15 @@ static const struct {
 	{"ip ospf priority ", 3, false},
 	{"ip ospf bfd profile ", 4, false},
 	{"ip ospf authentication", 3, false},
+	{"ipv6 ospf6 area ", 3, true},
+	{"ipv6 ospf6 cost ", 3, false},
+	{"ipv6 ospf6 hello-interval ", 3, false},
+	{"ipv6 ospf6 dead-interval ", 3, false},
+	{"ipv6 ospf6 retransmit-interval ", 3, false},
+	{"ipv6 ospf6 network ", 3, false},
+	{"ipv6 ospf6 bfd profile ", 4, false},
 	{"ospf router-id ", 2, false},
+	{"ospf6 router-id ", 2, false},
 	{"timers throttle spf ", 3, false},
 	{"timers throttle lsa all ", 4, false},
 	{"timers lsa min-arrival ", 3, false},
@@ -110,6 +118,26 @@ static bool
 is_ospf_if_line(const char *t)
 {
 	return !strncmp(t, "ip ospf ", 8);
+}
+
+static bool
+is_ospf6_if_line(const char *t)
+{
+	return !strncmp(t, "ipv6 ospf6 ", 11);
+}
+
+/* Does proxmesh own OSPFv3 (ipv6 = yes)? Only then: an IPv4 mesh leaves a
+ * hand-made OSPFv3 setup as it is. */
+static bool
+owns_ospf6(const struct frr_line *want)
+{
+	return frrconf_find(want, "router ospf6") != NULL;
+}
+
+static bool
+is_area_line(const char *t)
+{
+	return !strncmp(t, "ip ospf area ", 13) || !strncmp(t, "ipv6 ospf6 area ", 16);
 }
 
 #define KEY_PREFIX "ip ospf message-digest-key "
@@ -234,6 +262,8 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 		const struct frr_line *h;
 		bool rf;
 
+		if (owned && !owned(t))
+			continue; /* the other family's, in a block of its own */
 		if (is_key_line(t)) {
 			/* all of them where the first is */
 			if (!keys_done)
@@ -272,7 +302,7 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 	 * timers and reset it a moment later (a neighbour sees a dead-interval
 	 * mismatch and an adjacency forms twice). */
 	for (size_t i = 0; i + 1 < add.n; i++)
-		if (!strncmp(add.v[i], "ip ospf area ", 13)) {
+		if (is_area_line(add.v[i])) {
 			char *area = add.v[i];
 
 			memmove(&add.v[i], &add.v[i + 1], (add.n - i - 1) * sizeof(char *));
@@ -291,35 +321,48 @@ find_child(const struct frr_line *parent, const char *text)
 	return parent ? frrconf_find(parent, text) : NULL;
 }
 
+/* family: "ip" or "ipv6" */
 static void
-diff_forwarding(struct diff *d, const struct frr_line *want, const struct frr_line *have)
+diff_forwarding(struct diff *d, const struct frr_line *want, const struct frr_line *have,
+                const char *family)
 {
-	bool want_off = frrconf_find(want, "no ip forwarding") != NULL;
-	bool have_off = frrconf_find(have, "no ip forwarding") != NULL;
+	_cleanup_free_ char *off = xasprintf("no %s forwarding", family);
+	bool want_off = frrconf_find(want, off) != NULL;
+	bool have_off = frrconf_find(have, off) != NULL;
 
 	if (want_off && !have_off)
-		strv_push_dup(&d->ph[PH_DEFINE], "no ip forwarding");
+		strv_push_dup(&d->ph[PH_DEFINE], off);
 	else if (!want_off && have_off)
-		strv_push_dup(&d->ph[PH_DEFINE], "ip forwarding");
+		strv_push_dup(&d->ph[PH_DEFINE], off + 3);
 }
 
 static bool
-is_owned_single(const char *t)
+is_protocol_line(const char *t)
 {
 	return !strncmp(t, "ip protocol ospf route-map ", 27) ||
-	       !strncmp(t, "ip prefix-list proxmesh-", 24);
+	       !strncmp(t, "ipv6 protocol ospf6 route-map ", 30);
+}
+
+static bool
+is_owned_single(const char *t, bool ospf6)
+{
+	return !strncmp(t, "ip protocol ospf route-map ", 27) ||
+	       !strncmp(t, "ip prefix-list proxmesh-", 24) ||
+	       (ospf6 && !strncmp(t, "ipv6 protocol ospf6 route-map ", 30));
 }
 
 static void
 diff_top(struct diff *d, const struct frr_line *want, const struct frr_line *have)
 {
+	bool ospf6 = owns_ospf6(want);
+
 	for (size_t i = 0; i < have->n_children; i++) {
 		const struct frr_line *h = &have->children[i];
 
 		if (frrconf_find(want, h->text))
 			continue;
-		if (is_owned_single(h->text))
-			strv_push(&d->ph[!strncmp(h->text, "ip protocol", 11) ? PH_UNREF : PH_UNDEFINE],
+		if (is_owned_single(h->text, ospf6))
+			strv_push(&d->ph[is_protocol_line(h->text) ? PH_UNREF : PH_UNDEFINE],
 			          negate(h->text));
 		else if (!strncmp(h->text, "route-map proxmesh-", 19))
 			strv_push(&d->ph[PH_UNDEFINE], negate(h->text));
@@ -330,9 +373,8 @@ diff_top(struct diff *d, const struct frr_line *want, const struct frr_line *hav
 
 		if (!strncmp(w->text, "route-map ", 10))
 			diff_block(d, w->text, w, h, NULL, PH_DEFINE);
-		else if (is_owned_single(w->text) && h == NULL)
-			strv_push_dup(&d->ph[!strncmp(w->text, "ip protocol", 11) ? PH_REFERENCE
-			                                                           : PH_DEFINE],
+		else if (is_owned_single(w->text, ospf6) && h == NULL)
+			strv_push_dup(&d->ph[is_protocol_line(w->text) ? PH_REFERENCE : PH_DEFINE],
 			              w->text);
 	}
 }
@@ -371,16 +413,27 @@ frrdiff(const struct frrconf *desired, const struct frrconf *live, const struct 
 	const struct frr_line *want = &desired->root, *have = &live->root;
 	struct diff d = {0};
 
-	diff_forwarding(&d, want, have);
+	bool ospf6 = owns_ospf6(want);
+
+	diff_forwarding(&d, want, have, "ip");
+	if (ospf6)
+		diff_forwarding(&d, want, have, "ipv6");
 	diff_top(&d, want, have);
 	diff_bfd(&d, want, have);
 	diff_block(&d, "router ospf", find_child(want, "router ospf"),
 	           find_child(have, "router ospf"), NULL, PH_ADD);
+	if (ospf6)
+		diff_block(&d, "router ospf6", find_child(want, "router ospf6"),
+		           find_child(have, "router ospf6"), NULL, PH_ADD);
+	/* each family's lines in a block of its own: each goes to its daemon */
 	for (size_t i = 0; i < ifnames->n; i++) {
 		_cleanup_free_ char *h = xasprintf("interface %s", ifnames->v[i]);
 
 		diff_block(&d, h, find_child(want, h), find_child(have, h), is_ospf_if_line,
 		           PH_ADD);
+		if (ospf6)
+			diff_block(&d, h, find_child(want, h), find_child(have, h),
+			           is_ospf6_if_line, PH_ADD);
 	}
 	for (int p = 0; p < PH_COUNT; p++) {
 		for (size_t i = 0; i < d.ph[p].n; i++)
@@ -396,12 +449,14 @@ frrdiff_disruptive(const struct strv *cmds)
 	    "network ",          "ip ospf area",           "ip ospf network",
 	    "ip ospf hello-interval", "ip ospf dead-interval", "ip ospf authentication",
 	    "ip ospf message-digest-key", "ospf router-id",
+	    "ipv6 ospf6 area",   "ipv6 ospf6 network",     "ipv6 ospf6 hello-interval",
+	    "ipv6 ospf6 dead-interval", "ospf6 router-id",
 	};
 
 	for (size_t i = 0; i < cmds->n; i++) {
 		const char *c = cmds->v[i];
 
-		if (!strcmp(c, "no router ospf"))
+		if (!strcmp(c, "no router ospf") || !strcmp(c, "no router ospf6"))
 			return true;
 		if (!strncmp(c, "no ", 3))
 			c += 3;

@@ -23,13 +23,23 @@ starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* Does proxmesh own OSPFv3 (ipv6 = yes, so it renders router ospf6)?
+ * Otherwise its lines in the file are someone else's and stay. */
+static bool
+owns_ospf6(const struct frrconf *desired)
+{
+	return frrconf_find(&desired->root, "router ospf6") != NULL;
+}
+
 /* A top-level line proxmesh owns with everything inside it. */
 static bool
-owned_whole(const char *l)
+owned_whole(const char *l, bool ospf6)
 {
 	return !strcmp(l, "router ospf") || starts(l, "route-map proxmesh-") ||
 	       starts(l, "ip protocol ospf route-map ") || starts(l, "ip prefix-list proxmesh-") ||
-	       !strcmp(l, "no ip forwarding") || !strcmp(l, "ip forwarding");
+	       !strcmp(l, "no ip forwarding") || !strcmp(l, "ip forwarding") ||
+	       (ospf6 && (!strcmp(l, "router ospf6") || starts(l, "ipv6 protocol ospf6 route-map ") ||
+	                  !strcmp(l, "no ipv6 forwarding") || !strcmp(l, "ipv6 forwarding")));
 }
 
 /* A top-level block some of whose lines are proxmesh's: the interfaces it
@@ -43,11 +53,12 @@ shared_block(const char *l, const struct frrconf *desired, const struct strv *if
 
 /* A line of a shared block that is proxmesh's, with all inside it. */
 static bool
-owned_in(const char *block, const char *l)
+owned_in(const char *block, const char *l, bool ospf6)
 {
 	if (!strcmp(block, "bfd"))
 		return !strcmp(l, "profile " RENDER_BFD_PROFILE);
-	return starts(l, "ip ospf ") || starts(l, "no ip ospf ");
+	return starts(l, "ip ospf ") || starts(l, "no ip ospf ") ||
+	       (ospf6 && (starts(l, "ipv6 ospf6 ") || starts(l, "no ipv6 ospf6 ")));
 }
 
 static bool
@@ -212,7 +223,7 @@ patch_shared(struct patch *pt, size_t u)
 		if (pt->drop[i] || frrtext_ancestor(t, i, 0) != (long)u)
 			continue;
 		if (s == (long)i && l->kind == FRRTEXT_COMMAND &&
-		    owned_in(t->lines[u].text, l->text)) {
+		    owned_in(t->lines[u].text, l->text, owns_ospf6(pt->desired))) {
 			size_t b = i;
 
 			/* a block of ours inside (bfd's profile) takes its "!" */
@@ -259,7 +270,7 @@ patch_text(const struct frrtext *t, const struct frrconf *desired, const struct 
 
 		if (l->kind != FRRTEXT_COMMAND || l->level != 0)
 			continue;
-		if (owned_whole(l->text)) {
+		if (owned_whole(l->text, owns_ospf6(desired))) {
 			/* in place, once; a second one goes */
 			k = take_desired(&pt, l->text);
 			drop_block(t, pt.drop, u, block_end(t, u) > u + 1);

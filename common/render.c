@@ -12,6 +12,8 @@
 
 /* FRR's defaults, which `show running-config` does not print. */
 #define FRR_HELLO_DEFAULT 10
+#define FRR_DEAD_DEFAULT 40
+#define FRR_RETRANSMIT_DEFAULT 5
 #define FRR_BFD_INTERVAL_DEFAULT 300
 #define FRR_BFD_MULTIPLIER_DEFAULT 3
 
@@ -123,6 +125,29 @@ render_keys(const struct config *c, struct frr_line *i)
 	free(keys);
 }
 
+/* The OSPFv3 lines of a link: the same area, costs, timers and BFD as
+ * OSPF's, always point-to-point (no hand-made OSPFv3 dialect to keep). */
+static void
+render_link6(const struct config *c, const struct link_plan *lp, struct frr_line *i)
+{
+	char area[16];
+
+	addf(i, "ipv6 ospf6 area %s", area_str(c->area, area));
+	if (c->bfd) {
+		addf(i, "ipv6 ospf6 bfd");
+		addf(i, "ipv6 ospf6 bfd profile %s", RENDER_BFD_PROFILE);
+	}
+	addf(i, "ipv6 ospf6 cost %u",
+	     lp->node->role == ROLE_ENDPOINT ? RENDER_ENDPOINT_COST : lp->link->cost);
+	if (c->dead_interval != FRR_DEAD_DEFAULT)
+		addf(i, "ipv6 ospf6 dead-interval %u", c->dead_interval);
+	if (c->hello_interval != FRR_HELLO_DEFAULT)
+		addf(i, "ipv6 ospf6 hello-interval %u", c->hello_interval);
+	addf(i, "ipv6 ospf6 network point-to-point");
+	if (RENDER_RETRANSMIT_INTERVAL != FRR_RETRANSMIT_DEFAULT)
+		addf(i, "ipv6 ospf6 retransmit-interval %u", RENDER_RETRANSMIT_INTERVAL);
+}
+
 static void
 render_link(const struct config *c, const struct link_plan *lp, struct frr_line *root)
 {
@@ -157,9 +182,28 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	 * long on a direct cable (routes took 12-15 s after a boot instead of
 	 * 3-4 s). */
 	addf(i, "ip ospf retransmit-interval %u", RENDER_RETRANSMIT_INTERVAL);
+	if (c->ipv6)
+		render_link6(c, lp, i);
 	/* vtysh prints an interface's lines sorted. */
 	qsort(i->children, i->n_children, sizeof(*i->children), cmp_text);
 	render_keys(c, i);
+}
+
+/* router ospf6: the router id and throttling of router ospf; an endpoint
+ * is a stub router (RFC 5340's R and V6 bits clear: no transit). */
+static void
+render_ospf6(const struct config *c, const struct node_conf *n, struct frr_line *root)
+{
+	struct frr_line *b = addf(root, "router ospf6");
+	char buf[16];
+
+	(void)c;
+	addf(b, "ospf6 router-id %s", ip4_str(n->router_id, buf));
+	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
+	     RENDER_SPF_MAX_HOLD);
+	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
+	if (n->role == ROLE_ENDPOINT)
+		addf(b, "stub-router administrative");
 }
 
 void
@@ -173,15 +217,24 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 	(void)v; /* 8.4 and 10.x print what we own identically (see tests) */
 	*out = (struct frrconf){0};
 
-	if (n->role == ROLE_ENDPOINT)
+	if (n->role == ROLE_ENDPOINT) {
 		addf(root, "no ip forwarding");
+		if (c->ipv6)
+			addf(root, "no ipv6 forwarding");
+	}
 	first_if = root->n_children;
-	if (n->has_loopback) {
+	if (n->has_loopback || n->has_loopback6) {
 		char area[16];
 
 		b = addf(root, "interface lo");
-		addf(b, "ip ospf area %s", area_str(c->area, area));
-		addf(b, "ip ospf passive");
+		if (n->has_loopback) {
+			addf(b, "ip ospf area %s", area_str(c->area, area));
+			addf(b, "ip ospf passive");
+		}
+		if (n->has_loopback6) {
+			addf(b, "ipv6 ospf6 area %s", area_str(c->area, area));
+			addf(b, "ipv6 ospf6 passive");
+		}
 	}
 	for (size_t i = 0; i < n->n_links; i++)
 		render_link(c, &links[i], root);
@@ -199,13 +252,24 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
 	if (n->role == ROLE_ENDPOINT)
 		addf(b, "max-metric router-lsa administrative");
+	if (c->ipv6)
+		render_ospf6(c, n, root);
 
 	if (n->has_loopback) {
 		b = addf(root, "route-map %s permit 10", RENDER_ROUTE_MAP);
 		addf(b, "set src %s", ip4_str(n->loopback.addr, buf));
-		/* zebra prints it after the route-maps */
-		addf(root, "ip protocol ospf route-map %s", RENDER_ROUTE_MAP);
 	}
+	if (n->has_loopback6) {
+		char a6[INET6_ADDRSTRLEN];
+
+		b = addf(root, "route-map %s permit 10", RENDER_ROUTE_MAP6);
+		addf(b, "set src %s", ip6_str(&n->loopback6, a6));
+	}
+	/* zebra prints them after the route-maps */
+	if (n->has_loopback)
+		addf(root, "ip protocol ospf route-map %s", RENDER_ROUTE_MAP);
+	if (n->has_loopback6)
+		addf(root, "ipv6 protocol ospf6 route-map %s", RENDER_ROUTE_MAP6);
 
 	if (c->bfd && n->n_links > 0) {
 		b = addf(root, "bfd");

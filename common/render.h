@@ -11,6 +11,7 @@ struct frr_version {
 
 #define RENDER_BFD_PROFILE "proxmesh"
 #define RENDER_ROUTE_MAP "proxmesh-src"
+#define RENDER_ROUTE_MAP6 "proxmesh-src6"
 /* The cost of every link of an endpoint node (the OSPF maximum). */
 #define RENDER_ENDPOINT_COST 65535
 /* OSPF throttling for a mesh of a few nodes (ms). */

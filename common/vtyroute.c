@@ -44,6 +44,23 @@ is_ospf_if_line(const char *l)
 	return starts(l, "ip ospf ") || starts(l, "no ip ospf ");
 }
 
+static bool
+is_ospf6_if_line(const char *l)
+{
+	return starts(l, "ipv6 ospf6 ") || starts(l, "no ipv6 ospf6 ");
+}
+
+/* The daemon of an interface block whose lines all pass is(), else vtysh. */
+static enum vty_target
+if_target(const struct strv *cmds, size_t b, size_t e, bool (*is)(const char *),
+          enum vty_target t)
+{
+	for (size_t i = b + 1; i < e; i++)
+		if (strcmp(cmds->v[i], "exit") != 0 && !is(cmds->v[i]))
+			return VTY_VTYSH;
+	return t;
+}
+
 static enum vty_target
 target_of(const struct strv *cmds, size_t b, size_t e)
 {
@@ -51,14 +68,14 @@ target_of(const struct strv *cmds, size_t b, size_t e)
 
 	if (!strcmp(head, "router ospf") || !strcmp(head, "no router ospf"))
 		return VTY_OSPFD;
+	if (!strcmp(head, "router ospf6") || !strcmp(head, "no router ospf6"))
+		return VTY_OSPF6D;
 	if (!strcmp(head, "bfd"))
 		return VTY_BFDD;
-	if (starts(head, "interface ")) {
-		for (size_t i = b + 1; i < e; i++)
-			if (strcmp(cmds->v[i], "exit") != 0 && !is_ospf_if_line(cmds->v[i]))
-				return VTY_VTYSH;
-		return VTY_OSPFD;
-	}
+	if (starts(head, "interface ") && b + 1 < e && is_ospf6_if_line(cmds->v[b + 1]))
+		return if_target(cmds, b, e, is_ospf6_if_line, VTY_OSPF6D);
+	if (starts(head, "interface "))
+		return if_target(cmds, b, e, is_ospf_if_line, VTY_OSPFD);
 	return VTY_VTYSH;
 }
 
@@ -98,7 +115,7 @@ vtyroute_block_end(const struct strv *cmds, size_t i, unsigned depth)
 const char *
 vtyroute_daemon(enum vty_target t)
 {
-	static const char *const names[] = {"ospfd", "bfdd", "vtysh"};
+	static const char *const names[] = {"ospfd", "bfdd", "ospf6d", "vtysh"};
 
 	return t < VTY_TARGETS ? names[t] : "?";
 }

@@ -10,6 +10,7 @@
 enum vty_target {
 	VTY_OSPFD,
 	VTY_BFDD,
+	VTY_OSPF6D,
 	VTY_VTYSH,
 	VTY_TARGETS,
 };
@@ -17,8 +18,9 @@ enum vty_target {
 /* Split a batch of configuration-mode commands, as frrdiff makes it (a
  * block header, its lines, one "exit" per level), into one list per target,
  * each in the batch's order. A block goes whole to one target: `router
- * ospf`, and an interface with only `ip ospf` lines, to ospfd; `bfd` to
- * bfdd; anything else to vtysh. order (if not NULL): the targets that got
+ * ospf`, and an interface with only `ip ospf` lines, to ospfd; `router
+ * ospf6`, and an interface with only `ipv6 ospf6` lines, to ospf6d; `bfd`
+ * to bfdd; anything else to vtysh. order (if not NULL): the targets that got
  * commands, by their first statement in the batch; *n_order of them. */
 void vtyroute_split(const struct strv *cmds, struct strv out[VTY_TARGETS],
                     enum vty_target order[VTY_TARGETS], size_t *n_order);

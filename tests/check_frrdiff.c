@@ -961,6 +961,94 @@ START_TEST(test_disruptive)
 }
 END_TEST
 
+/* IPv6 (dual-stack): from an empty FRR, OSPFv3 comes up beside OSPF: its
+ * router block, each interface's ipv6 ospf6 lines in a block of their own
+ * (so they go to ospf6d), area last, the source route-map referenced after
+ * it is defined, no IPv6 forwarding on the endpoint. */
+START_TEST(test_ipv6_from_empty)
+{
+	struct config *c = config_edited("config/dual-stack.conf", NULL);
+	struct strv cmds;
+	size_t i, rm, ref, r6, nic3_6;
+
+	diff_node(c, "pbs", "", NULL, &cmds);
+	ck_assert_uint_lt(index_of(&cmds, "no ip forwarding", 0), cmds.n);
+	ck_assert_uint_lt(index_of(&cmds, "no ipv6 forwarding", 0), cmds.n);
+	rm = index_of(&cmds, "route-map proxmesh-src6 permit 10", 0);
+	ck_assert_str_eq(cmds.v[rm + 1], "set src fd0c:103:ff::fe");
+	ref = index_of(&cmds, "ipv6 protocol ospf6 route-map proxmesh-src6", 0);
+	ck_assert_uint_gt(ref, rm);
+	r6 = index_of(&cmds, "router ospf6", 0);
+	ck_assert_str_eq(cmds.v[r6 + 1], "ospf6 router-id 192.168.102.3");
+	ck_assert_uint_lt(index_of(&cmds, "stub-router administrative", r6), cmds.n);
+	/* nic3: the IPv4 block first, then a block of ipv6 ospf6 lines alone */
+	i = index_of(&cmds, "interface nic3", 0);
+	nic3_6 = index_of(&cmds, "interface nic3", i + 1);
+	for (i++; strcmp(cmds.v[i], "exit") != 0; i++)
+		ck_assert_msg(!strncmp(cmds.v[i], "ip ospf ", 8), "%s", cmds.v[i]);
+	for (i = nic3_6 + 1; strcmp(cmds.v[i + 1], "exit") != 0; i++)
+		ck_assert_msg(!strncmp(cmds.v[i], "ipv6 ospf6 ", 11), "%s", cmds.v[i]);
+	ck_assert_str_eq(cmds.v[i], "ipv6 ospf6 area 0.0.0.0");
+	ck_assert_uint_lt(index_of(&cmds, "ipv6 ospf6 network point-to-point", nic3_6), i);
+	ck_assert_uint_lt(index_of(&cmds, "ipv6 ospf6 bfd profile proxmesh", nic3_6), i);
+	ck_assert_uint_lt(index_of(&cmds, "ipv6 ospf6 cost 65535", nic3_6), i);
+	ck_assert(frrdiff_disruptive(&cmds));
+	strv_free(&cmds);
+	config_free(c);
+}
+END_TEST
+
+/* The rendering applied: nothing to do; then a cost change is one line for
+ * each family, each in its own block, and resets no adjacency. */
+START_TEST(test_ipv6_converged)
+{
+	static const char *const want[] = {
+	    "interface nic4", "ip ospf cost 30", "exit",
+	    "interface nic4", "ipv6 ospf6 cost 30", "exit", NULL,
+	};
+	struct config *c = config_edited("config/dual-stack.conf", NULL);
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, "pve-2", &n);
+	char *live = render_frr_text(c, n, lp, (struct frr_version){10, 3});
+	struct strv cmds;
+
+	diff_node(c, "pve-2", live, NULL, &cmds);
+	ck_assert_msg(cmds.n == 0, "first: %s", cmds.n ? cmds.v[0] : "");
+	strv_free(&cmds);
+	((struct link_conf *)&n->links[1])->cost = 30;
+	diff_node(c, "pve-2", live, NULL, &cmds);
+	ck_assert(!frrdiff_disruptive(&cmds));
+	assert_cmds(&cmds, want);
+	free(live);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
+/* An IPv4 mesh (ipv6 = no) leaves a hand-made OSPFv3 setup alone: its
+ * router ospf6, its ipv6 ospf6 lines, its forwarding line. */
+START_TEST(test_ipv6_not_owned)
+{
+	struct config *c = config_edited("config/reference.conf", NULL);
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, "pbs", &n);
+	char *mine = render_frr_text(c, n, lp, (struct frr_version){8, 4});
+	char *live = xasprintf("%sinterface nic3\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 cost 7\n"
+	                       "exit\n!\nno ipv6 forwarding\n!\nrouter ospf6\n ospf6 router-id "
+	                       "9.9.9.9\nexit\n!\nipv6 protocol ospf6 route-map other\n",
+	                       mine);
+	struct strv cmds;
+
+	diff_node(c, "pbs", live, NULL, &cmds);
+	ck_assert_msg(cmds.n == 0, "first: %s", cmds.n ? cmds.v[0] : "");
+	strv_free(&cmds);
+	free(live);
+	free(mine);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_mask_secret)
 {
 	static const struct {
@@ -1027,6 +1115,9 @@ frrdiff_suite(void)
 	tcase_add_test(tc, test_stale_interface);
 	tcase_add_test(tc, test_disruptive);
 	tcase_add_test(tc, test_mask_secret);
+	tcase_add_test(tc, test_ipv6_from_empty);
+	tcase_add_test(tc, test_ipv6_converged);
+	tcase_add_test(tc, test_ipv6_not_owned);
 	suite_add_tcase(s, tc);
 	return s;
 }

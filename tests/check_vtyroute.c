@@ -135,6 +135,40 @@ START_TEST(unknown_goes_to_vtysh)
 }
 END_TEST
 
+/* OSPFv3's blocks go to ospf6d, each family's interface lines to its own
+ * daemon; an interface block mixing both (not what frrdiff makes) goes to
+ * vtysh, which fans it out. */
+START_TEST(ospf6_to_ospf6d)
+{
+	static const char *const cmds[] = {
+	    "no ipv6 forwarding",
+	    "router ospf6", "ospf6 router-id 192.168.102.3", "stub-router administrative", "exit",
+	    "interface nic3", "ip ospf cost 65535", "exit",
+	    "interface nic3", "ipv6 ospf6 network point-to-point", "ipv6 ospf6 area 0.0.0.0", "exit",
+	    "interface nic4", "ip ospf cost 5", "ipv6 ospf6 cost 5", "exit",
+	    "interface lo", "no ipv6 ospf6 passive", "exit",
+	    NULL,
+	};
+	char *got[VTY_TARGETS];
+
+	split(cmds, got);
+	ck_assert_str_eq(got[VTY_OSPF6D],
+	                 "router ospf6|ospf6 router-id 192.168.102.3|stub-router administrative|exit|"
+	                 "interface nic3|ipv6 ospf6 network point-to-point|ipv6 ospf6 area 0.0.0.0|"
+	                 "exit|interface lo|no ipv6 ospf6 passive|exit");
+	ck_assert_str_eq(got[VTY_OSPFD], "interface nic3|ip ospf cost 65535|exit");
+	ck_assert_str_eq(got[VTY_VTYSH],
+	                 "no ipv6 forwarding|interface nic4|ip ospf cost 5|ipv6 ospf6 cost 5|exit");
+	ck_assert_uint_eq(n_order, 3);
+	ck_assert_int_eq(order[0], VTY_VTYSH);
+	ck_assert_int_eq(order[1], VTY_OSPF6D);
+	ck_assert_int_eq(order[2], VTY_OSPFD);
+	ck_assert_str_eq(vtyroute_daemon(VTY_OSPF6D), "ospf6d");
+	ck_assert_str_eq(vtyroute_daemon(VTY_VTYSH), "vtysh");
+	free_got(got);
+}
+END_TEST
+
 static Suite *
 vtyroute_suite(void)
 {
@@ -145,6 +179,7 @@ vtyroute_suite(void)
 	tcase_add_test(tc, first_apply_split);
 	tcase_add_test(tc, removals);
 	tcase_add_test(tc, unknown_goes_to_vtysh);
+	tcase_add_test(tc, ospf6_to_ospf6d);
 	suite_add_tcase(s, tc);
 	return s;
 }
