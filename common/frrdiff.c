@@ -449,14 +449,14 @@ frrdiff_disruptive(const struct strv *cmds)
 	    "network ",          "ip ospf area",           "ip ospf network",
 	    "ip ospf hello-interval", "ip ospf dead-interval", "ip ospf authentication",
 	    "ip ospf message-digest-key", "ospf router-id",
-	    "ipv6 ospf6 area",   "ipv6 ospf6 network",     "ipv6 ospf6 hello-interval",
-	    "ipv6 ospf6 dead-interval", "ospf6 router-id",
 	};
 
+	/* OSPFv3's lines reset OSPFv3 adjacencies only: IPv4 keeps flowing
+	 * (turning IPv6 on in an IPv4 mesh needs no bridge) */
 	for (size_t i = 0; i < cmds->n; i++) {
 		const char *c = cmds->v[i];
 
-		if (!strcmp(c, "no router ospf") || !strcmp(c, "no router ospf6"))
+		if (!strcmp(c, "no router ospf"))
 			return true;
 		if (!strncmp(c, "no ", 3))
 			c += 3;

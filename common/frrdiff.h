@@ -16,7 +16,8 @@ void frrdiff(const struct frrconf *desired, const struct frrconf *live, const st
 /* The same commands with secrets (md5 keys) masked, for printing. */
 char *frrdiff_mask_secret(const char *cmd);
 
-/* Would these commands reset an OSPF adjacency that is up (a link leaving
- * or joining the area, its network type, timers or authentication, the
- * router id)? A cost, BFD timers or a route-map do not. */
+/* Would these commands reset an OSPF (IPv4) adjacency that is up (a link
+ * leaving or joining the area, its network type, timers or authentication,
+ * the router id)? A cost, BFD timers, a route-map or any OSPFv3 line do
+ * not: the bridges that carry traffic over such a reset are IPv4's. */
 bool frrdiff_disruptive(const struct strv *cmds);

@@ -198,12 +198,13 @@ render_ospf6(const struct config *c, const struct node_conf *n, struct frr_line 
 	char buf[16];
 
 	(void)c;
+	/* in the order ospf6d prints them (8.4, 10.3, 10.7 alike) */
 	addf(b, "ospf6 router-id %s", ip4_str(n->router_id, buf));
-	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
-	     RENDER_SPF_MAX_HOLD);
 	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
 	if (n->role == ROLE_ENDPOINT)
 		addf(b, "stub-router administrative");
+	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
+	     RENDER_SPF_MAX_HOLD);
 }
 
 void

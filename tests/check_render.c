@@ -99,6 +99,7 @@ END_TEST
  * applied through vtysh: see tests/data/frr-8.4/ *.rendered.running-config.txt. */
 static const struct {
 	const char *conf, *node, *recorded;
+	const char *text; /* render/TEXT.frr; NULL: the node's name */
 } expected[] = {
     {"config/reference.conf", "pve-1", "frr-8.4/pve-1.rendered.running-config.txt"},
     {"config/reference.conf", "pve-2", "frr-8.4/pve-2.rendered.running-config.txt"},
@@ -110,6 +111,13 @@ static const struct {
     {"config/five.conf", "qdev", "frr-8.4/five-qdev.rendered.running-config.txt"},
     {"config/frr-defaults.conf", "left", "frr-8.4/defaults-left.rendered.running-config.txt"},
     {"config/frr-defaults.conf", "right", "frr-8.4/defaults-right.rendered.running-config.txt"},
+    /* dual-stack: recorded in the lab on the three versions */
+    {"config/dual-stack.conf", "pve-1", "frr-8.4/dual-pve-1.rendered.running-config.txt",
+     "dual-pve-1"},
+    {"config/dual-stack.conf", "pve-2", "frr-10.3/dual-pve-2.rendered.running-config.txt",
+     "dual-pve-2"},
+    {"config/dual-stack.conf", "pbs", "frr-10.7/dual-pbs.rendered.running-config.txt",
+     "dual-pbs"},
 };
 
 static struct config *
@@ -121,7 +129,8 @@ load_expected_conf(const char *name)
 START_TEST(test_expected_text)
 {
 	struct config *c = load_expected_conf(expected[_i].conf);
-	char *name = xasprintf("render/%s.frr", expected[_i].node);
+	char *name = xasprintf("render/%s.frr",
+	                       expected[_i].text ? expected[_i].text : expected[_i].node);
 	char *want = tu_read_data(name), *got = render(c, expected[_i].node, v84);
 	char *got10 = render(c, expected[_i].node, v103);
 
@@ -159,8 +168,11 @@ START_TEST(test_matches_frr)
 				ck_assert_str_eq(h->children[k].children[m].text,
 				                 w->children[k].children[m].text);
 		}
-		/* blocks in FRR's order */
-		if (i > 0) {
+		/* blocks in FRR 8.4's order (10.x prints route-maps first, and
+		 * vtysh joins an interface only one daemon knows after the
+		 * others: the order differs between versions, what is in the
+		 * blocks does not) */
+		if (i > 0 && !strncmp(expected[_i].recorded, "frr-8.4/", 8)) {
 			const struct frr_line *prev =
 			    frrconf_find(&live.root, want.root.children[i - 1].text);
 
