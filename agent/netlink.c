@@ -89,6 +89,17 @@ read_addr(struct nl_object *obj, void *arg)
 	int ifindex = rtnl_addr_get_ifindex(a);
 	struct prefix4 p;
 
+	if (rtnl_addr_get_family(a) == AF_INET6 && local != NULL && nl_addr_get_len(local) == 16) {
+		struct prefix6 p6 = {.len = (uint8_t)rtnl_addr_get_prefixlen(a)};
+
+		memcpy(&p6.addr, nl_addr_get_binary_addr(local), 16);
+		if (IN6_IS_ADDR_LINKLOCAL(&p6.addr)) /* the kernel's own: never proxmesh's */
+			return;
+		for (size_t i = 0; i < s->n_ifs; i++)
+			if (s->ifs[i].exists && s->ifs[i].ifindex == ifindex)
+				live_if_add_addr6(&s->ifs[i], &p6);
+		return;
+	}
 	if (rtnl_addr_get_family(a) != AF_INET || local == NULL || nl_addr_get_len(local) != 4)
 		return;
 	memcpy(&p.addr, nl_addr_get_binary_addr(local), 4);
@@ -178,19 +189,26 @@ apply_addr(struct nl_sock *sk, const struct if_change *c)
 	struct nl_addr *local;
 	int r;
 
+	int family = c->v6 ? AF_INET6 : AF_INET;
+	unsigned len = c->v6 ? c->addr6.len : c->addr.len;
+
 	if (a == NULL)
 		fatalx("out of memory");
-	local = nl_addr_build(AF_INET, &c->addr.addr, 4);
+	local = c->v6 ? nl_addr_build(AF_INET6, &c->addr6.addr, 16)
+	              : nl_addr_build(AF_INET, &c->addr.addr, 4);
 	if (local == NULL)
 		fatalx("out of memory");
-	nl_addr_set_prefixlen(local, c->addr.len);
+	nl_addr_set_prefixlen(local, len);
 	rtnl_addr_set_ifindex(a, c->ifindex);
-	rtnl_addr_set_family(a, AF_INET);
+	rtnl_addr_set_family(a, family);
 	r = rtnl_addr_set_local(a, local);
 	nl_addr_put(local);
 	if (r < 0)
 		return r;
-	rtnl_addr_set_prefixlen(a, c->addr.len);
+	rtnl_addr_set_prefixlen(a, len);
+	/* no duplicate address detection: usable at once (ifplan.c) */
+	if (c->v6)
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
 	if (c->kind == IFC_ADDR_DEL)
 		return rtnl_addr_delete(sk, a, 0);
 	if (c->label[0]) {
@@ -263,7 +281,8 @@ nl_monitor_open(struct nl_monitor **out)
 	r = nl_connect(m->sk, NETLINK_ROUTE);
 	if (r >= 0)
 		r = nl_socket_add_memberships(m->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-		                               RTNLGRP_IPV4_ROUTE, 0);
+		                               RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE,
+		                               RTNLGRP_IPV6_ROUTE, 0);
 	if (r >= 0)
 		r = nl_socket_set_nonblocking(m->sk);
 	if (r < 0) {
@@ -305,6 +324,16 @@ planned_address(const struct ifplan *p, struct nl_addr *local, unsigned len)
 {
 	struct in_addr a;
 
+	if (local != NULL && nl_addr_get_len(local) == 16) {
+		struct prefix6 x = {.len = (uint8_t)len};
+
+		memcpy(&x.addr, nl_addr_get_binary_addr(local), 16);
+		for (size_t i = 0; i < p->n_links; i++)
+			if (p->links[i].has6 && p->links[i].address6.len == len &&
+			    !memcmp(&p->links[i].address6.addr, &x.addr, 16))
+				return true;
+		return p->has_loopback6 && len == 128 && !memcmp(&p->loopback6.addr, &x.addr, 16);
+	}
 	if (local == NULL || nl_addr_get_len(local) != 4)
 		return false;
 	memcpy(&a, nl_addr_get_binary_addr(local), 4);
@@ -330,7 +359,7 @@ on_object(struct nl_object *obj, void *arg)
 	} else if (strcmp(type, "route/addr") == 0 && ctx->type == RTM_DELADDR) {
 		struct rtnl_addr *a = (struct rtnl_addr *)obj;
 
-		if (rtnl_addr_get_family(a) == AF_INET &&
+		if ((rtnl_addr_get_family(a) == AF_INET || rtnl_addr_get_family(a) == AF_INET6) &&
 		    planned_address(ctx->plan, rtnl_addr_get_local(a), rtnl_addr_get_prefixlen(a)))
 			ctx->relevant = true;
 	}
@@ -343,7 +372,8 @@ nl_route_msg_watched(const struct nlmsghdr *h)
 	const struct rtattr *a;
 	unsigned table, len;
 
-	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) || rtm->rtm_family != AF_INET)
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
 		return false;
 	table = rtm->rtm_table;
 	len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm));

@@ -30,13 +30,13 @@ int nl_plan(const struct ifplan *plan, const struct ifaddr_list *previous, struc
  * when netlink cannot be used at all. */
 int nl_apply(const struct if_changes *ch, struct strv *errors);
 
-/* Is this RTM_NEWROUTE/RTM_DELROUTE an IPv4 route of the tables proxmesh
+/* Is this RTM_NEWROUTE/RTM_DELROUTE an IPv4 or IPv6 route of the tables proxmesh
  * looks at (main: OSPF's routes; BRIDGE_TABLE)? Routes of other tables
  * (Proxmox SDN's EVPN/BGP VRFs, anything else) are ignored, however many. */
 struct nlmsghdr;
 bool nl_route_msg_watched(const struct nlmsghdr *h);
 
-/* A netlink socket subscribed to link, IPv4 address and IPv4 route events. */
+/* A netlink socket subscribed to link, address and route events (IPv4 and IPv6). */
 struct nl_monitor;
 
 int nl_monitor_open(struct nl_monitor **out);

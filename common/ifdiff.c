@@ -30,7 +30,32 @@ bool
 ifaddr_list_contains(const struct ifaddr_list *l, const char *ifname, const struct prefix4 *a)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].ifname, ifname) == 0 && prefix4_eq(&l->v[i].addr, a))
+		if (!l->v[i].v6 && strcmp(l->v[i].ifname, ifname) == 0 &&
+		    prefix4_eq(&l->v[i].addr, a))
+			return true;
+	return false;
+}
+
+static bool
+prefix6_eq(const struct prefix6 *a, const struct prefix6 *b)
+{
+	return a->len == b->len && memcmp(&a->addr, &b->addr, sizeof(a->addr)) == 0;
+}
+
+void
+ifaddr_list_add6(struct ifaddr_list *l, const char *ifname, const struct prefix6 *a)
+{
+	ifaddr_list_add(l, ifname, &(struct prefix4){0});
+	l->v[l->n - 1].v6 = true;
+	l->v[l->n - 1].addr6 = *a;
+}
+
+bool
+ifaddr_list_contains6(const struct ifaddr_list *l, const char *ifname, const struct prefix6 *a)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].v6 && strcmp(l->v[i].ifname, ifname) == 0 &&
+		    prefix6_eq(&l->v[i].addr6, a))
 			return true;
 	return false;
 }
@@ -70,8 +95,9 @@ ifaddr_list_parse(const char *text, struct ifaddr_list *out, unsigned *line)
 
 	while (*text) {
 		const char *eol = strchrnul(text, '\n');
-		char buf[128], ifname[IFNAMSIZ + 1], addr[32], extra[2];
+		char buf[128], ifname[IFNAMSIZ + 1], addr[64], extra[2];
 		struct prefix4 p;
+		struct prefix6 p6;
 		int k;
 
 		n++;
@@ -80,10 +106,19 @@ ifaddr_list_parse(const char *text, struct ifaddr_list *out, unsigned *line)
 		memcpy(buf, text, (size_t)(eol - text));
 		buf[eol - text] = '\0';
 		text = *eol ? eol + 1 : eol;
-		k = sscanf(buf, "%16s %31s %1s", ifname, addr, extra);
+		k = sscanf(buf, "%16s %63s %1s", ifname, addr, extra);
 		if (k <= 0 || ifname[0] == '#')
 			continue;
-		if (k != 2 || strlen(ifname) >= IFNAMSIZ || parse_prefix4(addr, &p) < 0)
+		if (k != 2 || strlen(ifname) >= IFNAMSIZ)
+			goto bad;
+		if (strchr(addr, ':') != NULL) {
+			if (prefix6_parse(addr, &p6) < 0)
+				goto bad;
+			if (!ifaddr_list_contains6(&l, ifname, &p6))
+				ifaddr_list_add6(&l, ifname, &p6);
+			continue;
+		}
+		if (parse_prefix4(addr, &p) < 0)
 			goto bad;
 		if (!ifaddr_list_contains(&l, ifname, &p))
 			ifaddr_list_add(&l, ifname, &p);
@@ -101,11 +136,13 @@ char *
 ifaddr_list_format(const struct ifaddr_list *l)
 {
 	struct strv lines = {0};
-	char *out, buf[19];
+	char *out, buf[PREFIX6_STRLEN];
 	size_t len = 1, off = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
-		strv_pushf(&lines, "%s %s\n", l->v[i].ifname, prefix4_str(&l->v[i].addr, buf));
+		strv_pushf(&lines, "%s %s\n", l->v[i].ifname,
+		           l->v[i].v6 ? prefix6_str(&l->v[i].addr6, buf)
+		                      : prefix4_str(&l->v[i].addr, buf));
 		len += strlen(lines.v[i]);
 	}
 	out = xmalloc(len);
@@ -155,9 +192,15 @@ ifdiff_planned_addresses(const struct ifplan *p, struct ifaddr_list *out)
 {
 	*out = (struct ifaddr_list){0};
 	for (size_t i = 0; i < p->n_links; i++)
-		ifaddr_list_add(out, p->links[i].ifname, &p->links[i].address);
+		if (p->links[i].address.len > 0)
+			ifaddr_list_add(out, p->links[i].ifname, &p->links[i].address);
 	if (p->has_loopback)
 		ifaddr_list_add(out, "lo", &p->loopback);
+	for (size_t i = 0; i < p->n_links; i++)
+		if (p->links[i].has6)
+			ifaddr_list_add6(out, p->links[i].ifname, &p->links[i].address6);
+	if (p->has_loopback6)
+		ifaddr_list_add6(out, "lo", &p->loopback6);
 }
 
 void
@@ -167,9 +210,14 @@ ifdiff_record(const struct ifplan *p, const struct ifaddr_list *previous, bool a
 	ifdiff_planned_addresses(p, out);
 	if (applied || previous == NULL)
 		return;
-	for (size_t i = 0; i < previous->n; i++)
-		if (!ifaddr_list_contains(out, previous->v[i].ifname, &previous->v[i].addr))
-			ifaddr_list_add(out, previous->v[i].ifname, &previous->v[i].addr);
+	for (size_t i = 0; i < previous->n; i++) {
+		const struct ifaddr_rec *r = &previous->v[i];
+
+		if (r->v6 && !ifaddr_list_contains6(out, r->ifname, &r->addr6))
+			ifaddr_list_add6(out, r->ifname, &r->addr6);
+		else if (!r->v6 && !ifaddr_list_contains(out, r->ifname, &r->addr))
+			ifaddr_list_add(out, r->ifname, &r->addr);
+	}
 }
 
 void
@@ -219,10 +267,28 @@ live_if_add_addr(struct live_if *i, const struct prefix4 *a, const char *label)
 }
 
 void
+live_if_add_addr6(struct live_if *i, const struct prefix6 *a)
+{
+	i->addrs6 = xreallocarray(i->addrs6, i->n_addrs6 + 1, sizeof(*i->addrs6));
+	i->addrs6[i->n_addrs6++] = *a;
+}
+
+static bool
+live_if_has_addr6(const struct live_if *i, const struct prefix6 *a)
+{
+	for (size_t k = 0; k < i->n_addrs6; k++)
+		if (prefix6_eq(&i->addrs6[k], a))
+			return true;
+	return false;
+}
+
+void
 live_state_free(struct live_state *s)
 {
-	for (size_t i = 0; i < s->n_ifs; i++)
+	for (size_t i = 0; i < s->n_ifs; i++) {
 		free(s->ifs[i].addrs);
+		free(s->ifs[i].addrs6);
+	}
 	free(s->ifs);
 	free(s->sysctls);
 	memset(s, 0, sizeof(*s));
@@ -267,6 +333,20 @@ push_addr(struct if_changes *c, enum if_change_kind kind, const struct live_if *
 	ch->text =
 	    xasprintf("ip addr %s %s dev %s%s%s", kind == IFC_ADDR_ADD ? "add" : "del",
 	              prefix4_str(a, buf), li->ifname, label ? " label " : "", label ? label : "");
+}
+
+/* IPv6: no label; the kernel's nodad flag is set when applying. */
+static void
+push_addr6(struct if_changes *c, enum if_change_kind kind, const struct live_if *li,
+           const struct prefix6 *a)
+{
+	struct if_change *ch = push(c, kind, li);
+	char buf[PREFIX6_STRLEN];
+
+	ch->v6 = true;
+	ch->addr6 = *a;
+	ch->text = xasprintf("ip -6 addr %s %s dev %s%s", kind == IFC_ADDR_ADD ? "add" : "del",
+	                     prefix6_str(a, buf), li->ifname, kind == IFC_ADDR_ADD ? " nodad" : "");
 }
 
 static bool
@@ -321,6 +401,12 @@ ifdiff_compute(const struct ifplan *plan, const struct live_state *live,
 		const struct ifaddr_rec *p = &previous->v[i];
 		const struct live_if *li = live_state_find(live, p->ifname);
 
+		if (p->v6) {
+			if (!ifaddr_list_contains6(&planned, p->ifname, &p->addr6) && usable(li) &&
+			    live_if_has_addr6(li, &p->addr6))
+				push_addr6(out, IFC_ADDR_DEL, li, &p->addr6);
+			continue;
+		}
 		if (ifaddr_list_contains(&planned, p->ifname, &p->addr))
 			continue;
 		if (usable(li) && live_if_find_addr(li, &p->addr))
@@ -359,9 +445,13 @@ ifdiff_compute(const struct ifplan *plan, const struct live_state *live,
 		const struct ifplan_link *l = &plan->links[i];
 		const struct live_if *li = live_state_find(live, l->ifname);
 
-		if (usable(li) && !live_if_find_addr(li, &l->address))
+		if (usable(li) && l->address.len > 0 && !live_if_find_addr(li, &l->address))
 			push_addr(out, IFC_ADDR_ADD, li, &l->address, NULL);
+		if (usable(li) && l->has6 && !live_if_has_addr6(li, &l->address6))
+			push_addr6(out, IFC_ADDR_ADD, li, &l->address6);
 	}
+	if (plan->has_loopback6 && usable(lo) && !live_if_has_addr6(lo, &plan->loopback6))
+		push_addr6(out, IFC_ADDR_ADD, lo, &plan->loopback6);
 	if (plan->has_loopback && usable(lo)) {
 		const struct live_addr *a = live_if_find_addr(lo, &plan->loopback);
 

@@ -4,10 +4,13 @@
 #include "ifplan.h"
 #include "util.h"
 
-/* An IPv4 address on an interface (one line of the state file). */
+/* An address on an interface (one line of the state file): IPv4 in addr,
+ * or IPv6 in addr6 when v6. */
 struct ifaddr_rec {
 	char ifname[IFNAMSIZ];
 	struct prefix4 addr;
+	bool v6;
+	struct prefix6 addr6;
 };
 
 struct ifaddr_list {
@@ -19,9 +22,12 @@ struct ifaddr_list {
 
 void ifaddr_list_add(struct ifaddr_list *l, const char *ifname, const struct prefix4 *a);
 bool ifaddr_list_contains(const struct ifaddr_list *l, const char *ifname, const struct prefix4 *a);
+void ifaddr_list_add6(struct ifaddr_list *l, const char *ifname, const struct prefix6 *a);
+bool ifaddr_list_contains6(const struct ifaddr_list *l, const char *ifname,
+                           const struct prefix6 *a);
 void ifaddr_list_free(struct ifaddr_list *l);
 
-/* Parse "IFNAME A.B.C.D/LEN" lines (blank lines and '#' comments skipped);
+/* Parse "IFNAME A.B.C.D/LEN" or "IFNAME X:X::X/LEN" lines (blank lines and '#' comments skipped);
  * -EINVAL on the first bad line, with *line set to its number. */
 int ifaddr_list_parse(const char *text, struct ifaddr_list *out, unsigned *line);
 /* The state file text of a list (owned string). */
@@ -55,8 +61,10 @@ struct live_if {
 	bool up;      /* IFF_UP */
 	bool carrier; /* IFF_LOWER_UP */
 	unsigned mtu;
-	struct live_addr *addrs; /* IPv4 only */
+	struct live_addr *addrs; /* IPv4 */
 	size_t n_addrs;
+	struct prefix6 *addrs6; /* IPv6, global scope (no link-local) */
+	size_t n_addrs6;
 };
 
 struct live_state {
@@ -71,6 +79,7 @@ struct live_state {
 const struct live_if *live_state_find(const struct live_state *s, const char *ifname);
 struct live_if *live_state_add(struct live_state *s, const char *ifname);
 void live_if_add_addr(struct live_if *i, const struct prefix4 *a, const char *label);
+void live_if_add_addr6(struct live_if *i, const struct prefix6 *a);
 void live_state_free(struct live_state *s);
 
 enum if_change_kind {
@@ -86,6 +95,8 @@ struct if_change {
 	char ifname[IFNAMSIZ];
 	int ifindex;
 	struct prefix4 addr;  /* ADDR_ADD, ADDR_DEL */
+	bool v6;              /* ADDR_ADD, ADDR_DEL: the address is addr6 */
+	struct prefix6 addr6;
 	char label[IFNAMSIZ]; /* ADDR_ADD: "" for the default label */
 	unsigned mtu;         /* MTU */
 	struct sysctl_setting sysctl;

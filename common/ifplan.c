@@ -39,6 +39,32 @@ add_sysctl(struct ifplan *p, const char *value, const char *fmt, ...)
  *   of the host (management bridge, VM networks) is left alone;
  * - L4 multipath hashing, so equal-cost paths are used per flow.
  */
+/*
+ * IPv6 (DESIGN §5):
+ * - forwarding by role: IPv6 forwards only with conf/all/forwarding (the
+ *   per-interface flag says router or host, no more); with it on, the
+ *   kernel ignores router advertisements on interfaces with accept_ra 1;
+ * - on each mesh link: IPv6 on (its link-local address is what OSPFv3 and
+ *   BFD speak over), no duplicate address detection (the link-local address
+ *   and the planned one usable at once, not a second later: a cable has
+ *   one other end, whose addresses come from the same plan), no router
+ *   advertisements taken, and routes over a dead carrier ignored as for
+ *   IPv4.
+ */
+static void
+ipv6_sysctls(struct ifplan *out, const char *fwd)
+{
+	add_sysctl(out, fwd, "net/ipv6/conf/all/forwarding");
+	for (size_t i = 0; i < out->n_links; i++) {
+		const char *ifn = out->links[i].ifname;
+
+		add_sysctl(out, "0", "net/ipv6/conf/%s/disable_ipv6", ifn);
+		add_sysctl(out, "0", "net/ipv6/conf/%s/accept_dad", ifn);
+		add_sysctl(out, "0", "net/ipv6/conf/%s/accept_ra", ifn);
+		add_sysctl(out, "1", "net/ipv6/conf/%s/ignore_routes_with_linkdown", ifn);
+	}
+}
+
 void
 ifplan_build(const struct config *c, const struct node_conf *n, const struct link_plan *links,
              struct ifplan *out)
@@ -54,12 +80,17 @@ ifplan_build(const struct config *c, const struct node_conf *n, const struct lin
 		snprintf(l->ifname, sizeof(l->ifname), "%s", links[i].link->ifname);
 		snprintf(l->peer, sizeof(l->peer), "%s", links[i].peer->name);
 		l->address = links[i].local;
+		l->has6 = links[i].has6;
+		l->address6 = links[i].local6;
 		l->mtu = c->mtu;
 		l->cost = links[i].link->cost;
 	}
 	out->has_loopback = n->has_loopback;
 	if (n->has_loopback)
 		out->loopback = n->loopback;
+	out->has_loopback6 = n->has_loopback6;
+	if (n->has_loopback6)
+		out->loopback6 = (struct prefix6){n->loopback6, 128};
 
 	add_sysctl(out, fwd, "net/ipv4/ip_forward");
 	add_sysctl(out, fwd, "net/ipv4/conf/all/forwarding");
@@ -69,6 +100,8 @@ ifplan_build(const struct config *c, const struct node_conf *n, const struct lin
 		add_sysctl(out, "1", "net/ipv4/conf/%s/ignore_routes_with_linkdown",
 		           out->links[i].ifname);
 	}
+	if (c->ipv6)
+		ipv6_sysctls(out, fwd);
 }
 
 void
@@ -111,12 +144,15 @@ ifplan_find_link(const struct ifplan *p, const char *ifname)
 const char *
 ifplan_sysctl_ifname(const char *path, char buf[static IFNAMSIZ])
 {
-	static const char pfx[] = "net/ipv4/conf/";
+	static const char pfx[] = "net/ipv4/conf/", pfx6[] = "net/ipv6/conf/";
 	const char *s, *e;
 
-	if (strncmp(path, pfx, sizeof(pfx) - 1) != 0)
+	if (strncmp(path, pfx, sizeof(pfx) - 1) == 0)
+		s = path + sizeof(pfx) - 1;
+	else if (strncmp(path, pfx6, sizeof(pfx6) - 1) == 0)
+		s = path + sizeof(pfx6) - 1;
+	else
 		return NULL;
-	s = path + sizeof(pfx) - 1;
 	e = strchr(s, '/');
 	if (e == NULL || e == s || (size_t)(e - s) >= IFNAMSIZ)
 		return NULL;
@@ -183,7 +219,7 @@ ifplan_render_ifupdown(const struct ifplan *p)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
-	char buf[19];
+	char buf[19], buf6[PREFIX6_STRLEN];
 
 	if (f == NULL)
 		fatalx("out of memory");
@@ -191,19 +227,32 @@ ifplan_render_ifupdown(const struct ifplan *p)
 	           "# change the configuration instead.\n");
 	for (size_t i = 0; i < p->n_links; i++) {
 		const struct ifplan_link *l = &p->links[i];
+		bool v4 = l->address.len > 0;
 
-		fprintf(f, "\n# link to %s\nauto %s\niface %s inet static\n\taddress %s\n", l->peer,
-		        l->ifname, l->ifname, prefix4_str(&l->address, buf));
+		/* ifupdown2 takes both families' addresses in one stanza */
+		fprintf(f, "\n# link to %s\nauto %s\niface %s %s static\n", l->peer, l->ifname,
+		        l->ifname, v4 ? "inet" : "inet6");
+		if (v4)
+			fprintf(f, "\taddress %s\n", prefix4_str(&l->address, buf));
+		if (l->has6)
+			fprintf(f, "\taddress %s\n", prefix6_str(&l->address6, buf6));
 		if (l->mtu)
 			fprintf(f, "\tmtu %u\n", l->mtu);
 	}
-	if (p->has_loopback) {
-		prefix4_str(&p->loopback, buf);
-		fprintf(f,
-		        "\n# loopback address, labelled %s so that ifupdown2 leaves it alone\n"
-		        "iface lo inet loopback\n"
-		        "\tpost-up ip addr replace %s dev lo label %s\n",
-		        IFPLAN_LOOPBACK_LABEL, buf, IFPLAN_LOOPBACK_LABEL);
+	if (p->has_loopback || p->has_loopback6) {
+		if (!p->has_loopback6)
+			fprintf(f, "\n# loopback address, labelled %s so that ifupdown2 leaves it "
+			           "alone\niface lo inet loopback\n",
+			        IFPLAN_LOOPBACK_LABEL);
+		else
+			fprintf(f, "\n# loopback addresses, added by post-up so that ifupdown2 leaves "
+			           "them alone\niface lo inet loopback\n");
+		if (p->has_loopback)
+			fprintf(f, "\tpost-up ip addr replace %s dev lo label %s\n",
+			        prefix4_str(&p->loopback, buf), IFPLAN_LOOPBACK_LABEL);
+		if (p->has_loopback6)
+			fprintf(f, "\tpost-up ip -6 addr replace %s dev lo\n",
+			        prefix6_str(&p->loopback6, buf6));
 	}
 	if (fclose(f) != 0)
 		fatalx("out of memory");
@@ -216,7 +265,7 @@ ifplan_render_text(const struct ifplan *p)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
-	char buf[19];
+	char buf[19], buf6[PREFIX6_STRLEN];
 
 	if (f == NULL)
 		fatalx("out of memory");
@@ -225,15 +274,20 @@ ifplan_render_text(const struct ifplan *p)
 		const struct ifplan_link *l = &p->links[i];
 
 		fprintf(f, "  %-15s %-18s peer %s, cost %u", l->ifname,
-		        prefix4_str(&l->address, buf), l->peer, (unsigned)l->cost);
+		        l->address.len ? prefix4_str(&l->address, buf) : "-", l->peer,
+		        (unsigned)l->cost);
 		if (l->mtu)
 			fprintf(f, ", mtu %u", l->mtu);
 		fprintf(f, "\n");
+		if (l->has6)
+			fprintf(f, "  %-15s %s\n", "", prefix6_str(&l->address6, buf6));
 	}
 	if (p->has_loopback)
 		fprintf(f, "  %-15s %-18s label %s\n", "lo", prefix4_str(&p->loopback, buf),
 		        IFPLAN_LOOPBACK_LABEL);
-	if (p->n_links == 0 && !p->has_loopback)
+	if (p->has_loopback6)
+		fprintf(f, "  %-15s %s\n", "lo", prefix6_str(&p->loopback6, buf6));
+	if (p->n_links == 0 && !p->has_loopback && !p->has_loopback6)
 		fprintf(f, "  (none)\n");
 	fprintf(f, "sysctls:\n");
 	for (size_t i = 0; i < p->n_sysctls; i++)

@@ -7,7 +7,9 @@
 struct ifplan_link {
 	char ifname[IFNAMSIZ];
 	char peer[CONFIG_NAME_MAX + 1];
-	struct prefix4 address; /* local address / plen */
+	struct prefix4 address; /* local address / plen; len 0: none (IPv6-only) */
+	bool has6;              /* an IPv6 address from prefix6 */
+	struct prefix6 address6;
 	unsigned mtu;           /* 0: leave as is */
 	uint32_t cost;
 };
@@ -22,6 +24,8 @@ struct ifplan {
 	size_t n_links;
 	bool has_loopback;
 	struct prefix4 loopback; /* on "lo", label "lo:proxmesh" */
+	bool has_loopback6;
+	struct prefix6 loopback6; /* on "lo" (IPv6 addresses have no label) */
 	struct sysctl_setting *sysctls;
 	size_t n_sysctls;
 };
@@ -54,6 +58,7 @@ void ifplan_drop_link(struct ifplan *p, const char *ifname);
 /* The planned link on ifname, or NULL. */
 const struct ifplan_link *ifplan_find_link(const struct ifplan *p, const char *ifname);
 
-/* The interface a sysctl path is about ("net/ipv4/conf/nic3/rp_filter" ->
- * "nic3"), or NULL for a global one (including conf/all and conf/default). */
+/* The interface a sysctl path is about ("net/ipv4/conf/nic3/rp_filter",
+ * "net/ipv6/conf/nic3/accept_dad" -> "nic3"), or NULL for a global one
+ * (including conf/all and conf/default). */
 const char *ifplan_sysctl_ifname(const char *path, char buf[static IFNAMSIZ]);

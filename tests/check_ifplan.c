@@ -464,6 +464,138 @@ START_TEST(test_diff)
 }
 END_TEST
 
+/* IPv6 (dual-stack.conf): the planned link addresses and loopback6, the
+ * IPv6 sysctls by role, ifupdown2's stanzas with both families; from an
+ * empty kernel the addresses are added (nodad), from a converged one
+ * nothing, an address no longer planned is removed, a link-local one never
+ * counts. */
+START_TEST(test_ipv6)
+{
+	struct config *c = tu_parse_data("config/dual-stack.conf");
+	struct ifplan p, e;
+	struct live_state live = {0};
+	struct ifaddr_list prev = {0}, rec = {0}, back = {0};
+	struct if_changes ch;
+	char *text;
+	unsigned line;
+
+	build(c, "pve-1", &p);
+	ck_assert(p.links[0].has6 && p.has_loopback6);
+	ck_assert_str_eq(sysctl_value(&p, "net/ipv6/conf/all/forwarding"), "1");
+	ck_assert_str_eq(sysctl_value(&p, "net/ipv6/conf/nic3/accept_dad"), "0");
+	ck_assert_str_eq(sysctl_value(&p, "net/ipv6/conf/nic4/disable_ipv6"), "0");
+	ck_assert_str_eq(sysctl_value(&p, "net/ipv6/conf/nic4/accept_ra"), "0");
+	ck_assert_str_eq(sysctl_value(&p, "net/ipv6/conf/nic3/ignore_routes_with_linkdown"), "1");
+	build(c, "pbs", &e);
+	ck_assert_str_eq(sysctl_value(&e, "net/ipv6/conf/all/forwarding"), "0");
+	ifplan_drop_link(&e, "nic3"); /* its IPv6 settings go with it */
+	ck_assert_ptr_null(sysctl_value(&e, "net/ipv6/conf/nic3/accept_dad"));
+	ck_assert_ptr_nonnull(sysctl_value(&e, "net/ipv6/conf/nic4/accept_dad"));
+	ifplan_free(&e);
+
+	text = ifplan_render_ifupdown(&p);
+	ck_assert_msg(strstr(text, "iface nic3 inet static\n\taddress 192.168.103.1/30\n"
+	                           "\taddress fd0c:103::1/64\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\tpost-up ip addr replace 192.168.102.1/32 dev lo label "
+	                           "lo:proxmesh\n\tpost-up ip -6 addr replace fd0c:103:ff::1/128 dev "
+	                           "lo\n") != NULL, "%s", text);
+	free(text);
+	text = ifplan_render_text(&p);
+	ck_assert_msg(strstr(text, "fd0c:103:0:1::1/64") && strstr(text, "fd0c:103:ff::1/128"),
+	              "%s", text);
+	free(text);
+
+	/* from a kernel with the links up and nothing on them */
+	live_state_add(&live, "nic3")->exists = true;
+	live_state_add(&live, "nic4")->exists = true;
+	live_state_add(&live, "lo")->exists = true;
+	for (size_t i = 0; i < live.n_ifs; i++) {
+		live.ifs[i].ifindex = (int)i + 2;
+		live.ifs[i].up = true;
+	}
+	/* the kernel's link-local address is not proxmesh's business */
+	live_if_add_addr6(&live.ifs[0], &(struct prefix6){.len = 64});
+	ifdiff_compute(&p, &live, &prev, &ch);
+	{
+		static const char *const want[] = {
+		    "ip -6 addr add fd0c:103::1/64 dev nic3 nodad",
+		    "ip -6 addr add fd0c:103:0:1::1/64 dev nic4 nodad",
+		    "ip -6 addr add fd0c:103:ff::1/128 dev lo nodad",
+		};
+		size_t k = 0;
+
+		for (size_t i = 0; i < ch.n; i++)
+			if (ch.v[i].v6) {
+				ck_assert_uint_lt(k, ARRAY_SIZE(want));
+				ck_assert_str_eq(ch.v[i].text, want[k++]);
+				ck_assert_int_eq(ch.v[i].kind, IFC_ADDR_ADD);
+			}
+		ck_assert_uint_eq(k, ARRAY_SIZE(want));
+	}
+	if_changes_free(&ch);
+
+	/* recorded, read back, and a planned address that leaves the plan goes */
+	ifdiff_record(&p, NULL, true, &rec);
+	text = ifaddr_list_format(&rec);
+	ck_assert_msg(strstr(text, "nic3 fd0c:103::1/64\n") && strstr(text, "lo fd0c:103:ff::1/128\n"),
+	              "%s", text);
+	ck_assert_int_eq(ifaddr_list_parse(text, &back, &line), 0);
+	ck_assert_uint_eq(back.n, rec.n);
+	ck_assert(ifaddr_list_contains6(&back, "nic4", &p.links[1].address6));
+	free(text);
+	for (size_t i = 0; i < live.n_ifs; i++)
+		live_if_add_addr6(&live.ifs[i], i == 2 ? &p.loopback6 : &p.links[i].address6);
+	ifdiff_compute(&p, &live, &back, &ch);
+	for (size_t i = 0; i < ch.n; i++)
+		ck_assert_msg(!ch.v[i].v6, "%s", ch.v[i].text);
+	if_changes_free(&ch);
+	p.has_loopback6 = false;
+	ifdiff_compute(&p, &live, &back, &ch);
+	{
+		bool removed = false;
+
+		for (size_t i = 0; i < ch.n; i++)
+			if (ch.v[i].v6)
+				removed = ch.v[i].kind == IFC_ADDR_DEL &&
+				          !strcmp(ch.v[i].text, "ip -6 addr del fd0c:103:ff::1/128 dev lo");
+		ck_assert(removed);
+	}
+	if_changes_free(&ch);
+	ck_assert_int_eq(ifaddr_list_parse("nic3 fd0c::1/129\n", &prev, &line), -EINVAL);
+	ck_assert_uint_eq(line, 1);
+
+	ifaddr_list_free(&rec);
+	ifaddr_list_free(&back);
+	live_state_free(&live);
+	ifplan_free(&p);
+	config_free(c);
+}
+END_TEST
+
+/* IPv6-only: no IPv4 address planned on a link, inet6 stanzas. */
+START_TEST(test_ipv6_only)
+{
+	struct config *c = tu_parse_data("config/ipv6-only.conf");
+	struct ifaddr_list planned;
+	struct ifplan p;
+	char *text;
+
+	build(c, "pve-2", &p);
+	ifdiff_planned_addresses(&p, &planned);
+	for (size_t i = 0; i < planned.n; i++)
+		ck_assert_msg(planned.v[i].v6 || !strcmp(planned.v[i].ifname, "lo"), "%s",
+		              planned.v[i].ifname);
+	text = ifplan_render_ifupdown(&p);
+	ck_assert_msg(strstr(text, "iface nic3 inet6 static\n\taddress fd0c:103::1/127\n") != NULL,
+	              "%s", text);
+	ck_assert_ptr_null(strstr(text, "0.0.0.0"));
+	free(text);
+	ifaddr_list_free(&planned);
+	ifplan_free(&p);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_state_file)
 {
 	struct ifaddr_list l = {0}, m = {0};
@@ -632,6 +764,8 @@ ifplan_suite(void)
 	tcase_add_test(tc, test_state_file);
 	tcase_add_test(tc, test_record);
 	tcase_add_test(tc, test_sysctl_names);
+	tcase_add_test(tc, test_ipv6);
+	tcase_add_test(tc, test_ipv6_only);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ifupdown");
