@@ -189,20 +189,20 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	render_keys(c, i);
 }
 
-/* router ospf6: the router id and throttling of router ospf; an endpoint
- * is a stub router (RFC 5340's R and V6 bits clear: no transit). */
+/* router ospf6: the router id and throttling of router ospf. An endpoint
+ * is not made a stub router: ospf6d's `stub-router administrative` stops
+ * the router's own SPF (FRR 10.7 in the lab: the PBS installed no OSPFv3
+ * route at all); its links at the maximum cost and no IPv6 forwarding keep
+ * traffic off it, as for IPv4. */
 static void
-render_ospf6(const struct config *c, const struct node_conf *n, struct frr_line *root)
+render_ospf6(const struct node_conf *n, struct frr_line *root)
 {
 	struct frr_line *b = addf(root, "router ospf6");
 	char buf[16];
 
-	(void)c;
 	/* in the order ospf6d prints them (8.4, 10.3, 10.7 alike) */
 	addf(b, "ospf6 router-id %s", ip4_str(n->router_id, buf));
 	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
-	if (n->role == ROLE_ENDPOINT)
-		addf(b, "stub-router administrative");
 	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
 	     RENDER_SPF_MAX_HOLD);
 }
@@ -254,7 +254,7 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 	if (n->role == ROLE_ENDPOINT)
 		addf(b, "max-metric router-lsa administrative");
 	if (c->ipv6)
-		render_ospf6(c, n, root);
+		render_ospf6(n, root);
 
 	if (n->has_loopback) {
 		b = addf(root, "route-map %s permit 10", RENDER_ROUTE_MAP);

@@ -980,7 +980,8 @@ START_TEST(test_ipv6_from_empty)
 	ck_assert_uint_gt(ref, rm);
 	r6 = index_of(&cmds, "router ospf6", 0);
 	ck_assert_str_eq(cmds.v[r6 + 1], "ospf6 router-id 192.168.102.3");
-	ck_assert_uint_lt(index_of(&cmds, "stub-router administrative", r6), cmds.n);
+	for (i = 0; i < cmds.n; i++) /* it would stop the endpoint's own SPF (render.c) */
+		ck_assert_str_ne(cmds.v[i], "stub-router administrative");
 	/* nic3: the IPv4 block first, then a block of ipv6 ospf6 lines alone */
 	i = index_of(&cmds, "interface nic3", 0);
 	nic3_6 = index_of(&cmds, "interface nic3", i + 1);

@@ -142,7 +142,7 @@ START_TEST(ospf6_to_ospf6d)
 {
 	static const char *const cmds[] = {
 	    "no ipv6 forwarding",
-	    "router ospf6", "ospf6 router-id 192.168.102.3", "stub-router administrative", "exit",
+	    "router ospf6", "ospf6 router-id 192.168.102.3", "timers lsa min-arrival 50", "exit",
 	    "interface nic3", "ip ospf cost 65535", "exit",
 	    "interface nic3", "ipv6 ospf6 network point-to-point", "ipv6 ospf6 area 0.0.0.0", "exit",
 	    "interface nic4", "ip ospf cost 5", "ipv6 ospf6 cost 5", "exit",
@@ -153,7 +153,7 @@ START_TEST(ospf6_to_ospf6d)
 
 	split(cmds, got);
 	ck_assert_str_eq(got[VTY_OSPF6D],
-	                 "router ospf6|ospf6 router-id 192.168.102.3|stub-router administrative|exit|"
+	                 "router ospf6|ospf6 router-id 192.168.102.3|timers lsa min-arrival 50|exit|"
 	                 "interface nic3|ipv6 ospf6 network point-to-point|ipv6 ospf6 area 0.0.0.0|"
 	                 "exit|interface lo|no ipv6 ospf6 passive|exit");
 	ck_assert_str_eq(got[VTY_OSPFD], "interface nic3|ip ospf cost 65535|exit");
