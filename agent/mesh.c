@@ -79,8 +79,7 @@ mesh_command(const struct cli *cli, int argc, char **argv)
 		        file_strerror(r));
 		return MESH_EXIT_DIFFERS;
 	}
-	if (config_parse_string(text, cli->paths.config, true, &c, &err) < 0 ||
-	    config_supported(c, &err) < 0) {
+	if (config_parse_string(text, cli->paths.config, true, &c, &err) < 0) {
 		fprintf(stderr, "proxmesh: %s\n", err);
 		config_free(c);
 		return MESH_EXIT_DIFFERS;

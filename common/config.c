@@ -298,7 +298,6 @@ mesh_key(struct parse_ctx *p, const char *key, const char *value)
 		break;
 	case 10:
 		get_bool(p, key, value, &c->ipv6);
-		c->ipv6_line = p->line;
 		break;
 	case 11:
 		if (prefix6_parse(value, &c->prefix6) < 0 || c->prefix6.len > 126)
@@ -1209,17 +1208,6 @@ config_parse_string(const char *text, const char *path, bool skip_files, struct 
 }
 
 int
-config_supported(const struct config *c, char **err)
-{
-	if (!c->ipv6)
-		return 0;
-	*err = xasprintf("%s:%u: ipv6 = yes: this version of proxmesh does not configure IPv6 "
-	                 "(OSPFv3) yet; set ipv6 = no",
-	                 c->path, c->ipv6_line);
-	return -EOPNOTSUPP;
-}
-
-int
 config_load(const char *path, struct config **out, char **err)
 {
 	_cleanup_free_ char *text = NULL;
@@ -1235,15 +1223,7 @@ config_load(const char *path, struct config **out, char **err)
 		*err = xasprintf("%s: not a text file", path);
 		return -EINVAL;
 	}
-	r = config_parse_string(text, path, false, out, err);
-	if (r < 0)
-		return r;
-	r = config_supported(*out, err);
-	if (r < 0) {
-		config_free(*out);
-		*out = NULL;
-	}
-	return r;
+	return config_parse_string(text, path, false, out, err);
 }
 
 void

@@ -77,7 +77,6 @@ struct config {
 	bool has_prefix6;       /* without it, links carry link-local addresses only */
 	struct prefix6 prefix6;
 	uint8_t link_prefix_len6; /* 64 or 127 */
-	unsigned ipv6_line;       /* where "ipv6 = yes" is */
 	uint32_t area;           /* host byte order; rendered dotted */
 	unsigned hello_interval; /* s */
 	unsigned dead_interval;  /* s */
@@ -105,10 +104,6 @@ struct config {
  * checked for permissions and the key is read. */
 int config_load(const char *path, struct config **out, char **err);
 
-/* What config_load refuses although the file is valid: a configuration this
- * version cannot apply yet (ipv6 = yes). 0, or -EOPNOTSUPP with *err
- * naming file:line. */
-int config_supported(const struct config *c, char **err);
 
 /* Same, from a string, for tests; path is only used in messages. File checks
  * (token and key files) are done unless skip_files. */

@@ -420,8 +420,12 @@ frrdiff(const struct frrconf *desired, const struct frrconf *live, const struct 
 		diff_forwarding(&d, want, have, "ipv6");
 	diff_top(&d, want, have);
 	diff_bfd(&d, want, have);
-	diff_block(&d, "router ospf", find_child(want, "router ospf"),
-	           find_child(have, "router ospf"), NULL, PH_ADD);
+	/* an IPv6-only mesh runs no OSPF for IPv4: its router goes whole */
+	if (find_child(want, "router ospf") == NULL && find_child(have, "router ospf") != NULL)
+		strv_push_dup(&d.ph[PH_REMOVE], "no router ospf");
+	else
+		diff_block(&d, "router ospf", find_child(want, "router ospf"),
+		           find_child(have, "router ospf"), NULL, PH_ADD);
 	if (ospf6)
 		diff_block(&d, "router ospf6", find_child(want, "router ospf6"),
 		           find_child(have, "router ospf6"), NULL, PH_ADD);

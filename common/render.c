@@ -154,6 +154,11 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	struct frr_line *i = addf(root, "interface %s", lp->link->ifname);
 	char area[16];
 
+	if (!c->has_prefix) { /* IPv6-only: OSPFv3 alone */
+		render_link6(c, lp, i);
+		qsort(i->children, i->n_children, sizeof(*i->children), cmp_text);
+		return;
+	}
 	addf(i, "ip ospf area %s", area_str(c->area, area));
 	if (c->n_auth_keys > 0)
 		addf(i, "ip ospf authentication message-digest");
@@ -189,6 +194,24 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	render_keys(c, i);
 }
 
+/* router ospf: the router id, and a small mesh's throttling */
+static void
+render_ospf(const struct node_conf *n, struct frr_line *root)
+{
+	struct frr_line *b = addf(root, "router ospf");
+	char buf[16];
+
+	addf(b, "ospf router-id %s", ip4_str(n->router_id, buf));
+	/* A small mesh: run SPF at once, accept and send LSA updates without
+	 * FRR's 1 s / 5 s pacing, so a failure or a heal is acted on in ms. */
+	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
+	     RENDER_SPF_MAX_HOLD);
+	addf(b, "timers throttle lsa all %u", RENDER_LSA_INTERVAL);
+	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
+	if (n->role == ROLE_ENDPOINT)
+		addf(b, "max-metric router-lsa administrative");
+}
+
 /* router ospf6: the router id and throttling of router ospf. An endpoint
  * is not made a stub router: ospf6d's `stub-router administrative` stops
  * the router's own SPF (FRR 10.7 in the lab: the PBS installed no OSPFv3
@@ -214,21 +237,24 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 	struct frr_line *root = &out->root, *b;
 	char buf[16];
 	size_t first_if;
+	bool v4 = c->has_prefix; /* false: an IPv6-only mesh, no OSPF for IPv4 */
 
 	(void)v; /* 8.4 and 10.x print what we own identically (see tests) */
 	*out = (struct frrconf){0};
 
+	/* an endpoint forwards nothing, whatever OSPF runs (zebra and the
+	 * sysctls of ifplan.c agree) */
 	if (n->role == ROLE_ENDPOINT) {
 		addf(root, "no ip forwarding");
 		if (c->ipv6)
 			addf(root, "no ipv6 forwarding");
 	}
 	first_if = root->n_children;
-	if (n->has_loopback || n->has_loopback6) {
+	if ((v4 && n->has_loopback) || n->has_loopback6) {
 		char area[16];
 
 		b = addf(root, "interface lo");
-		if (n->has_loopback) {
+		if (v4 && n->has_loopback) {
 			addf(b, "ip ospf area %s", area_str(c->area, area));
 			addf(b, "ip ospf passive");
 		}
@@ -243,20 +269,12 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 		qsort(root->children + first_if, root->n_children - first_if,
 		      sizeof(*root->children), cmp_interface);
 
-	b = addf(root, "router ospf");
-	addf(b, "ospf router-id %s", ip4_str(n->router_id, buf));
-	/* A small mesh: run SPF at once, accept and send LSA updates without
-	 * FRR's 1 s / 5 s pacing, so a failure or a heal is acted on in ms. */
-	addf(b, "timers throttle spf %u %u %u", RENDER_SPF_DELAY, RENDER_SPF_HOLD,
-	     RENDER_SPF_MAX_HOLD);
-	addf(b, "timers throttle lsa all %u", RENDER_LSA_INTERVAL);
-	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
-	if (n->role == ROLE_ENDPOINT)
-		addf(b, "max-metric router-lsa administrative");
+	if (v4)
+		render_ospf(n, root);
 	if (c->ipv6)
 		render_ospf6(n, root);
 
-	if (n->has_loopback) {
+	if (v4 && n->has_loopback) {
 		b = addf(root, "route-map %s permit 10", RENDER_ROUTE_MAP);
 		addf(b, "set src %s", ip4_str(n->loopback.addr, buf));
 	}
@@ -267,7 +285,7 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 		addf(b, "set src %s", ip6_str(&n->loopback6, a6));
 	}
 	/* zebra prints them after the route-maps */
-	if (n->has_loopback)
+	if (v4 && n->has_loopback)
 		addf(root, "ip protocol ospf route-map %s", RENDER_ROUTE_MAP);
 	if (n->has_loopback6)
 		addf(root, "ipv6 protocol ospf6 route-map %s", RENDER_ROUTE_MAP6);

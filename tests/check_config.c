@@ -894,13 +894,12 @@ START_TEST(test_files_bad)
 }
 END_TEST
 
-/* Dual-stack and IPv6-only files parse (DESIGN §3); config_load refuses
- * them, naming the ipv6 line, until the agent configures OSPFv3. */
+/* Dual-stack and IPv6-only files parse (DESIGN §3), and load. */
 START_TEST(test_ipv6)
 {
 	struct config *c = tu_parse_data("config/dual-stack.conf");
 	char a[PREFIX6_STRLEN], b[INET6_ADDRSTRLEN], r[16];
-	char *path = xasprintf("%s/config/dual-stack.conf", TEST_DATA), *err = NULL, *want;
+	char *path = xasprintf("%s/config/dual-stack.conf", TEST_DATA), *err = NULL;
 
 	ck_assert(c->ipv6 && c->has_prefix && c->has_prefix6);
 	ck_assert_str_eq(prefix6_str(&c->prefix6, a), "fd0c:103::/56");
@@ -908,23 +907,13 @@ START_TEST(test_ipv6)
 	ck_assert(c->nodes[0].has_loopback6);
 	ck_assert_str_eq(ip6_str(&c->nodes[0].loopback6, b), "fd0c:103:ff::1");
 	ck_assert_str_eq(ip6_str(&c->nodes[2].loopback6, b), "fd0c:103:ff::fe");
-	ck_assert_uint_eq(c->ipv6_line, 4);
-	ck_assert_int_eq(config_supported(c, &err), -EOPNOTSUPP);
-	ck_assert_str_eq(err, "test.conf:4: ipv6 = yes: this version of proxmesh does not "
-	                      "configure IPv6 (OSPFv3) yet; set ipv6 = no");
-	free(err);
 	config_free(c);
 
 	/* what the agent and the CLI load */
-	c = (struct config *)0x1;
-	ck_assert_int_eq(config_load(path, &c, &err), -EOPNOTSUPP);
-	ck_assert_ptr_null(c);
-	want = xasprintf("%s:4: ipv6 = yes: this version of proxmesh does not configure IPv6 "
-	                 "(OSPFv3) yet; set ipv6 = no",
-	                 path);
-	ck_assert_str_eq(err, want);
-	free(want);
-	free(err);
+	c = NULL;
+	ck_assert_msg(config_load(path, &c, &err) == 0, "%s", err);
+	ck_assert(c->ipv6);
+	config_free(c);
 	free(path);
 
 	/* IPv6-only: no IPv4 pool, router ids from the IPv4 loopback or 0.0.0.ID */
@@ -936,10 +925,9 @@ START_TEST(test_ipv6)
 	ck_assert_str_eq(ip4_str(c->nodes[2].router_id, r), "192.168.102.3");
 	config_free(c);
 
-	/* ipv6 = no: the IPv4 mesh of today, and config_supported agrees */
+	/* ipv6 = no: the IPv4 mesh of today */
 	c = tu_parse_data("config/reference.conf");
 	ck_assert(!c->ipv6 && !c->has_prefix6);
-	ck_assert_int_eq(config_supported(c, &err), 0);
 	config_free(c);
 }
 END_TEST

@@ -1062,6 +1062,41 @@ START_TEST(test_ipv6_not_owned)
 }
 END_TEST
 
+/* IPv6-only (no [mesh] prefix): OSPFv3 alone. A host that ran the IPv4
+ * mesh loses its router ospf whole and its ip ospf lines; no IPv4 line is
+ * asked for. */
+START_TEST(test_ipv6_only)
+{
+	struct config *v4 = config_edited("config/reference.conf", NULL);
+	struct config *c = config_edited("config/ipv6-only.conf", NULL);
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(v4, "pve-2", &n);
+	char *live = render_frr_text(v4, n, lp, (struct frr_version){8, 4});
+	struct strv cmds;
+
+	diff_node(c, "pve-2", live, NULL, &cmds);
+	ck_assert_uint_lt(index_of(&cmds, "no router ospf", 0), cmds.n);
+	ck_assert_uint_lt(index_of(&cmds, "no ip ospf area", 0), cmds.n);
+	ck_assert_uint_lt(index_of(&cmds, "router ospf6", 0), cmds.n);
+	for (size_t i = 0; i < cmds.n; i++)
+		ck_assert_msg(strncmp(cmds.v[i], "ip ospf", 7) != 0 && strcmp(cmds.v[i], "router ospf"),
+		              "%s", cmds.v[i]);
+	strv_free(&cmds);
+	free(live);
+	free(lp);
+	/* converged: nothing */
+	lp = tu_link_plans(c, "pve-2", &n);
+	live = render_frr_text(c, n, lp, (struct frr_version){10, 3});
+	ck_assert_ptr_null(strstr(live, "ip ospf "));
+	diff_node(c, "pve-2", live, NULL, &cmds);
+	ck_assert_msg(cmds.n == 0, "%s", cmds.n ? cmds.v[0] : "");
+	free(live);
+	free(lp);
+	config_free(c);
+	config_free(v4);
+}
+END_TEST
+
 START_TEST(test_mask_secret)
 {
 	static const struct {
@@ -1131,6 +1166,7 @@ frrdiff_suite(void)
 	tcase_add_test(tc, test_ipv6_from_empty);
 	tcase_add_test(tc, test_ipv6_converged);
 	tcase_add_test(tc, test_ipv6_not_owned);
+	tcase_add_test(tc, test_ipv6_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

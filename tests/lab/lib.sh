@@ -997,3 +997,43 @@ hosts_within() {
 		fi
 	done
 }
+
+# IPv6 (issue 16). The reference mesh dual-stack: LO6 the hosts' loopback6.
+declare -A LO6=([pve-1]=fd0c:103:ff::1 [pve-2]=fd0c:103:ff::2 [pbs]=fd0c:103:ff::fe)
+# conf_dual_stack HOST [MESH-LINES]: the lab's configuration on HOST turned
+# dual-stack: ipv6 = yes, MESH-LINES (default "prefix6 = fd0c:103::/56";
+# lines separated by \n) in [mesh], a loopback6 in every [node].
+conf_dual_stack() {
+	hexec "$1" python3 - /etc/proxmesh/proxmesh.conf "${2-prefix6 = fd0c:103::/56}" \
+		"${LO6[pve-1]}" "${LO6[pve-2]}" "${LO6[pbs]}" <<-'PY'
+		import sys
+		path, mesh, l1, l2, l3 = sys.argv[1:]
+		t = open(path).read()
+		mesh = mesh.replace("\\n", "\n")
+		t = t.replace("[mesh]\n", "[mesh]\nipv6 = yes\n" + (mesh + "\n" if mesh else ""), 1)
+		for node, a in (("pve-1", l1), ("pve-2", l2), ("pbs", l3)):
+		    t = t.replace("[node %s]\n" % node, "[node %s]\nloopback6 = %s/128\n" % (node, a), 1)
+		open(path, "w").write(t)
+	PY
+}
+# ospf6_full HOST N: HOST has N OSPFv3 neighbours in state Full.
+ospf6_full() {
+	local got
+	got=$(hexec "$1" vtysh -c 'show ipv6 ospf6 neighbor json' | python3 -c '
+import json, sys
+print(sum(1 for n in json.load(sys.stdin).get("neighbors", []) if n.get("state") == "Full"))') ||
+		return 1
+	[[ $got == "$2" ]] || { echo "$1: $got OSPFv3 neighbours Full, not $2"; return 1; }
+}
+# ospf6_full_all: every host has its two OSPFv3 adjacencies Full.
+ospf6_full_all() { local h; for h in "${HOSTS[@]}"; do ospf6_full "$h" 2 || return 1; done; }
+# ping6_all: every host reaches every other host's loopback6.
+ping6_all() {
+	local h t
+	for h in "${HOSTS[@]}"; do
+		for t in "${HOSTS[@]}"; do
+			[[ $t == "$h" ]] || hexec "$h" ping -6 -c 1 -W 1 "${LO6[$t]}" >/dev/null ||
+				{ echo "$h cannot reach $t's loopback6 ${LO6[$t]}"; return 1; }
+		done
+	done
+}
