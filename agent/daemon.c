@@ -453,6 +453,14 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 	frr_state_parse((const char *const *)docs, st);
 	for (int i = 0; i < 4; i++)
 		free(docs[i]);
+	/* OSPFv3's neighbours: unknown (not broken) when ospf6d does not answer */
+	if (d->config->ipv6) {
+		_cleanup_free_ char *nb6 = NULL;
+
+		st->have_neighbors6 =
+		    frrvty_show(&d->vty, "ospf6d", "show ipv6 ospf6 neighbor json", &nb6) == 0 &&
+		    frrjson_parse_neighbors6(nb6, &st->neighbors6, &st->n_neighbors6) == 0;
+	}
 	return st->have_neighbors && st->have_interfaces && st->have_routes;
 }
 

@@ -70,12 +70,13 @@ entries_push(struct report_entries *out, struct report_entry *e)
 static void
 build_link(const struct health *h, const struct health_event *ev, struct pending *p)
 {
-	const struct link_health *l = &h->links[ev->index];
+	const struct link_health *l = health_event_link(h, ev);
 	const char *alive =
 	    l->peer_online == TRI_YES ? "peer online" : "peer reachable another way";
 
-	p->object = xasprintf("link %s/%s", l->peer, l->ifname);
-	p->key = xasprintf("link:%s", l->ifname);
+	/* OSPFv3's adjacency says so (its own object, its own flap count) */
+	p->object = xasprintf("link %s/%s%s", l->peer, l->ifname, ev->v6 ? " (OSPFv3)" : "");
+	p->key = xasprintf("link%s:%s", ev->v6 ? "6" : "", l->ifname);
 	p->now = xasprintf("%s (%s)", ospf_nsm_str(l->adjacency), link_diag_str(l->diagnosis));
 	p->e.priority = LOG_WARNING;
 	switch (l->diagnosis) {
@@ -123,6 +124,7 @@ build_link(const struct health *h, const struct health_event *ev, struct pending
 		break;
 	}
 	strv_pushf(&p->e.fields, "PROXMESH_PEER=%s", l->peer);
+	strv_pushf(&p->e.fields, "PROXMESH_FAMILY=%s", ev->v6 ? "ipv6" : "ipv4");
 	strv_pushf(&p->e.fields, "PROXMESH_INTERFACE=%s", l->ifname);
 	strv_pushf(&p->e.fields, "PROXMESH_STATE=%s", ospf_nsm_str(l->adjacency));
 	strv_pushf(&p->e.fields, "PROXMESH_PREVIOUS_STATE=%s", ospf_nsm_str(ev->prev_adjacency));
@@ -292,7 +294,7 @@ report_health(struct reporter *r, const struct health *h, const struct health_ev
 
 		switch (e->kind) {
 		case HEV_LINK:
-			if (e->index >= h->n_links)
+			if (health_event_link(h, e) == NULL)
 				continue;
 			build_link(h, e, &p);
 			break;

@@ -228,6 +228,49 @@ frrjson_parse_neighbors(const char *text, struct frr_neighbor **out, size_t *n)
 	return 0;
 }
 
+int
+frrjson_parse_neighbors6(const char *text, struct frr_neighbor **out, size_t *n)
+{
+	_cleanup_json_ json_t *root = load(text);
+	_cleanup_free_ struct frr_neighbor *v = NULL;
+	json_t *arr, *e;
+	size_t i, count = 0;
+	char state[32];
+
+	if (!json_is_object(root))
+		return -EBADMSG;
+	arr = json_object_get(root, "neighbors");
+	if (arr == NULL && json_object_size(root) == 0) /* no OSPFv3 instance yet */
+		arr = json_array();
+	else
+		json_incref(arr);
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		return -EBADMSG;
+	}
+	v = xcalloc(json_array_size(arr) + 1, sizeof(*v));
+	json_array_foreach(arr, i, e)
+	{
+		struct frr_neighbor *nb = &v[count];
+
+		if (!json_is_object(e) || get_addr(e, "neighborId", &nb->router_id) < 0 ||
+		    get_str(e, "interfaceName", nb->ifname, sizeof(nb->ifname)) < 0 ||
+		    get_str(e, "state", state, sizeof(state)) < 0 || nb->ifname[0] == '\0') {
+			json_decref(arr);
+			return -EBADMSG;
+		}
+		/* ospf6d says "Twoway" where ospfd says "2-Way" */
+		nb->state = strcasecmp(state, "twoway") == 0 ? NSM_2WAY : ospf_nsm_parse(state);
+		nb->priority = -1;
+		nb->uptime_ms = -1;
+		count++;
+	}
+	json_decref(arr);
+	*out = TAKE_PTR(v);
+	*n = count;
+	return 0;
+}
+
 static int
 parse_interface(const char *name, json_t *e, struct frr_interface *fi)
 {
@@ -453,18 +496,30 @@ frr_state_parse(const char *const docs[4], struct frr_state *st)
 	    docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0;
 }
 
-const struct frr_neighbor *
-frr_state_neighbor(const struct frr_state *s, const char *ifname)
+static const struct frr_neighbor *
+best_neighbor(const struct frr_neighbor *v, size_t n, const char *ifname)
 {
 	const struct frr_neighbor *best = NULL;
 
-	for (size_t i = 0; i < s->n_neighbors; i++) {
-		const struct frr_neighbor *nb = &s->neighbors[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct frr_neighbor *nb = &v[i];
 
 		if (strcmp(nb->ifname, ifname) == 0 && (best == NULL || nb->state > best->state))
 			best = nb;
 	}
 	return best;
+}
+
+const struct frr_neighbor *
+frr_state_neighbor(const struct frr_state *s, const char *ifname)
+{
+	return best_neighbor(s->neighbors, s->n_neighbors, ifname);
+}
+
+const struct frr_neighbor *
+frr_state_neighbor6(const struct frr_state *s, const char *ifname)
+{
+	return best_neighbor(s->neighbors6, s->n_neighbors6, ifname);
 }
 
 void
@@ -474,6 +529,7 @@ frr_state_free(struct frr_state *s)
 	free(s->interfaces);
 	frr_routes_free(s->routes, s->n_routes);
 	free(s->bfd_peers);
+	free(s->neighbors6);
 	memset(s, 0, sizeof(*s));
 }
 

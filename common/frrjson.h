@@ -101,11 +101,19 @@ struct frr_state {
 	size_t n_routes;
 	struct frr_bfd_peer *bfd_peers;
 	size_t n_bfd_peers;
+	/* ospf6d's neighbours (ipv6 = yes): router id, ifname, state */
+	bool have_neighbors6;
+	struct frr_neighbor *neighbors6;
+	size_t n_neighbors6;
 };
 
 /* Parsers: 0 and a new array (free() it, routes with frr_routes_free()), or
  * -EBADMSG on malformed input; *out and *n are untouched on error. */
 int frrjson_parse_neighbors(const char *json, struct frr_neighbor **out, size_t *n);
+/* ospf6d's "show ipv6 ospf6 neighbor json" (the same in 8.4, 10.3 and
+ * 10.7): {"neighbors": [{"neighborId", "state", "interfaceName", …}]};
+ * only router_id, ifname and state are set (priority and uptime -1). */
+int frrjson_parse_neighbors6(const char *json, struct frr_neighbor **out, size_t *n);
 int frrjson_parse_interfaces(const char *json, struct frr_interface **out, size_t *n);
 int frrjson_parse_routes(const char *json, struct frr_route **out, size_t *n);
 int frrjson_parse_bfd_peers(const char *json, struct frr_bfd_peer **out, size_t *n);
@@ -121,8 +129,9 @@ void frr_state_parse(const char *const docs[4], struct frr_state *st);
 void frr_routes_free(struct frr_route *r, size_t n);
 /* Free the arrays of s and zero it. */
 void frr_state_free(struct frr_state *s);
-/* The most advanced neighbour on ifname, or NULL. */
+/* The most advanced neighbour on ifname, or NULL; OSPFv3's with v6. */
 const struct frr_neighbor *frr_state_neighbor(const struct frr_state *s, const char *ifname);
+const struct frr_neighbor *frr_state_neighbor6(const struct frr_state *s, const char *ifname);
 
 /* "Full/DR" → NSM_FULL; NSM_UNKNOWN if not a state name. */
 enum ospf_nsm ospf_nsm_parse(const char *s);

@@ -103,11 +103,14 @@ find_bfd(const struct health_input *in, const struct link_plan *p)
 }
 
 static const struct link_health *
-find_prev_link(const struct health *prev, const char *ifname)
+find_prev_link(const struct health *prev, const char *ifname, bool v6)
 {
-	for (size_t i = 0; prev != NULL && prev->valid && i < prev->n_links; i++)
-		if (strcmp(prev->links[i].ifname, ifname) == 0)
-			return &prev->links[i];
+	const struct link_health *v = prev == NULL ? NULL : v6 ? prev->links6 : prev->links;
+	size_t n = prev == NULL ? 0 : v6 ? prev->n_links6 : prev->n_links;
+
+	for (size_t i = 0; prev != NULL && prev->valid && i < n; i++)
+		if (strcmp(v[i].ifname, ifname) == 0)
+			return &v[i];
 	return NULL;
 }
 
@@ -320,17 +323,19 @@ hold_forming(const struct health_input *in, const struct health *prev, const str
 
 static void
 evaluate_link(const struct health_input *in, const struct health *prev, bool hold, size_t i,
-              struct link_health *lh, struct health_events *ev)
+              bool v6, struct link_health *lh, struct health_events *ev)
 {
 	const struct link_plan *p = &in->plans[i];
-	const struct link_health *pl = find_prev_link(prev, p->link->ifname);
+	/* dual-stack: OSPFv3's links beside OSPF's */
+	bool beside = v6 && in->config->has_prefix;
+	const struct link_health *pl = find_prev_link(prev, p->link->ifname, beside);
 	const struct kernel_link *k = find_kernel(in, p->link->ifname);
 	const struct frr_neighbor *nb = NULL;
 	long long stuck_ms =
 	    (long long)HEALTH_STUCK_DEAD_INTERVALS * in->config->dead_interval * 1000;
 	bool stuck = false;
 	/* the peer sends, signed with another key: alive, and the reason */
-	bool auth_bad = in->config->auth_key_file != NULL && in->auth_failing != NULL &&
+	bool auth_bad = !v6 && in->config->auth_key_file != NULL && in->auth_failing != NULL &&
 	                strv_contains(in->auth_failing, p->link->ifname);
 	enum link_diag no_adj;
 
@@ -346,11 +351,14 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 	lh->peer_alive = auth_bad || lh->peer_online == TRI_YES ||
 	                 (p->peer != NULL && ospf_reaches(in, p->peer, i));
 	no_adj = auth_bad ? DIAG_AUTH_MISMATCH : lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
-	lh->bfd = find_bfd(in, p);
+	lh->bfd = v6 ? BFD_OFF : find_bfd(in, p);
 
 	/* adjacency, and since when it is in its current class of states */
-	if (in->frr == NULL || !in->frr->have_neighbors) {
+	if (in->frr == NULL || !(v6 ? in->frr->have_neighbors6 : in->frr->have_neighbors)) {
 		lh->adjacency = NSM_UNKNOWN;
+	} else if (v6) {
+		nb = frr_state_neighbor6(in->frr, p->link->ifname);
+		lh->adjacency = nb != NULL ? nb->state : NSM_DOWN;
 	} else {
 		nb = frr_state_neighbor(in->frr, p->link->ifname);
 		lh->adjacency = nb != NULL ? nb->state : NSM_DOWN;
@@ -429,6 +437,7 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 		struct health_event e = {
 		    .kind = HEV_LINK,
 		    .index = i,
+		    .v6 = v6,
 		    .initial = !lh->last_valid,
 		    .diagnosis = lh->diagnosis,
 		    .prev_diagnosis = lh->last_valid ? lh->last_diagnosis : DIAG_UNKNOWN,
@@ -528,7 +537,9 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
                 struct health_events *ev)
 {
 	const struct node_conf *self = in->node;
-	unsigned full = 0, reach = 0;
+	bool only6 = in->config->ipv6 && !in->config->has_prefix;
+	bool dual = in->config->ipv6 && in->config->has_prefix;
+	unsigned full = 0, full6 = 0, reach = 0;
 	bool all_preferred = true, all_ok = true, forming = false, held = false, hold;
 	const char *pre;
 
@@ -537,14 +548,23 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 	hold = grace_hold(in, prev, out);
 	out->links = xcalloc(self->n_links + 1, sizeof(*out->links));
 	out->n_links = self->n_links;
+	out->links_v6 = only6;
+	if (dual) {
+		out->links6 = xcalloc(self->n_links + 1, sizeof(*out->links6));
+		out->n_links6 = self->n_links;
+	}
 	for (size_t i = 0; i < self->n_links; i++) {
-		evaluate_link(in, prev, hold, i, &out->links[i], ev);
-		if (out->links[i].adjacency == NSM_FULL)
-			full++;
-		if (out->links[i].diagnosis != DIAG_OK)
-			all_ok = false;
-		forming = forming || out->links[i].forming;
-		held = held || (out->links[i].forming && out->links[i].diagnosis != DIAG_OK);
+		for (int f = 0; f < (dual ? 2 : 1); f++) {
+			struct link_health *lh = f ? &out->links6[i] : &out->links[i];
+
+			evaluate_link(in, prev, hold, i, f || only6, lh, ev);
+			if (lh->adjacency == NSM_FULL)
+				*(f ? &full6 : &full) += 1;
+			if (lh->diagnosis != DIAG_OK)
+				all_ok = false;
+			forming = forming || lh->forming;
+			held = held || (lh->forming && lh->diagnosis != DIAG_OK);
+		}
 	}
 	/* a link still forming at the end of the grace keeps it, bounded */
 	out->starting =
@@ -554,7 +574,8 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 		const struct node_conf *n = &in->config->nodes[i];
 		struct dest_health *dh = &out->dests[out->n_dests];
 
-		if (n == self || !n->has_loopback)
+		/* IPv4 loopbacks; an IPv6-only mesh does not route them */
+		if (n == self || !n->has_loopback || only6)
 			continue;
 		evaluate_dest(in, prev, out->starting, n, out->n_dests, dh, ev);
 		out->n_dests++;
@@ -569,7 +590,7 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 		out->overall = HEALTH_UNKNOWN;
 	else if (reach < out->n_dests)
 		out->overall = HEALTH_BROKEN;
-	else if (full == out->n_links && all_ok && all_preferred)
+	else if (full == out->n_links && full6 == out->n_links6 && all_ok && all_preferred)
 		out->overall = HEALTH_HEALTHY;
 	else
 		out->overall = HEALTH_DEGRADED;
@@ -578,10 +599,15 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 	pre = out->starting ? "starting: " : "";
 	if (in->frr == NULL)
 		snprintf(out->summary, sizeof(out->summary), "%sFRR not answering", pre);
+	else if (only6)
+		snprintf(out->summary, sizeof(out->summary), "%s%u/%zu OSPFv3 adjacencies full", pre,
+		         full, out->n_links);
 	else
 		snprintf(out->summary, sizeof(out->summary),
-		         "%s%u/%zu adjacencies full; %u/%zu loopbacks reachable", pre, full,
-		         out->n_links, reach, out->n_dests);
+		         "%s%u/%zu adjacencies full%s; %u/%zu loopbacks reachable", pre, full,
+		         out->n_links, dual ? (full6 == out->n_links6 ? ", OSPFv3 too" : ", not OSPFv3")
+		                            : "",
+		         reach, out->n_dests);
 	if (prev != NULL && prev->valid && prev->overall == out->overall)
 		out->since_ms = prev->since_ms;
 	else
@@ -607,8 +633,19 @@ void
 health_free(struct health *h)
 {
 	free(h->links);
+	free(h->links6);
 	free(h->dests);
 	memset(h, 0, sizeof(*h));
+}
+
+const struct link_health *
+health_event_link(const struct health *h, const struct health_event *e)
+{
+	bool beside = e->v6 && !h->links_v6;
+
+	if (beside)
+		return e->index < h->n_links6 ? &h->links6[e->index] : NULL;
+	return e->index < h->n_links ? &h->links[e->index] : NULL;
 }
 
 void

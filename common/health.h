@@ -107,8 +107,14 @@ struct health {
 	bool valid; /* evaluated at least once */
 	enum health_overall overall;
 	char summary[128];
+	/* per link, OSPF's adjacency; in an IPv6-only mesh OSPFv3's (links_v6) */
 	struct link_health *links;
 	size_t n_links;
+	bool links_v6;
+	/* dual-stack: per link, OSPFv3's adjacency beside OSPF's (BFD off:
+	 * not read for IPv6 yet); NULL otherwise */
+	struct link_health *links6;
+	size_t n_links6;
 	struct dest_health *dests;
 	size_t n_dests;
 	long long since_ms; /* start of the current overall state */
@@ -127,7 +133,8 @@ enum health_event_kind { HEV_LINK, HEV_DESTINATION, HEV_OVERALL };
  * into the links or dests of the new struct health. */
 struct health_event {
 	enum health_event_kind kind;
-	size_t index; /* into links or dests */
+	size_t index; /* into links (links6 when v6 in a dual-stack mesh) or dests */
+	bool v6;      /* HEV_LINK: OSPFv3's adjacency */
 	bool initial; /* no previous state (first evaluation) */
 	/* HEV_LINK */
 	enum link_diag diagnosis, prev_diagnosis;
@@ -169,6 +176,9 @@ void health_evaluate(const struct health_input *in, const struct health *prev, s
                      struct health_events *ev);
 
 void health_free(struct health *h);
+
+/* The link of a HEV_LINK event, or NULL when its index is out of range. */
+const struct link_health *health_event_link(const struct health *h, const struct health_event *e);
 void health_events_free(struct health_events *ev);
 
 /* "ok", "link-down", "peer-offline", "cable-or-nic", "mtu-mismatch",

@@ -50,11 +50,10 @@ render_links(const struct status_info *s)
 	for (size_t i = 0; h != NULL && i < h->n_links; i++) {
 		const struct link_health *l = &h->links[i];
 		char addr[19];
+		json_t *o;
 
 		prefix4_str(&l->address, addr);
-		json_array_append_new(
-		    a,
-		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:o, s:s, s:b, s:b}",
+		o = json_pack("{s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:s, s:o, s:I, s:o, s:s, s:b, s:b}",
 		              "peer", l->peer, "interface", l->ifname, "address", addr, "cost",
 		              (json_int_t)l->cost, "mtu",
 		              l->mtu != 0 ? json_integer(l->mtu) : json_null(), "link",
@@ -63,7 +62,17 @@ render_links(const struct status_info *s)
 		              time_or_null(mono_to_real(s, l->since_ms)), "flaps",
 		              (json_int_t)l->flaps, "peer_online", tri_json(l->peer_online),
 		              "diagnosis", link_diag_str(l->diagnosis), "forming", l->forming,
-		              "peer_handmade", l->peer_handmade));
+		              "peer_handmade", l->peer_handmade);
+		/* added in format 1: which OSPF "adjacency" is (ipv6 in an
+		 * IPv6-only mesh), and OSPFv3's beside it in a dual-stack one */
+		json_object_set_new(o, "family", json_string(h->links_v6 ? "ipv6" : "ipv4"));
+		if (i < h->n_links6) {
+			json_object_set_new(o, "adjacency6",
+			                    json_string(ospf_nsm_str(h->links6[i].adjacency)));
+			json_object_set_new(o, "diagnosis6",
+			                    json_string(link_diag_str(h->links6[i].diagnosis)));
+		}
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -233,7 +242,11 @@ print_links(json_t *links, long long now_ms, FILE *out)
 		        jstr(l, "diagnosis", "?"),
 		        json_is_true(json_object_get(l, "peer_handmade"))
 		            ? " (neighbour hand-made: link kept broadcast)"
-		            : "");
+		            : !strcmp(jstr(l, "family", "ipv4"), "ipv6") ? " (OSPFv3)" : "");
+		if (json_object_get(l, "adjacency6") != NULL)
+			fprintf(out, "%-10s %-12s %-18s %6s %-7s %-9s %-8s %-11s %5s  %s (OSPFv3)\n", "",
+			        "", "", "", "", jstr(l, "adjacency6", "?"), "", "", "",
+			        jstr(l, "diagnosis6", "?"));
 	}
 }
 

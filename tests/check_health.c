@@ -411,6 +411,112 @@ event(const struct sim *s, enum health_event_kind k)
 /* A neighbour sending FRR's default priority (as the recordings, made
  * before proxmesh sent priority 0, do) is hand-made; one sending 0 runs
  * proxmesh (dialect.h). Health is the same either way. */
+/* The input of node f with FRR's state st at T0, membership unknown. */
+static struct health_input
+node_input(const struct tu_node *f, const struct frr_state *st)
+{
+	return (struct health_input){
+	    .config = f->config,
+	    .node = f->node,
+	    .plans = f->plans,
+	    .kernel = f->kernel,
+	    .n_kernel = f->n_kernel,
+	    .frr = st,
+	    .now_ms = T0,
+	};
+}
+
+/* Dual-stack: OSPFv3's adjacencies beside OSPF's (recorded: OSPF from the
+ * IPv4 lab's converged pve-1, OSPFv3 from the dual-stack lab's, FRR 8.4).
+ * Both Full: healthy. OSPFv3 lost on nic4 while OSPF stays: degraded, one
+ * link event for the OSPFv3 adjacency, the IPv4 link unchanged. */
+START_TEST(test_ipv6_links)
+{
+	_cleanup_free_ char *text =
+	    tu_edit(tu_reference_mesh, (const char *const[]){"[mesh]\n", "[mesh]\nipv6 = yes\n", NULL});
+	_cleanup_free_ char *nb6 = tu_read_data("frr-ipv6-lab/frr-8.4/pve-1.ipv6-ospf6-neighbor-json.txt");
+	struct tu_node f;
+	struct frr_state st;
+	struct health h, h2;
+	struct health_events ev = {0}, ev2 = {0};
+	struct health_input in;
+	size_t k = 0;
+
+	tu_node_open(&f, text, "pve-1");
+	tu_frr_load("8.4", "pve-1", "converged", &st);
+	ck_assert_int_eq(frrjson_parse_neighbors6(nb6, &st.neighbors6, &st.n_neighbors6), 0);
+	ck_assert_uint_eq(st.n_neighbors6, 2);
+	st.have_neighbors6 = true;
+	in = node_input(&f, &st);
+	health_evaluate(&in, NULL, &h, &ev);
+	ck_assert_str_eq(health_overall_str(h.overall), "healthy");
+	ck_assert_str_eq(h.summary, "2/2 adjacencies full, OSPFv3 too; 1/1 loopbacks reachable");
+	ck_assert(!h.links_v6);
+	ck_assert_uint_eq(h.n_links6, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(h.links6[i].adjacency, NSM_FULL);
+		ck_assert_int_eq(h.links6[i].diagnosis, DIAG_OK);
+		ck_assert_int_eq(h.links6[i].bfd, BFD_OFF);
+		ck_assert_str_eq(h.links6[i].ifname, h.links[i].ifname);
+	}
+
+	/* OSPFv3's neighbour on nic4 gone, OSPF's still there */
+	for (size_t i = 0; i < st.n_neighbors6; i++)
+		if (strcmp(st.neighbors6[i].ifname, "nic4") != 0)
+			st.neighbors6[k++] = st.neighbors6[i];
+	st.n_neighbors6 = k;
+	in.now_ms = T0 + 1000;
+	health_evaluate(&in, &h, &h2, &ev2);
+	ck_assert_str_eq(health_overall_str(h2.overall), "degraded");
+	ck_assert_str_eq(h2.summary, "2/2 adjacencies full, not OSPFv3; 1/1 loopbacks reachable");
+	ck_assert_int_eq(h2.links[1].adjacency, NSM_FULL);
+	ck_assert_int_eq(h2.links6[1].adjacency, NSM_DOWN);
+	ck_assert_int_eq(h2.links6[1].diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_uint_eq(ev2.n, 2);
+	ck_assert_int_eq(ev2.v[0].kind, HEV_LINK);
+	ck_assert(ev2.v[0].v6);
+	ck_assert_ptr_eq(health_event_link(&h2, &ev2.v[0]), &h2.links6[1]);
+	ck_assert_int_eq(ev2.v[1].kind, HEV_OVERALL);
+
+	health_events_free(&ev);
+	health_events_free(&ev2);
+	health_free(&h);
+	health_free(&h2);
+	frr_state_free(&st);
+	tu_node_close(&f);
+}
+END_TEST
+
+/* IPv6-only: the links are OSPFv3's; no IPv4 loopback is judged. */
+START_TEST(test_ipv6_only_links)
+{
+	_cleanup_free_ char *text = tu_edit(
+	    tu_reference_mesh,
+	    (const char *const[]){"prefix = 192.168.103.0/24\n", "ipv6 = yes\n", NULL});
+	_cleanup_free_ char *nb6 = tu_read_data("frr-ipv6-lab/frr-10.3/pve-2.ipv6-ospf6-neighbor-json.txt");
+	struct tu_node f;
+	struct frr_state st = {0};
+	struct health h;
+	struct health_events ev = {0};
+	struct health_input in;
+
+	tu_node_open(&f, text, "pve-2");
+	ck_assert_int_eq(frrjson_parse_neighbors6(nb6, &st.neighbors6, &st.n_neighbors6), 0);
+	st.have_neighbors6 = st.have_neighbors = st.have_interfaces = st.have_routes = true;
+	in = node_input(&f, &st);
+	health_evaluate(&in, NULL, &h, &ev);
+	ck_assert(h.links_v6);
+	ck_assert_uint_eq(h.n_links6, 0);
+	ck_assert_uint_eq(h.n_dests, 0);
+	ck_assert_str_eq(health_overall_str(h.overall), "healthy");
+	ck_assert_str_eq(h.summary, "2/2 OSPFv3 adjacencies full");
+	health_events_free(&ev);
+	health_free(&h);
+	frr_state_free(&st);
+	tu_node_close(&f);
+}
+END_TEST
+
 START_TEST(test_peer_handmade)
 {
 	const char *v = _i ? "10.3" : "8.4";
@@ -1214,6 +1320,8 @@ health_suite(void)
 	tcase_add_test(ts, test_bfd_off_and_missing_data);
 	tcase_add_test(ts, test_names);
 	tcase_add_loop_test(ts, test_peer_handmade, 0, 2);
+	tcase_add_test(ts, test_ipv6_links);
+	tcase_add_test(ts, test_ipv6_only_links);
 	suite_add_tcase(s, ts);
 	return s;
 }

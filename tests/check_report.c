@@ -457,6 +457,36 @@ START_TEST(test_link_diagnoses)
 }
 END_TEST
 
+/* OSPFv3's adjacency (dual-stack: links6) says its family, in the text and
+ * in PROXMESH_FAMILY; OSPF's says ipv4. */
+START_TEST(test_link_family)
+{
+	struct link_health l4 = {.peer = "pbs", .ifname = "nic4", .peer_online = TRI_YES},
+	                   l6 = {.peer = "pbs", .ifname = "nic4", .peer_online = TRI_YES,
+	                         .bfd = BFD_OFF, .adjacency = NSM_DOWN,
+	                         .diagnosis = DIAG_CABLE_OR_NIC};
+	struct health h = {.valid = true, .links = &l4, .n_links = 1, .links6 = &l6, .n_links6 = 1};
+	struct health_event ev[2] = {
+	    {.kind = HEV_LINK, .index = 0, .v6 = true, .diagnosis = DIAG_CABLE_OR_NIC},
+	    {.kind = HEV_LINK, .index = 0, .diagnosis = DIAG_OK},
+	};
+	struct health_events evs = {.v = ev, .n = 2};
+	struct reporter r = {0};
+	struct report_entries out = {0};
+
+	report_health(&r, &h, &evs, 0, &out);
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_str_eq(out.v[0].message,
+	                 "link pbs/nic4 (OSPFv3): adjacency down (peer online): check cable or NIC");
+	ck_assert_str_eq(field(&out.v[0], "PROXMESH_FAMILY"), "ipv6");
+	ck_assert_str_eq(field(&out.v[0], "PROXMESH_STATE"), "down");
+	ck_assert_str_eq(field(&out.v[1], "PROXMESH_FAMILY"), "ipv4");
+	ck_assert_str_eq(out.v[1].message, "link pbs/nic4: adjacency full again");
+	report_entries_free(&out);
+	reporter_free(&r);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -471,6 +501,7 @@ report_suite(void)
 	tcase_add_test(tc, test_flap_storm);
 	tcase_add_test(tc, test_message_ids);
 	tcase_add_test(tc, test_link_diagnoses);
+	tcase_add_test(tc, test_link_family);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

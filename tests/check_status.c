@@ -51,7 +51,7 @@ START_TEST(test_render)
 	static const char *const link_keys[] = {
 	    "peer", "interface", "address", "cost",        "mtu",       "link",   "adjacency",
 	    "bfd",  "since",     "flaps",   "peer_online", "diagnosis", "forming",
-	    "peer_handmade"};
+	    "peer_handmade", "family"};
 	struct health h;
 	struct status_info si;
 	_cleanup_free_ char *text = NULL;
