@@ -15,6 +15,11 @@ conf=/etc/proxmesh/proxmesh.conf
 declare -A link6=([pve-1 nic3]=fd0c:103::1 [pve-2 nic3]=fd0c:103::2
 	[pve-1 nic4]=fd0c:103:0:1::1 [pbs nic3]=fd0c:103:0:1::2
 	[pve-2 nic4]=fd0c:103:0:2::1 [pbs nic4]=fd0c:103:0:2::2)
+has_lo6() {  # has_lo6 HOST: its loopback6 on lo; prints lo's addresses otherwise
+	local a
+	a=$(hexec "$1" ip -o -6 addr show dev lo 2>&1) || { echo "$1: ip: $a"; return 1; }
+	[[ $a == *" ${LO6[$1]}/128 "* ]] || { echo "$1: lo has: $a"; hexec "$1" journalctl -q --no-pager -n 20; return 1; }
+}
 has_addr6() {  # has_addr6 HOST IF ADDR: ADDR/64 on IF, usable (not tentative)
 	local a
 	a=$(hexec "$1" ip -o -6 addr show dev "$2" | grep " $3/64 ") ||
@@ -33,8 +38,7 @@ check_within 60 "all OSPF adjacencies Full" "$LAB_DIR/wait-converged" -t 1
 for h in "${HOSTS[@]}"; do
 	check_within 30 "$h: both OSPFv3 adjacencies Full" ospf6_full "$h" 2
 	check "$h: ospf6d enabled in /etc/frr/daemons" hexec "$h" grep -qx 'ospf6d=yes' /etc/frr/daemons
-	check "$h: loopback6 ${LO6[$h]}/128 on lo" \
-		eval "hexec $h ip -o -6 addr show dev lo | grep -q ' ${LO6[$h]}/128 '"
+	check "$h: loopback6 ${LO6[$h]}/128 on lo" has_lo6 "$h"
 done
 for k in "${!link6[@]}"; do
 	read -r kh ki <<<"$k"

@@ -1,0 +1,56 @@
+#!/bin/bash
+# 71-ipv6-agents.sh — issue 16 under the agents: an IPv4 mesh turned
+# dual-stack by a reload (no IPv4 packet lost beyond one interval), then
+# IPv6 traffic through a silent cut and a carrier cut of pve-1 nic4 (BFD
+# drives the failover; the journal names the family), on FRR 8.4, 10.3 and
+# 10.7 (pve-1, pve-2, pbs).
+LAB_MODE=bare
+LAB_FRESH=1
+. "$(dirname "$0")/../lib.sh"
+scenario_mode "$LAB_MODE"
+
+agents_start
+
+# IPv6 turned on in the running IPv4 mesh, host by host, while pve-1 pings
+# the PBS service address 100 times a second.
+ping_start pve-1 v4 "$PBS_SERVICE"
+sleep 1
+for h in "${HOSTS[@]}"; do
+	conf_dual_stack "$h"
+	check "$h: systemctl reload proxmesh (dual-stack)" hexec "$h" systemctl reload proxmesh
+done
+check_within 60 "OSPFv3 Full on every link under the agents" ospf6_full_all
+check_within 30 "every host reaches every loopback6" ping6_all
+sleep 1
+read -r gap lost sent <<<"$(ping_stop pve-1 v4)"
+check "IPv4 to $PBS_SERVICE not interrupted by turning IPv6 on (gap $gap s, $lost of $sent lost)" \
+	reachable "$gap" "$lost" "$sent" 0.05 1
+check_within 30 "all hosts healthy, both families" healthy_all
+check_within 30 "every BFD session up" bfd_up_all
+for h in "${HOSTS[@]}"; do check "$h: plan exits 0" hexec "$h" proxmesh plan; done
+
+# cut_v6 FAULT BOUND MAX-LOST: IPv6 from pve-1 to the PBS loopback6 through
+# FAULT on pve-1 nic4 (longest gap under BOUND s), then healed.
+cut_v6() {
+	local gap lost sent t
+	ping_start pve-1 v6 "${LO6[pbs]}" -6
+	sleep 1
+	t=$(hexec pve-1 date +%s.%N)
+	"$LAB_DIR/fault" "$1" pve-1 nic4 >&2
+	sleep 2
+	read -r gap lost sent <<<"$(ping_stop pve-1 v6)"
+	diag "IPv6 $1: longest gap $gap s, $lost of $sent lost"
+	check "IPv6 to the PBS loopback6 fails over a $1 within $2 s (gap $gap s)" \
+		reachable "$gap" "$lost" "$sent" "$2" "$3"
+	check "pve-1: IPv6 to the PBS now via nic3 ($1)" route_via pve-1 "${LO6[pbs]}" nic3
+	check_within 10 "pve-1: the journal names the family of the OSPFv3 adjacency lost ($1)" \
+		jhas pve-1 "$t" '"PROXMESH_FAMILY":"ipv6"' '"PROXMESH_INTERFACE":"nic4"'
+	"$LAB_DIR/fault" heal pve-1 nic4 >&2
+	check_within 30 "OSPFv3 Full again after the heal ($1)" ospf6_full_all
+	check_within 30 "every BFD session up after the heal ($1)" bfd_up_all
+	check_within 10 "pve-1: IPv6 to the PBS back on nic4 ($1)" route_via pve-1 "${LO6[pbs]}" nic4
+}
+# Silent cut: BFD (3 × 100 ms) drives IPv6 off the link; a carrier cut at once.
+cut_v6 silent-cut 1.0 100
+cut_v6 carrier-cut 0.3 30
+check_within 30 "all hosts healthy again, both families" healthy_all
