@@ -27,6 +27,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(nb);
 	}
+	if (frrjson_parse_neighbors6(json, &nb, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			fuzz_assert(memchr(nb[i].ifname, '\0', sizeof(nb[i].ifname)) != NULL);
+			fuzz_assert(nb[i].ifname[0] != '\0');
+			(void)ospf_nsm_str(nb[i].state);
+		}
+		free(nb);
+	}
 	if (frrjson_parse_interfaces(json, &ifs, &n) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			fuzz_assert(memchr(ifs[i].ifname, '\0', sizeof(ifs[i].ifname)) != NULL);
