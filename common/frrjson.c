@@ -425,8 +425,10 @@ bad:
 	return -EBADMSG;
 }
 
-int
-frrjson_parse_bfd_peers(const char *text, struct frr_bfd_peer **out, size_t *n)
+/* The sessions of "show bfd peers json" of one family: IPv4 with the peer
+ * address, IPv6 (a peer that is no IPv4 address) without it. */
+static int
+parse_bfd_peers(const char *text, bool v6, struct frr_bfd_peer **out, size_t *n)
 {
 	_cleanup_json_ json_t *root = load(text);
 	_cleanup_free_ struct frr_bfd_peer *v = NULL;
@@ -440,14 +442,16 @@ frrjson_parse_bfd_peers(const char *text, struct frr_bfd_peer **out, size_t *n)
 	json_array_foreach(root, i, e)
 	{
 		struct frr_bfd_peer *p = &v[count];
+		bool is4;
 
 		if (!json_is_object(e))
 			return -EBADMSG;
-		if (get_addr(e, "peer", &p->peer) < 0) {
-			/* an IPv6 peer: not ours, skip it */
-			if (json_is_string(json_object_get(e, "peer")))
-				continue;
+		is4 = get_addr(e, "peer", &p->peer) == 0;
+		if (!is4 && !json_is_string(json_object_get(e, "peer")))
 			return -EBADMSG;
+		if (is4 == v6) { /* the other family's */
+			memset(p, 0, sizeof(*p));
+			continue;
 		}
 		if (get_str(e, "interface", p->ifname, sizeof(p->ifname)) < 0 ||
 		    get_bool(e, "multihop", &p->multihop) < 0 ||
@@ -459,6 +463,18 @@ frrjson_parse_bfd_peers(const char *text, struct frr_bfd_peer **out, size_t *n)
 	*out = TAKE_PTR(v);
 	*n = count;
 	return 0;
+}
+
+int
+frrjson_parse_bfd_peers(const char *text, struct frr_bfd_peer **out, size_t *n)
+{
+	return parse_bfd_peers(text, false, out, n);
+}
+
+int
+frrjson_parse_bfd_peers6(const char *text, struct frr_bfd_peer **out, size_t *n)
+{
+	return parse_bfd_peers(text, true, out, n);
 }
 
 int
@@ -493,7 +509,8 @@ frr_state_parse(const char *const docs[4], struct frr_state *st)
 	    docs[1] && frrjson_parse_interfaces(docs[1], &st->interfaces, &st->n_interfaces) == 0;
 	st->have_routes = docs[2] && frrjson_parse_routes(docs[2], &st->routes, &st->n_routes) == 0;
 	st->have_bfd =
-	    docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0;
+	    docs[3] && frrjson_parse_bfd_peers(docs[3], &st->bfd_peers, &st->n_bfd_peers) == 0 &&
+	    frrjson_parse_bfd_peers6(docs[3], &st->bfd_peers6, &st->n_bfd_peers6) == 0;
 }
 
 static const struct frr_neighbor *
@@ -529,6 +546,7 @@ frr_state_free(struct frr_state *s)
 	free(s->interfaces);
 	frr_routes_free(s->routes, s->n_routes);
 	free(s->bfd_peers);
+	free(s->bfd_peers6);
 	free(s->neighbors6);
 	memset(s, 0, sizeof(*s));
 }

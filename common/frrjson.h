@@ -101,6 +101,10 @@ struct frr_state {
 	size_t n_routes;
 	struct frr_bfd_peer *bfd_peers;
 	size_t n_bfd_peers;
+	/* bfdd's IPv6 sessions (link-local, OSPFv3's), from the same document:
+	 * ifname, multihop, status (peer unset) */
+	struct frr_bfd_peer *bfd_peers6;
+	size_t n_bfd_peers6;
 	/* ospf6d's neighbours (ipv6 = yes): router id, ifname, state */
 	bool have_neighbors6;
 	struct frr_neighbor *neighbors6;
@@ -117,6 +121,8 @@ int frrjson_parse_neighbors6(const char *json, struct frr_neighbor **out, size_t
 int frrjson_parse_interfaces(const char *json, struct frr_interface **out, size_t *n);
 int frrjson_parse_routes(const char *json, struct frr_route **out, size_t *n);
 int frrjson_parse_bfd_peers(const char *json, struct frr_bfd_peer **out, size_t *n);
+/* The IPv6 sessions of the same document (those parse_bfd_peers skips). */
+int frrjson_parse_bfd_peers6(const char *json, struct frr_bfd_peer **out, size_t *n);
 /* The "routerId" of "show ip ospf json". */
 int frrjson_parse_router_id(const char *json, struct in_addr *out);
 

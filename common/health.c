@@ -83,7 +83,7 @@ find_kernel(const struct health_input *in, const char *ifname)
 }
 
 static enum bfd_status
-find_bfd(const struct health_input *in, const struct link_plan *p)
+find_bfd(const struct health_input *in, const struct link_plan *p, bool v6)
 {
 	enum bfd_status st = BFD_STATUS_DOWN;
 
@@ -91,6 +91,15 @@ find_bfd(const struct health_input *in, const struct link_plan *p)
 		return BFD_OFF;
 	if (in->frr == NULL || !in->frr->have_bfd)
 		return BFD_STATUS_UNKNOWN;
+	/* OSPFv3's session: link-local, the one single-hop one on the link */
+	for (size_t i = 0; v6 && i < in->frr->n_bfd_peers6; i++) {
+		const struct frr_bfd_peer *b = &in->frr->bfd_peers6[i];
+
+		if (!b->multihop && strcmp(b->ifname, p->link->ifname) == 0)
+			return b->status;
+	}
+	if (v6)
+		return st;
 	for (size_t i = 0; i < in->frr->n_bfd_peers; i++) {
 		const struct frr_bfd_peer *b = &in->frr->bfd_peers[i];
 		if (b->multihop || strcmp(b->ifname, p->link->ifname) != 0)
@@ -351,7 +360,7 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 	lh->peer_alive = auth_bad || lh->peer_online == TRI_YES ||
 	                 (p->peer != NULL && ospf_reaches(in, p->peer, i));
 	no_adj = auth_bad ? DIAG_AUTH_MISMATCH : lh->peer_alive ? DIAG_CABLE_OR_NIC : DIAG_PEER_OFFLINE;
-	lh->bfd = v6 ? BFD_OFF : find_bfd(in, p);
+	lh->bfd = find_bfd(in, p, v6);
 
 	/* adjacency, and since when it is in its current class of states */
 	if (in->frr == NULL || !(v6 ? in->frr->have_neighbors6 : in->frr->have_neighbors)) {

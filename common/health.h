@@ -111,8 +111,8 @@ struct health {
 	struct link_health *links;
 	size_t n_links;
 	bool links_v6;
-	/* dual-stack: per link, OSPFv3's adjacency beside OSPF's (BFD off:
-	 * not read for IPv6 yet); NULL otherwise */
+	/* dual-stack: per link, OSPFv3's adjacency and IPv6 BFD session beside
+	 * OSPF's; NULL otherwise */
 	struct link_health *links6;
 	size_t n_links6;
 	struct dest_health *dests;

@@ -71,6 +71,7 @@ render_links(const struct status_info *s)
 			                    json_string(ospf_nsm_str(h->links6[i].adjacency)));
 			json_object_set_new(o, "diagnosis6",
 			                    json_string(link_diag_str(h->links6[i].diagnosis)));
+			json_object_set_new(o, "bfd6", json_string(link_bfd_str(h->links6[i].bfd)));
 		}
 		json_array_append_new(a, o);
 	}
@@ -245,7 +246,7 @@ print_links(json_t *links, long long now_ms, FILE *out)
 		            : !strcmp(jstr(l, "family", "ipv4"), "ipv6") ? " (OSPFv3)" : "");
 		if (json_object_get(l, "adjacency6") != NULL)
 			fprintf(out, "%-10s %-12s %-18s %6s %-7s %-9s %-8s %-11s %5s  %s (OSPFv3)\n", "",
-			        "", "", "", "", jstr(l, "adjacency6", "?"), "", "", "",
+			        "", "", "", "", jstr(l, "adjacency6", "?"), jstr(l, "bfd6", "?"), "", "",
 			        jstr(l, "diagnosis6", "?"));
 	}
 }

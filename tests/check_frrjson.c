@@ -51,6 +51,69 @@ static const struct nbr_case {
       {"192.168.102.3", "nic4", "192.168.103.9", "192.168.103.10", NSM_FULL}}},
 };
 
+/* ospf6d's neighbours and bfdd's IPv6 sessions, as the dual-stack lab
+ * recorded them on each version: both links Full and up; the IPv4 parser
+ * keeps only the IPv4 sessions of the same document. */
+START_TEST(test_ipv6_recorded)
+{
+	static const char *const files[][2] = {
+	    {"frr-ipv6-lab/frr-8.4/pve-1.ipv6-ospf6-neighbor-json.txt",
+	     "frr-ipv6-lab/frr-8.4/pve-1.bfd-peers-json.txt"},
+	    {"frr-ipv6-lab/frr-10.3/pve-2.ipv6-ospf6-neighbor-json.txt",
+	     "frr-ipv6-lab/frr-10.3/pve-2.bfd-peers-json.txt"},
+	    {"frr-ipv6-lab/frr-10.7/pbs.ipv6-ospf6-neighbor-json.txt",
+	     "frr-ipv6-lab/frr-10.7/pbs.bfd-peers-json.txt"},
+	};
+
+	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+		_cleanup_free_ char *nj = tu_read_data(files[f][0]);
+		_cleanup_free_ char *bj = tu_read_data(files[f][1]);
+		struct frr_neighbor *nb = NULL;
+		struct frr_bfd_peer *b6 = NULL, *b4 = NULL;
+		size_t n = 0, n6 = 0, n4 = 0;
+
+		ck_assert_int_eq(frrjson_parse_neighbors6(nj, &nb, &n), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(nb[0].ifname, "nic3");
+		ck_assert_str_eq(nb[1].ifname, "nic4");
+		ck_assert_int_eq(nb[0].state, NSM_FULL);
+		ck_assert_int_eq(nb[1].state, NSM_FULL);
+		ck_assert_uint_ne(nb[0].router_id.s_addr, 0);
+		ck_assert_int_eq(frrjson_parse_bfd_peers6(bj, &b6, &n6), 0);
+		ck_assert_int_eq(frrjson_parse_bfd_peers(bj, &b4, &n4), 0);
+		ck_assert_uint_eq(n6, 2);
+		ck_assert_uint_eq(n4, 2);
+		for (size_t i = 0; i < n6; i++) {
+			ck_assert_int_eq(b6[i].status, BFD_STATUS_UP);
+			ck_assert_uint_eq(b6[i].peer.s_addr, 0);
+			ck_assert(!strcmp(b6[i].ifname, "nic3") || !strcmp(b6[i].ifname, "nic4"));
+			ck_assert_uint_ne(b4[i].peer.s_addr, 0);
+		}
+		free(nb);
+		free(b6);
+		free(b4);
+	}
+	/* no OSPFv3 instance: no neighbour; another shape: refused */
+	{
+		struct frr_neighbor *nb = NULL;
+		size_t n = 9;
+
+		ck_assert_int_eq(frrjson_parse_neighbors6("{}", &nb, &n), 0);
+		ck_assert_uint_eq(n, 0);
+		free(nb);
+		ck_assert_int_eq(frrjson_parse_neighbors6("{\"neighbors\":{}}", &nb, &n), -EBADMSG);
+		ck_assert_int_eq(frrjson_parse_neighbors6("{\"neighbors\":[{\"state\":\"Full\"}]}", &nb, &n),
+		                 -EBADMSG);
+		ck_assert_int_eq(frrjson_parse_neighbors6("{\"neighbors\":[{\"neighborId\":\"1.2.3.4\","
+		                                          "\"state\":\"Twoway\",\"interfaceName\":\"nic3\"}]}",
+		                                          &nb, &n),
+		                 0);
+		ck_assert_int_eq(nb[0].state, NSM_2WAY);
+		free(nb);
+	}
+}
+END_TEST
+
 START_TEST(test_neighbors)
 {
 	const struct nbr_case *c = &nbr_cases[_i / 2];
@@ -508,6 +571,7 @@ frrjson_suite(void)
 	TCase *tb = tcase_create("malformed");
 
 	tcase_add_loop_test(tc, test_neighbors, 0, (int)(2 * ARRAY_SIZE(nbr_cases)));
+	tcase_add_test(tc, test_ipv6_recorded);
 	tcase_add_test(tc, test_neighbor_retransmit);
 	tcase_add_test(tc, test_interfaces);
 	tcase_add_test(tc, test_routes);

@@ -435,6 +435,7 @@ START_TEST(test_ipv6_links)
 	_cleanup_free_ char *text =
 	    tu_edit(tu_reference_mesh, (const char *const[]){"[mesh]\n", "[mesh]\nipv6 = yes\n", NULL});
 	_cleanup_free_ char *nb6 = tu_read_data("frr-ipv6-lab/frr-8.4/pve-1.ipv6-ospf6-neighbor-json.txt");
+	_cleanup_free_ char *bfd6 = tu_read_data("frr-ipv6-lab/frr-8.4/pve-1.bfd-peers-json.txt");
 	struct tu_node f;
 	struct frr_state st;
 	struct health h, h2;
@@ -447,6 +448,11 @@ START_TEST(test_ipv6_links)
 	ck_assert_int_eq(frrjson_parse_neighbors6(nb6, &st.neighbors6, &st.n_neighbors6), 0);
 	ck_assert_uint_eq(st.n_neighbors6, 2);
 	st.have_neighbors6 = true;
+	/* the IPv6 BFD sessions of the dual-stack recording (the IPv4 one
+	 * has none: every link would be down) */
+	free(st.bfd_peers6);
+	ck_assert_int_eq(frrjson_parse_bfd_peers6(bfd6, &st.bfd_peers6, &st.n_bfd_peers6), 0);
+	ck_assert_uint_eq(st.n_bfd_peers6, 2);
 	in = node_input(&f, &st);
 	health_evaluate(&in, NULL, &h, &ev);
 	ck_assert_str_eq(health_overall_str(h.overall), "healthy");
@@ -456,7 +462,7 @@ START_TEST(test_ipv6_links)
 	for (size_t i = 0; i < 2; i++) {
 		ck_assert_int_eq(h.links6[i].adjacency, NSM_FULL);
 		ck_assert_int_eq(h.links6[i].diagnosis, DIAG_OK);
-		ck_assert_int_eq(h.links6[i].bfd, BFD_OFF);
+		ck_assert_int_eq(h.links6[i].bfd, BFD_STATUS_UP);
 		ck_assert_str_eq(h.links6[i].ifname, h.links[i].ifname);
 	}
 
