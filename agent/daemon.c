@@ -453,13 +453,17 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 	frr_state_parse((const char *const *)docs, st);
 	for (int i = 0; i < 4; i++)
 		free(docs[i]);
-	/* OSPFv3's neighbours: unknown (not broken) when ospf6d does not answer */
+	/* OSPFv3's neighbours and routes: unknown (not broken) when ospf6d or
+	 * zebra does not answer */
 	if (d->config->ipv6) {
-		_cleanup_free_ char *nb6 = NULL;
+		_cleanup_free_ char *nb6 = NULL, *rt6 = NULL;
 
 		st->have_neighbors6 =
 		    frrvty_show(&d->vty, "ospf6d", "show ipv6 ospf6 neighbor json", &nb6) == 0 &&
 		    frrjson_parse_neighbors6(nb6, &st->neighbors6, &st->n_neighbors6) == 0;
+		st->have_routes6 =
+		    frrvty_show(&d->vty, "zebra", "show ipv6 route ospf6 json", &rt6) == 0 &&
+		    frrjson_parse_routes6(rt6, &st->routes6, &st->n_routes6) == 0;
 	}
 	return st->have_neighbors && st->have_interfaces && st->have_routes;
 }

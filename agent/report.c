@@ -158,11 +158,11 @@ static void
 build_dest(const struct health *h, const struct health_event *ev, struct pending *p)
 {
 	const struct dest_health *d = &h->dests[ev->index];
-	char addr[19];
+	char addr[PREFIX6_STRLEN];
 
-	prefix4_str(&d->address, addr);
+	health_dest_addr(d, addr);
 	p->object = xasprintf("destination %s %s", d->node, addr);
-	p->key = xasprintf("dest:%s", d->node);
+	p->key = xasprintf("dest%s:%s", d->v6 ? "6" : "", d->node);
 	if (!d->reachable) {
 		p->now = xstrdup("unreachable");
 		p->e.priority = dest_peer_offline(h, d->node) ? LOG_NOTICE : LOG_WARNING;
@@ -185,6 +185,7 @@ build_dest(const struct health *h, const struct health_event *ev, struct pending
 	if (d->via[0] != '\0')
 		strv_pushf(&p->e.fields, "PROXMESH_INTERFACE=%s", d->via);
 	strv_pushf(&p->e.fields, "PROXMESH_DESTINATION=%s", addr);
+	strv_pushf(&p->e.fields, "PROXMESH_FAMILY=%s", d->v6 ? "ipv6" : "ipv4");
 	strv_pushf(&p->e.fields, "PROXMESH_STATE=%s", dest_state(d->reachable, d->preferred));
 	strv_pushf(&p->e.fields, "PROXMESH_PREVIOUS_STATE=%s",
 	           ev->initial ? "unknown" : dest_state(ev->prev_reachable, ev->prev_preferred));

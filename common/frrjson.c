@@ -340,12 +340,13 @@ frrjson_parse_interfaces(const char *text, struct frr_interface **out, size_t *n
 }
 
 static int
-parse_nexthop(json_t *e, struct frr_nexthop *nh)
+parse_nexthop(json_t *e, struct frr_nexthop *nh, bool v6)
 {
 	memset(nh, 0, sizeof(*nh));
 	if (!json_is_object(e))
 		return -EBADMSG;
-	if (get_addr(e, "ip", &nh->ip) < 0)
+	if (v6 ? json_object_get(e, "ip") != NULL && !json_is_string(json_object_get(e, "ip"))
+	       : get_addr(e, "ip", &nh->ip) < 0)
 		return -EBADMSG;
 	nh->has_ip = json_object_get(e, "ip") != NULL;
 	if (get_str(e, "interfaceName", nh->ifname, sizeof(nh->ifname)) < 0)
@@ -357,19 +358,21 @@ parse_nexthop(json_t *e, struct frr_nexthop *nh)
 }
 
 static int
-parse_route(const char *key, json_t *e, struct frr_route *r)
+parse_route(const char *key, json_t *e, struct frr_route *r, bool v6)
 {
 	unsigned long long u;
-	char buf[32];
+	char buf[64];
 	json_t *nhs, *nh;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
+	r->v6 = v6;
 	if (!json_is_object(e))
 		return -EBADMSG;
 	if (get_str(e, "prefix", buf, sizeof(buf)) < 0)
 		return -EBADMSG;
-	if (parse_prefix(buf[0] != '\0' ? buf : key, &r->prefix) < 0)
+	if (v6 ? prefix6_parse(buf[0] != '\0' ? buf : key, &r->prefix6) < 0
+	       : parse_prefix(buf[0] != '\0' ? buf : key, &r->prefix) < 0)
 		return -EBADMSG;
 	if (get_bool(e, "selected", &r->selected) < 0 ||
 	    get_bool(e, "installed", &r->installed) < 0)
@@ -385,15 +388,15 @@ parse_route(const char *key, json_t *e, struct frr_route *r)
 	r->nexthops = xcalloc(json_array_size(nhs) + 1, sizeof(*r->nexthops));
 	json_array_foreach(nhs, i, nh)
 	{
-		if (parse_nexthop(nh, &r->nexthops[i]) < 0)
+		if (parse_nexthop(nh, &r->nexthops[i], v6) < 0)
 			return -EBADMSG;
 		r->n_nexthops++;
 	}
 	return 0;
 }
 
-int
-frrjson_parse_routes(const char *text, struct frr_route **out, size_t *n)
+static int
+parse_routes(const char *text, bool v6, struct frr_route **out, size_t *n)
 {
 	_cleanup_json_ json_t *root = load(text);
 	struct frr_route *v = NULL;
@@ -413,7 +416,7 @@ frrjson_parse_routes(const char *text, struct frr_route **out, size_t *n)
 		{
 			v = xreallocarray(v, count + 1, sizeof(*v));
 			count++;
-			if (parse_route(key, e, &v[count - 1]) < 0)
+			if (parse_route(key, e, &v[count - 1], v6) < 0)
 				goto bad;
 		}
 	}
@@ -423,6 +426,18 @@ frrjson_parse_routes(const char *text, struct frr_route **out, size_t *n)
 bad:
 	frr_routes_free(v, count);
 	return -EBADMSG;
+}
+
+int
+frrjson_parse_routes(const char *text, struct frr_route **out, size_t *n)
+{
+	return parse_routes(text, false, out, n);
+}
+
+int
+frrjson_parse_routes6(const char *text, struct frr_route **out, size_t *n)
+{
+	return parse_routes(text, true, out, n);
 }
 
 /* The sessions of "show bfd peers json" of one family: IPv4 with the peer
@@ -548,6 +563,7 @@ frr_state_free(struct frr_state *s)
 	free(s->bfd_peers);
 	free(s->bfd_peers6);
 	free(s->neighbors6);
+	frr_routes_free(s->routes6, s->n_routes6);
 	memset(s, 0, sizeof(*s));
 }
 

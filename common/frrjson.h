@@ -74,6 +74,8 @@ struct frr_nexthop {
 /* One entry of "show ip route ospf json" (one prefix may have several). */
 struct frr_route {
 	struct prefix4 prefix;
+	bool v6; /* from "show ipv6 route ospf6 json": the prefix is prefix6 */
+	struct prefix6 prefix6;
 	bool selected;
 	bool installed;
 	uint32_t metric;
@@ -105,6 +107,10 @@ struct frr_state {
 	 * ifname, multihop, status (peer unset) */
 	struct frr_bfd_peer *bfd_peers6;
 	size_t n_bfd_peers6;
+	/* zebra's OSPFv3 routes (ipv6 = yes) */
+	bool have_routes6;
+	struct frr_route *routes6;
+	size_t n_routes6;
 	/* ospf6d's neighbours (ipv6 = yes): router id, ifname, state */
 	bool have_neighbors6;
 	struct frr_neighbor *neighbors6;
@@ -120,6 +126,9 @@ int frrjson_parse_neighbors(const char *json, struct frr_neighbor **out, size_t 
 int frrjson_parse_neighbors6(const char *json, struct frr_neighbor **out, size_t *n);
 int frrjson_parse_interfaces(const char *json, struct frr_interface **out, size_t *n);
 int frrjson_parse_routes(const char *json, struct frr_route **out, size_t *n);
+/* zebra's "show ipv6 route ospf6 json": the same shape, IPv6 prefixes (in
+ * prefix6, v6 set) and next hops (link-local: has_ip, ip unset). */
+int frrjson_parse_routes6(const char *json, struct frr_route **out, size_t *n);
 int frrjson_parse_bfd_peers(const char *json, struct frr_bfd_peer **out, size_t *n);
 /* The IPv6 sessions of the same document (those parse_bfd_peers skips). */
 int frrjson_parse_bfd_peers6(const char *json, struct frr_bfd_peer **out, size_t *n);

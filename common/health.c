@@ -124,10 +124,10 @@ find_prev_link(const struct health *prev, const char *ifname, bool v6)
 }
 
 static const struct dest_health *
-find_prev_dest(const struct health *prev, const char *node)
+find_prev_dest(const struct health *prev, const char *node, bool v6)
 {
 	for (size_t i = 0; prev != NULL && prev->valid && i < prev->n_dests; i++)
-		if (strcmp(prev->dests[i].node, node) == 0)
+		if (strcmp(prev->dests[i].node, node) == 0 && prev->dests[i].v6 == v6)
 			return &prev->dests[i];
 	return NULL;
 }
@@ -217,25 +217,18 @@ plan_by_ifname(const struct health_input *in, const char *ifname)
 
 /* Route lookup for dst's prefix p. reachable: a selected route with an
  * active next hop that is not an endpoint other than dst. via/first hop out. */
+/* Do these n routes to dst reach it over a link (not through an endpoint
+ * that will not forward)? via: the next hop's interface, a preferred one
+ * first. */
 static bool
-route_reaches(const struct health_input *in, const struct node_conf *dst, const struct prefix4 *p,
-              const bool *pref, char via[static IFNAMSIZ], bool *preferred)
+routes_reach(const struct health_input *in, const struct node_conf *dst,
+             const struct frr_route *routes, size_t n, const bool *pref,
+             char via[static IFNAMSIZ], bool *preferred)
 {
-	const struct frr_state *frr = in->frr;
-	struct prefix4 net = *p;
-	size_t n = 0;
-	ssize_t first;
-	bool found = false;
+	bool found = via[0] != '\0';
 
-	via[0] = '\0';
-	*preferred = false;
-	if (frr == NULL || !frr->have_routes)
-		return false;
-	if (net.len < 32)
-		net.addr.s_addr &= htonl(net.len == 0 ? 0 : ~0u << (32 - net.len));
-	first = frr_routes_find(frr->routes, frr->n_routes, &net, &n);
-	for (size_t i = 0; first >= 0 && i < n; i++) {
-		const struct frr_route *r = &frr->routes[first + (ssize_t)i];
+	for (size_t i = 0; i < n; i++) {
+		const struct frr_route *r = &routes[i];
 
 		if (!r->selected && !r->installed)
 			continue;
@@ -260,6 +253,47 @@ route_reaches(const struct health_input *in, const struct node_conf *dst, const 
 	}
 	return found;
 }
+
+static bool
+route_reaches(const struct health_input *in, const struct node_conf *dst, const struct prefix4 *p,
+              const bool *pref, char via[static IFNAMSIZ], bool *preferred)
+{
+	const struct frr_state *frr = in->frr;
+	struct prefix4 net = *p;
+	size_t n = 0;
+	ssize_t first;
+
+	via[0] = '\0';
+	*preferred = false;
+	if (frr == NULL || !frr->have_routes)
+		return false;
+	if (net.len < 32)
+		net.addr.s_addr &= htonl(net.len == 0 ? 0 : ~0u << (32 - net.len));
+	first = frr_routes_find(frr->routes, frr->n_routes, &net, &n);
+	return first >= 0 && routes_reach(in, dst, &frr->routes[first], n, pref, via, preferred);
+}
+
+/* The same over OSPFv3's routes, to a loopback6 (a /128). */
+static bool
+route_reaches6(const struct health_input *in, const struct node_conf *dst, const bool *pref,
+               char via[static IFNAMSIZ], bool *preferred)
+{
+	const struct frr_state *frr = in->frr;
+	bool found = false;
+
+	via[0] = '\0';
+	*preferred = false;
+	if (frr == NULL || !frr->have_routes6)
+		return false;
+	for (size_t i = 0; i < frr->n_routes6; i++) {
+		const struct frr_route *r = &frr->routes6[i];
+
+		if (r->prefix6.len == 128 && IN6_ARE_ADDR_EQUAL(&r->prefix6.addr, &dst->loopback6))
+			found = routes_reach(in, dst, r, 1, pref, via, preferred) || found;
+	}
+	return found;
+}
+
 
 /* OSPF still reaches peer other than over link skip: a Full adjacency on
  * another link, or a usable route to its loopback or router id. */
@@ -464,18 +498,23 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 
 static void
 evaluate_dest(const struct health_input *in, const struct health *prev, bool hold,
-              const struct node_conf *dst, size_t index, struct dest_health *dh,
+              const struct node_conf *dst, bool v6, size_t index, struct dest_health *dh,
               struct health_events *ev)
 {
-	const struct dest_health *pd = find_prev_dest(prev, dst->name);
+	const struct dest_health *pd = find_prev_dest(prev, dst->name, v6);
 	_cleanup_free_ bool *pref = xcalloc(in->node->n_links + 1, sizeof(*pref));
 
 	memset(dh, 0, sizeof(*dh));
 	snprintf(dh->node, sizeof(dh->node), "%s", dst->name);
-	dh->address = dst->loopback;
-	dh->known = in->frr != NULL && in->frr->have_routes;
+	dh->v6 = v6;
+	if (v6)
+		dh->address6 = dst->loopback6;
+	else
+		dh->address = dst->loopback;
+	dh->known = in->frr != NULL && (v6 ? in->frr->have_routes6 : in->frr->have_routes);
 	preferred_first_hops(in, dst, pref);
-	dh->reachable = route_reaches(in, dst, &dst->loopback, pref, dh->via, &dh->preferred);
+	dh->reachable = v6 ? route_reaches6(in, dst, pref, dh->via, &dh->preferred)
+	                   : route_reaches(in, dst, &dst->loopback, pref, dh->via, &dh->preferred);
 	if (pd != NULL && pd->known == dh->known && pd->reachable == dh->reachable &&
 	    pd->preferred == dh->preferred)
 		dh->since_ms = pd->since_ms;
@@ -578,17 +617,19 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 	/* a link still forming at the end of the grace keeps it, bounded */
 	out->starting =
 	    hold || (out->starting && forming && in->now_ms < in->start_ms + HEALTH_GRACE_MAX_MS);
-	out->dests = xcalloc(in->config->n_nodes + 1, sizeof(*out->dests));
-	for (size_t i = 0; i < in->config->n_nodes; i++) {
-		const struct node_conf *n = &in->config->nodes[i];
+	/* each node's loopback (an IPv6-only mesh routes none) and loopback6 */
+	out->dests = xcalloc(2 * in->config->n_nodes + 1, sizeof(*out->dests));
+	for (size_t k = 0; k < 2 * in->config->n_nodes; k++) {
+		const struct node_conf *n = &in->config->nodes[k % in->config->n_nodes];
+		bool v6 = k >= in->config->n_nodes;
 		struct dest_health *dh = &out->dests[out->n_dests];
 
-		/* IPv4 loopbacks; an IPv6-only mesh does not route them */
-		if (n == self || !n->has_loopback || only6)
+		if (n == self || (v6 ? !in->config->ipv6 || !n->has_loopback6
+		                     : !n->has_loopback || only6))
 			continue;
-		evaluate_dest(in, prev, out->starting, n, out->n_dests, dh, ev);
+		evaluate_dest(in, prev, out->starting, n, v6, out->n_dests, dh, ev);
 		out->n_dests++;
-		if (dh->reachable)
+		if (dh->reachable || !dh->known) /* not read (ospf6d silent): not judged */
 			reach++;
 		if (!dh->reachable || !dh->preferred)
 			all_preferred = false;
@@ -609,8 +650,9 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 	if (in->frr == NULL)
 		snprintf(out->summary, sizeof(out->summary), "%sFRR not answering", pre);
 	else if (only6)
-		snprintf(out->summary, sizeof(out->summary), "%s%u/%zu OSPFv3 adjacencies full", pre,
-		         full, out->n_links);
+		snprintf(out->summary, sizeof(out->summary),
+		         "%s%u/%zu OSPFv3 adjacencies full; %u/%zu loopbacks reachable", pre, full,
+		         out->n_links, reach, out->n_dests);
 	else
 		snprintf(out->summary, sizeof(out->summary),
 		         "%s%u/%zu adjacencies full%s; %u/%zu loopbacks reachable", pre, full,
@@ -645,6 +687,17 @@ health_free(struct health *h)
 	free(h->links6);
 	free(h->dests);
 	memset(h, 0, sizeof(*h));
+}
+
+const char *
+health_dest_addr(const struct dest_health *d, char buf[static PREFIX6_STRLEN])
+{
+	if (d->v6) {
+		struct prefix6 p = {d->address6, 128};
+
+		return prefix6_str(&p, buf);
+	}
+	return prefix4_str(&d->address, buf);
 }
 
 const struct link_health *

@@ -90,6 +90,8 @@ struct link_health {
 struct dest_health {
 	char node[CONFIG_NAME_MAX + 1];
 	struct prefix4 address;
+	bool v6; /* the node's loopback6 (address6), over OSPFv3's routes */
+	struct in6_addr address6;
 	bool reachable;
 	char via[IFNAMSIZ]; /* empty when unreachable */
 	bool preferred;     /* via is a lowest-cost first hop of the plan */
@@ -176,6 +178,9 @@ void health_evaluate(const struct health_input *in, const struct health *prev, s
                      struct health_events *ev);
 
 void health_free(struct health *h);
+
+/* A destination's address as "A.B.C.D/32" or "X:X::X/128". */
+const char *health_dest_addr(const struct dest_health *d, char buf[static PREFIX6_STRLEN]);
 
 /* The link of a HEV_LINK event, or NULL when its index is out of range. */
 const struct link_health *health_event_link(const struct health *h, const struct health_event *e);

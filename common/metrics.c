@@ -11,7 +11,6 @@
 #include "util.h"
 
 /* IPv4 only for now; the label is there so IPv6 series can sit beside. */
-#define FAMILY "ipv4"
 
 static const enum health_overall overall_states[] = {HEALTH_UNKNOWN, HEALTH_HEALTHY,
                                                      HEALTH_DEGRADED, HEALTH_BROKEN};
@@ -52,15 +51,15 @@ put_seconds(FILE *f, long long ms)
 
 /* name{interface="…",peer="…",family="ipv4"[,extra="…"]} */
 static void
-link_sample(FILE *f, const char *name, const struct link_health *l, const char *extra,
-            const char *extra_value)
+link_sample(FILE *f, const char *name, const struct link_health *l, const char *fam,
+            const char *extra, const char *extra_value)
 {
 	fprintf(f, "%s{", name);
 	put_label(f, "interface", l->ifname);
 	fputc(',', f);
 	put_label(f, "peer", l->peer);
 	fputc(',', f);
-	put_label(f, "family", FAMILY);
+	put_label(f, "family", fam);
 	if (extra != NULL) {
 		fputc(',', f);
 		put_label(f, extra, extra_value);
@@ -71,15 +70,15 @@ link_sample(FILE *f, const char *name, const struct link_health *l, const char *
 static void
 dest_sample(FILE *f, const char *name, const struct dest_health *d)
 {
-	char addr[19];
+	char addr[PREFIX6_STRLEN];
 
-	prefix4_str(&d->address, addr);
+	health_dest_addr(d, addr);
 	fprintf(f, "%s{", name);
 	put_label(f, "node", d->node);
 	fputc(',', f);
 	put_label(f, "address", addr);
 	fputc(',', f);
-	put_label(f, "family", FAMILY);
+	put_label(f, "family", d->v6 ? "ipv6" : "ipv4");
 	fputs("} ", f);
 }
 
@@ -109,53 +108,56 @@ render_links(FILE *f, const struct health *h)
 
 	for (size_t k = 0; k < ARRAY_SIZE(fam); k++) {
 		family(f, fam[k].name, fam[k].type, fam[k].help);
-		for (size_t i = 0; h != NULL && i < h->n_links; i++) {
-			const struct link_health *l = &h->links[i];
+		/* OSPF's links, then OSPFv3's beside them (dual-stack) */
+		for (size_t i = 0; h != NULL && i < h->n_links + h->n_links6; i++) {
+			const struct link_health *l =
+			    i < h->n_links ? &h->links[i] : &h->links6[i - h->n_links];
+			const char *lf = i >= h->n_links || h->links_v6 ? "ipv6" : "ipv4";
 
 			switch (k) {
 			case 0:
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%d\n", l->link == LINK_UP);
 				break;
 			case 1:
 				if (l->adjacency == NSM_UNKNOWN)
 					break;
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%d\n", l->adjacency == NSM_FULL);
 				break;
 			case 2:
 				if (l->bfd == BFD_OFF || l->bfd == BFD_STATUS_UNKNOWN)
 					break;
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%d\n", l->bfd == BFD_STATUS_UP);
 				break;
 			case 3:
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%d\n", l->peer_alive);
 				break;
 			case 4:
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%u\n", l->flaps);
 				break;
 			case 5:
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%u\n", (unsigned)l->cost);
 				break;
 			case 6:
 				if (l->mtu == 0)
 					break;
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%u\n", l->mtu);
 				break;
 			case 7:
 				for (size_t j = 0; j < ARRAY_SIZE(diagnoses); j++) {
-					link_sample(f, fam[k].name, l, "diagnosis",
+					link_sample(f, fam[k].name, l, lf, "diagnosis",
 					            link_diag_str(diagnoses[j]));
 					fprintf(f, "%d\n", l->diagnosis == diagnoses[j]);
 				}
 				break;
 			case 8:
-				link_sample(f, fam[k].name, l, NULL, NULL);
+				link_sample(f, fam[k].name, l, lf, NULL, NULL);
 				fprintf(f, "%d\n", l->forming);
 				break;
 			}

@@ -86,15 +86,16 @@ render_dests(const struct status_info *s)
 
 	for (size_t i = 0; h != NULL && i < h->n_dests; i++) {
 		const struct dest_health *d = &h->dests[i];
-		char addr[19];
+		char addr[PREFIX6_STRLEN];
 
-		prefix4_str(&d->address, addr);
+		health_dest_addr(d, addr);
 		json_array_append_new(
 		    a, json_pack(
-		           "{s:s, s:s, s:o, s:o, s:o}", "node", d->node, "address", addr,
+		           "{s:s, s:s, s:o, s:o, s:o, s:s}", "node", d->node, "address", addr,
 		           "reachable", d->known ? json_boolean(d->reachable) : json_null(), "via",
 		           d->via[0] != '\0' ? json_string(d->via) : json_null(), "preferred",
-		           d->known ? json_boolean(d->reachable && d->preferred) : json_null()));
+		           d->known ? json_boolean(d->reachable && d->preferred) : json_null(),
+		           "family", d->v6 ? "ipv6" : "ipv4"));
 	}
 	return a;
 }

@@ -493,6 +493,73 @@ START_TEST(test_ipv6_links)
 }
 END_TEST
 
+/* The PBS's loopback6 as a destination of pve-1 (dual-stack), from
+ * zebra's "show ipv6 route ospf6 json" (written here in the shape FRR
+ * prints; the lab's 71-ipv6-agents checks the real one): on the preferred
+ * link, on the other one, and without a route. */
+START_TEST(test_ipv6_destination)
+{
+	static const char *const routes[] = {
+	    "{\"fd0c:103:ff::fe/128\":[{\"prefix\":\"fd0c:103:ff::fe/128\",\"selected\":true,"
+	    "\"installed\":true,\"metric\":20,\"nexthops\":[{\"ip\":\"fe80::6c:3ff:fe00:3\","
+	    "\"interfaceName\":\"nic4\",\"active\":true,\"fib\":true}]}]}",
+	    "{\"fd0c:103:ff::fe/128\":[{\"prefix\":\"fd0c:103:ff::fe/128\",\"selected\":true,"
+	    "\"installed\":true,\"metric\":65735,\"nexthops\":[{\"ip\":\"fe80::6c:2ff:fe00:3\","
+	    "\"interfaceName\":\"nic3\",\"active\":true,\"fib\":true}]}]}",
+	    "{}",
+	};
+	static const char *const want[] = {"healthy", "degraded", "broken"};
+	_cleanup_free_ char *text = tu_edit(
+	    tu_reference_mesh,
+	    (const char *const[]){"[mesh]\n", "[mesh]\nipv6 = yes\n", "role = endpoint\n",
+	                          "role = endpoint\nloopback6 = fd0c:103:ff::fe/128\n", NULL});
+	_cleanup_free_ char *nb6 = tu_read_data("frr-ipv6-lab/frr-8.4/pve-1.ipv6-ospf6-neighbor-json.txt");
+	struct tu_node f;
+	struct frr_state st;
+	struct health h = {0};
+
+	tu_node_open(&f, text, "pve-1");
+	ck_assert(f.config->nodes[2].has_loopback6);
+	tu_frr_load("8.4", "pve-1", "converged", &st);
+	ck_assert_int_eq(frrjson_parse_neighbors6(nb6, &st.neighbors6, &st.n_neighbors6), 0);
+	st.have_neighbors6 = true;
+	for (size_t k = 0; k < ARRAY_SIZE(routes); k++) {
+		struct health_input in = node_input(&f, &st);
+		struct health next;
+		struct health_events ev = {0};
+		const struct dest_health *d;
+		char addr[PREFIX6_STRLEN];
+
+		frr_routes_free(st.routes6, st.n_routes6);
+		ck_assert_int_eq(frrjson_parse_routes6(routes[k], &st.routes6, &st.n_routes6), 0);
+		st.have_routes6 = true;
+		in.now_ms = T0 + (long long)k * 1000;
+		health_evaluate(&in, k ? &h : NULL, &next, &ev);
+		ck_assert_uint_eq(next.n_dests, 2);
+		d = &next.dests[1];
+		ck_assert(d->v6 && d->known);
+		ck_assert_str_eq(health_dest_addr(d, addr), "fd0c:103:ff::fe/128");
+		ck_assert_msg(!strcmp(health_overall_str(next.overall), want[k]), "%zu: %s", k,
+		              health_overall_str(next.overall));
+		ck_assert_int_eq(d->reachable, k < 2);
+		ck_assert_int_eq(d->preferred, k == 0);
+		ck_assert_str_eq(d->via, k == 0 ? "nic4" : k == 1 ? "nic3" : "");
+		ck_assert_str_eq(health_dest_addr(&next.dests[0], addr), "192.168.103.254/32");
+		if (k > 0) { /* a change of the IPv6 destination alone is reported */
+			ck_assert_uint_ge(ev.n, 1);
+			ck_assert_int_eq(ev.v[0].kind, HEV_DESTINATION);
+			ck_assert_uint_eq(ev.v[0].index, 1);
+		}
+		health_events_free(&ev);
+		health_free(&h);
+		h = next;
+	}
+	health_free(&h);
+	frr_state_free(&st);
+	tu_node_close(&f);
+}
+END_TEST
+
 /* IPv6-only: the links are OSPFv3's; no IPv4 loopback is judged. */
 START_TEST(test_ipv6_only_links)
 {
@@ -515,7 +582,7 @@ START_TEST(test_ipv6_only_links)
 	ck_assert_uint_eq(h.n_links6, 0);
 	ck_assert_uint_eq(h.n_dests, 0);
 	ck_assert_str_eq(health_overall_str(h.overall), "healthy");
-	ck_assert_str_eq(h.summary, "2/2 OSPFv3 adjacencies full");
+	ck_assert_str_eq(h.summary, "2/2 OSPFv3 adjacencies full; 0/0 loopbacks reachable");
 	health_events_free(&ev);
 	health_free(&h);
 	frr_state_free(&st);
@@ -1328,6 +1395,7 @@ health_suite(void)
 	tcase_add_loop_test(ts, test_peer_handmade, 0, 2);
 	tcase_add_test(ts, test_ipv6_links);
 	tcase_add_test(ts, test_ipv6_only_links);
+	tcase_add_test(ts, test_ipv6_destination);
 	suite_add_tcase(s, ts);
 	return s;
 }
