@@ -307,15 +307,23 @@ ospf_reaches(const struct health_input *in, const struct node_conf *peer, size_t
 
 	if (in->frr == NULL)
 		return false;
+	/* its adjacency on another link, OSPF's or OSPFv3's */
 	for (size_t j = 0; j < in->node->n_links; j++) {
-		const struct frr_neighbor *nb;
+		const char *ifn = in->plans[j].link->ifname;
+		const struct frr_neighbor *nb, *nb6;
+
 		if (j == skip || in->plans[j].peer != peer)
 			continue;
-		nb = frr_state_neighbor(in->frr, in->plans[j].link->ifname);
-		if (nb != NULL && nb->state == NSM_FULL)
+		nb = frr_state_neighbor(in->frr, ifn);
+		nb6 = in->config->ipv6 ? frr_state_neighbor6(in->frr, ifn) : NULL;
+		if ((nb != NULL && nb->state == NSM_FULL) || (nb6 != NULL && nb6->state == NSM_FULL))
 			return true;
 	}
 	pref = xcalloc(in->node->n_links + 1, sizeof(*pref));
+	/* or a route to its loopback6 or loopback */
+	if (in->config->ipv6 && peer->has_loopback6 &&
+	    route_reaches6(in, peer, pref, via, &preferred))
+		return true;
 	if (peer->has_loopback && route_reaches(in, peer, &peer->loopback, pref, via, &preferred))
 		return true;
 	if (peer->router_id.s_addr != 0 && route_reaches(in, peer, &rid, pref, via, &preferred))

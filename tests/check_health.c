@@ -560,6 +560,53 @@ START_TEST(test_ipv6_destination)
 }
 END_TEST
 
+/* IPv6-only, the PBS's cable to pve-1 cut: pve-1's loopback6 still comes
+ * via pve-2, so pve-1 is alive and the link reads cable-or-nic, not
+ * peer-offline. */
+START_TEST(test_ipv6_only_peer_alive)
+{
+	_cleanup_free_ char *text = tu_edit(
+	    tu_reference_mesh,
+	    (const char *const[]){"prefix = 192.168.103.0/24\n", "ipv6 = yes\n",
+	                          "router-id = 192.168.102.1\n",
+	                          "router-id = 192.168.102.1\nloopback6 = fd0c:103:ff::1/128\n",
+	                          NULL});
+	static const char nb6[] =
+	    "{\"neighbors\":[{\"neighborId\":\"192.168.102.2\",\"state\":\"Full\","
+	    "\"interfaceName\":\"nic4\"}]}";
+	static const char rt6[] =
+	    "{\"fd0c:103:ff::1/128\":[{\"prefix\":\"fd0c:103:ff::1/128\",\"selected\":true,"
+	    "\"installed\":true,\"nexthops\":[{\"ip\":\"fe80::1\",\"interfaceName\":\"nic4\","
+	    "\"active\":true}]}]}";
+	struct tu_node f;
+	struct frr_state st = {0};
+	struct health h;
+	struct health_events ev = {0};
+	struct health_input in;
+	char buf[PREFIX6_STRLEN];
+
+	tu_node_open(&f, text, "pbs");
+	ck_assert(f.config->nodes[0].has_loopback6 && !f.config->has_prefix);
+	ck_assert_int_eq(frrjson_parse_neighbors6(nb6, &st.neighbors6, &st.n_neighbors6), 0);
+	ck_assert_int_eq(frrjson_parse_routes6(rt6, &st.routes6, &st.n_routes6), 0);
+	st.have_neighbors6 = st.have_routes6 = true;
+	st.have_neighbors = st.have_interfaces = st.have_routes = true;
+	in = node_input(&f, &st);
+	health_evaluate(&in, NULL, &h, &ev);
+	ck_assert(h.links_v6);
+	ck_assert_str_eq(h.links[0].ifname, "nic3");
+	ck_assert_int_eq(h.links[0].adjacency, NSM_DOWN);
+	ck_assert_str_eq(link_diag_str(h.links[0].diagnosis), "cable-or-nic");
+	ck_assert_uint_eq(h.n_dests, 1);
+	ck_assert_str_eq(health_dest_addr(&h.dests[0], buf), "fd0c:103:ff::1/128");
+	ck_assert(h.dests[0].reachable);
+	health_events_free(&ev);
+	health_free(&h);
+	frr_state_free(&st);
+	tu_node_close(&f);
+}
+END_TEST
+
 /* IPv6-only: the links are OSPFv3's; no IPv4 loopback is judged. */
 START_TEST(test_ipv6_only_links)
 {
@@ -1396,6 +1443,7 @@ health_suite(void)
 	tcase_add_test(ts, test_ipv6_links);
 	tcase_add_test(ts, test_ipv6_only_links);
 	tcase_add_test(ts, test_ipv6_destination);
+	tcase_add_test(ts, test_ipv6_only_peer_alive);
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -27,6 +27,25 @@ check "IPv4 to $PBS_SERVICE not interrupted by turning IPv6 on (gap $gap s, $los
 	reachable "$gap" "$lost" "$sent" 0.05 1
 check_within 30 "all hosts healthy, both families" healthy_all
 check_within 30 "every BFD session up" bfd_up_all
+# status.json: OSPFv3 and its BFD per link, each loopback6 a destination
+status6() {  # status6 HOST PEER-ADDRESS6 VIA: both families Full and up, the
+	# loopback6 reached on the preferred path via VIA; prints status otherwise
+	hexec "$1" cat /run/proxmesh/status.json | python3 -c '
+import json, sys
+st = json.load(sys.stdin)
+links = [(l["interface"], l.get("adjacency6"), l.get("bfd6")) for l in st["links"]]
+dests = [d for d in st["destinations"] if d.get("family") == "ipv6" and d["address"] == sys.argv[1] + "/128"]
+ok = all(a == "full" and b == "up" for _, a, b in links) and len(dests) == 1 and \
+     dests[0]["reachable"] and dests[0]["preferred"] and dests[0]["via"] == sys.argv[2]
+if not ok:
+    print("links", links, "destinations", st["destinations"])
+sys.exit(not ok)' "$2" "$3"
+}
+check_within 10 "pve-1: status.json shows OSPFv3 and BFD6 up, the PBS loopback6 via nic4" \
+	status6 pve-1 "${LO6[pbs]}" nic4
+check_within 10 "pbs: status.json shows pve-2's loopback6 via nic4" status6 pbs "${LO6[pve-2]}" nic4
+check "pve-1: proxmesh status prints the OSPFv3 lines" \
+	eval "[[ \$(hexec pve-1 proxmesh status) == *'(OSPFv3)'* ]]"
 for h in "${HOSTS[@]}"; do check "$h: plan exits 0" hexec "$h" proxmesh plan; done
 
 # cut_v6 FAULT BOUND MAX-LOST: IPv6 from pve-1 to the PBS loopback6 through
