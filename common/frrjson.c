@@ -228,6 +228,26 @@ frrjson_parse_neighbors(const char *text, struct frr_neighbor **out, size_t *n)
 	return 0;
 }
 
+/* ospf6d's "duration", the time since the neighbour's last state change, as
+ * FRR's timerstring() prints it: "HH:MM:SS", or "DdHHhMMm" past a day;
+ * -1 when absent or another form (the adjacency's since is then now). */
+static long long
+parse_duration(json_t *e)
+{
+	json_t *v = json_object_get(e, "duration");
+	unsigned a, b, c;
+	char sep[2], end;
+
+	if (!json_is_string(v))
+		return -1;
+	if (sscanf(json_string_value(v), "%u:%u:%u%c", &a, &b, &c, &end) == 3 && b < 60 && c < 60)
+		return ((long long)a * 3600 + b * 60 + c) * 1000;
+	if (sscanf(json_string_value(v), "%ud%uh%u%1[m]%c", &a, &b, &c, sep, &end) == 4 && b < 24 &&
+	    c < 60)
+		return ((long long)a * 86400 + b * 3600 + c * 60) * 1000;
+	return -1;
+}
+
 int
 frrjson_parse_neighbors6(const char *text, struct frr_neighbor **out, size_t *n)
 {
@@ -262,7 +282,7 @@ frrjson_parse_neighbors6(const char *text, struct frr_neighbor **out, size_t *n)
 		/* ospf6d says "Twoway" where ospfd says "2-Way" */
 		nb->state = strcasecmp(state, "twoway") == 0 ? NSM_2WAY : ospf_nsm_parse(state);
 		nb->priority = -1;
-		nb->uptime_ms = -1;
+		nb->uptime_ms = parse_duration(e);
 		count++;
 	}
 	json_decref(arr);

@@ -122,7 +122,8 @@ struct frr_state {
 int frrjson_parse_neighbors(const char *json, struct frr_neighbor **out, size_t *n);
 /* ospf6d's "show ipv6 ospf6 neighbor json" (the same in 8.4, 10.3 and
  * 10.7): {"neighbors": [{"neighborId", "state", "interfaceName", …}]};
- * only router_id, ifname and state are set (priority and uptime -1). */
+ * router_id, ifname, state and uptime_ms (from "duration": since the last
+ * change of state) are set, priority is -1. */
 int frrjson_parse_neighbors6(const char *json, struct frr_neighbor **out, size_t *n);
 int frrjson_parse_interfaces(const char *json, struct frr_interface **out, size_t *n);
 int frrjson_parse_routes(const char *json, struct frr_route **out, size_t *n);

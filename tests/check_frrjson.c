@@ -109,7 +109,82 @@ START_TEST(test_ipv6_recorded)
 		                                          &nb, &n),
 		                 0);
 		ck_assert_int_eq(nb[0].state, NSM_2WAY);
+		ck_assert_int_eq(nb[0].uptime_ms, -1);
 		free(nb);
+	}
+}
+END_TEST
+
+/* ospf6d's "duration" (since the last change of state) as uptime_ms, in
+ * both of FRR's timerstring() forms; anything else is no uptime. */
+START_TEST(test_neighbors6_duration)
+{
+	static const struct {
+		const char *duration;
+		long long ms;
+	} cases[] = {
+	    {"00:00:27", 27000}, {"01:02:03", 3723000}, {"3d04h05m", 273900000LL}, {"00:61:00", -1},
+	    {"27", -1},          {"00:00:27x", -1},     {"1d02h03m4", -1},         {"", -1},
+	};
+	_cleanup_free_ char *rec =
+	    tu_read_data("frr-ipv6-lab/frr-10.3/pve-2.ipv6-ospf6-neighbor-json.txt");
+	struct frr_neighbor *nb = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(frrjson_parse_neighbors6(rec, &nb, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(nb[0].uptime_ms, 27000);
+	ck_assert_int_eq(nb[1].uptime_ms, 26000);
+	free(nb);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *doc =
+		    xasprintf("{\"neighbors\":[{\"neighborId\":\"1.2.3.4\",\"state\":\"Full\","
+		              "\"interfaceName\":\"nic3\",\"duration\":\"%s\"}]}",
+		              cases[i].duration);
+
+		ck_assert_int_eq(frrjson_parse_neighbors6(doc, &nb, &n), 0);
+		ck_assert_msg(nb[0].uptime_ms == cases[i].ms, "%s: %lld", cases[i].duration,
+		              nb[0].uptime_ms);
+		free(nb);
+	}
+}
+END_TEST
+
+/* zebra's OSPFv3 routes (written by hand in the shape of the recorded
+ * IPv4 ones, data/frr-ipv6-lab/README.md): /128 prefixes, link-local next
+ * hops by interface. */
+START_TEST(test_routes6)
+{
+	static const char *const files[] = {
+	    "frr-ipv6-lab/frr-8.4/pve-1.ipv6-route-ospf6-json.txt",
+	    "frr-ipv6-lab/frr-8.4/pve-1.cut.ipv6-route-ospf6-json.txt",
+	};
+
+	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
+		_cleanup_free_ char *text = tu_read_data(files[f]);
+		struct frr_route *r = NULL;
+		size_t n = 0;
+		char buf[PREFIX6_STRLEN];
+
+		ck_assert_int_eq(frrjson_parse_routes6(text, &r, &n), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert(r[0].v6 && r[1].v6);
+		ck_assert_str_eq(prefix6_str(&r[0].prefix6, buf), "fd0c:103:ff::2/128");
+		ck_assert_str_eq(prefix6_str(&r[1].prefix6, buf), "fd0c:103:ff::fe/128");
+		ck_assert(r[1].selected && r[1].installed);
+		ck_assert_uint_eq(r[1].n_nexthops, 1);
+		ck_assert(r[1].nexthops[0].has_ip && r[1].nexthops[0].active);
+		ck_assert_str_eq(r[1].nexthops[0].ifname, f ? "nic3" : "nic4");
+		frr_routes_free(r, n);
+	}
+	/* an IPv4 prefix is not OSPFv3's */
+	{
+		struct frr_route *r = NULL;
+		size_t n = 0;
+
+		ck_assert_int_eq(frrjson_parse_routes6(
+		                     "{\"10.0.0.1/32\":[{\"prefix\":\"10.0.0.1/32\"}]}", &r, &n),
+		                 -EBADMSG);
 	}
 }
 END_TEST
@@ -572,6 +647,8 @@ frrjson_suite(void)
 
 	tcase_add_loop_test(tc, test_neighbors, 0, (int)(2 * ARRAY_SIZE(nbr_cases)));
 	tcase_add_test(tc, test_ipv6_recorded);
+	tcase_add_test(tc, test_neighbors6_duration);
+	tcase_add_test(tc, test_routes6);
 	tcase_add_test(tc, test_neighbor_retransmit);
 	tcase_add_test(tc, test_interfaces);
 	tcase_add_test(tc, test_routes);
