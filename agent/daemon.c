@@ -426,10 +426,15 @@ reconcile(struct daemon *d)
 	health_poll(d);
 }
 
-/* FRR's view, straight from the daemons' vty sockets (no vtysh process). */
+/* FRR's view, straight from the daemons' vty sockets (no vtysh process).
+ * FRR answers when what the mesh's health rests on parsed: ospfd's and
+ * zebra's OSPF (OSPFv3's alone in an IPv6-only mesh, where ospfd routes
+ * nothing); a silent ospf6d in a dual-stack mesh leaves only the IPv6
+ * part unknown. */
 static bool
 read_frr_state(struct daemon *d, struct frr_state *st)
 {
+	bool only6 = d->config->ipv6 && !d->config->has_prefix;
 	static const struct {
 		const char *daemon, *cmd;
 	} q[] = {
@@ -446,7 +451,7 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 		if (frrvty_show(&d->vty, q[i].daemon, q[i].cmd, &docs[i]) < 0) {
 			free(docs[i]);
 			docs[i] = NULL;
-			if (i < 3)
+			if (i < 3 && !only6)
 				break; /* FRR is not answering: health unknown */
 		}
 	}
@@ -465,6 +470,8 @@ read_frr_state(struct daemon *d, struct frr_state *st)
 		    frrvty_show(&d->vty, "zebra", "show ipv6 route ospf6 json", &rt6) == 0 &&
 		    frrjson_parse_routes6(rt6, &st->routes6, &st->n_routes6) == 0;
 	}
+	if (only6)
+		return st->have_neighbors6 && st->have_routes6;
 	return st->have_neighbors && st->have_interfaces && st->have_routes;
 }
 

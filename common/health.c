@@ -394,6 +394,9 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 	snprintf(lh->peer, sizeof(lh->peer), "%s", p->link->peer);
 	snprintf(lh->ifname, sizeof(lh->ifname), "%s", p->link->ifname);
 	lh->address = p->local;
+	lh->has_address6 = in->config->ipv6 && p->has6;
+	if (lh->has_address6)
+		lh->address6 = p->local6;
 	lh->cost = p->link->cost;
 	lh->mtu = k != NULL && k->exists ? k->mtu : 0;
 	lh->external = p->peer == NULL || p->peer->external;
@@ -588,6 +591,15 @@ grace_hold(const struct health_input *in, const struct health *prev, struct heal
 	return in->now_ms < (out->grace_until_ms != 0 ? out->grace_until_ms : cap);
 }
 
+/* The OSPFv3 part of a dual-stack summary: ospf6d silent is not "down". */
+static const char *
+summary6(const struct health_input *in, unsigned full6, size_t n6)
+{
+	if (!in->frr->have_neighbors6)
+		return ", OSPFv3 unknown";
+	return full6 == n6 ? ", OSPFv3 too" : ", not OSPFv3";
+}
+
 void
 health_evaluate(const struct health_input *in, const struct health *prev, struct health *out,
                 struct health_events *ev)
@@ -601,6 +613,7 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 
 	memset(out, 0, sizeof(*out));
 	out->valid = true;
+	out->ipv6 = in->config->ipv6;
 	hold = grace_hold(in, prev, out);
 	out->links = xcalloc(self->n_links + 1, sizeof(*out->links));
 	out->n_links = self->n_links;
@@ -664,9 +677,8 @@ health_evaluate(const struct health_input *in, const struct health *prev, struct
 	else
 		snprintf(out->summary, sizeof(out->summary),
 		         "%s%u/%zu adjacencies full%s; %u/%zu loopbacks reachable", pre, full,
-		         out->n_links, dual ? (full6 == out->n_links6 ? ", OSPFv3 too" : ", not OSPFv3")
-		                            : "",
-		         reach, out->n_dests);
+		         out->n_links, dual ? summary6(in, full6, out->n_links6) : "", reach,
+		         out->n_dests);
 	if (prev != NULL && prev->valid && prev->overall == out->overall)
 		out->since_ms = prev->since_ms;
 	else

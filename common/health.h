@@ -62,6 +62,9 @@ struct link_health {
 	char peer[CONFIG_NAME_MAX + 1];
 	char ifname[IFNAMSIZ];
 	struct prefix4 address;
+	/* the link's planned IPv6 address (prefix6); without, link-local only */
+	bool has_address6;
+	struct prefix6 address6;
 	uint32_t cost;
 	unsigned mtu;  /* kernel MTU, 0 when unknown */
 	bool external; /* the peer is not a cluster member */
@@ -107,6 +110,9 @@ struct dest_health {
 
 struct health {
 	bool valid; /* evaluated at least once */
+	/* the mesh runs IPv6 (ipv6 = yes): status and journal name each
+	 * entry's family; an IPv4 mesh's read as before IPv6 */
+	bool ipv6;
 	enum health_overall overall;
 	char summary[128];
 	/* per link, OSPF's adjacency; in an IPv6-only mesh OSPFv3's (links_v6) */

@@ -1400,6 +1400,188 @@ START_TEST(test_node_added_by_reload)
 }
 END_TEST
 
+/* ---- IPv6 ---- */
+
+/* Both families' recorded state of host: OSPF from the IPv4 lab (v4), and
+ * ospf6d's neighbours and bfdd's sessions of both families from the
+ * dual-stack lab (v6); OSPFv3's routes written by hand (rt6, or none). */
+static void
+sim_dual(struct sim *s, const char *v4, const char *v6, const char *host, const char *state,
+         const char *rt6)
+{
+	_cleanup_free_ char *nb =
+	    xasprintf("frr-ipv6-lab/frr-%s/%s.%sipv6-ospf6-neighbor-json.txt", v6, host, state);
+	_cleanup_free_ char *bf =
+	    xasprintf("frr-ipv6-lab/frr-%s/%s.%sbfd-peers-json.txt", v6, host, state);
+	_cleanup_free_ char *nbt = tu_read_data(nb), *bft = tu_read_data(bf);
+
+	sim_recorded(s, v4, host, "converged");
+	free(s->st.bfd_peers);
+	free(s->st.bfd_peers6);
+	ck_assert_int_eq(frrjson_parse_bfd_peers(bft, &s->st.bfd_peers, &s->st.n_bfd_peers), 0);
+	ck_assert_int_eq(frrjson_parse_bfd_peers6(bft, &s->st.bfd_peers6, &s->st.n_bfd_peers6), 0);
+	ck_assert_int_eq(frrjson_parse_neighbors6(nbt, &s->st.neighbors6, &s->st.n_neighbors6), 0);
+	s->st.have_neighbors6 = true;
+	if (rt6 != NULL) {
+		_cleanup_free_ char *rt = tu_read_data(rt6);
+
+		ck_assert_int_eq(frrjson_parse_routes6(rt, &s->st.routes6, &s->st.n_routes6), 0);
+		s->st.have_routes6 = true;
+	}
+}
+
+/* Dual-stack, converged on each host's own FRR of the IPv6 lab (8.4, 10.3,
+ * 10.7.1): every OSPFv3 adjacency Full, its IPv6 BFD session up, healthy;
+ * the adjacency's since from ospf6d's "duration". */
+START_TEST(test_ipv6_recorded_versions)
+{
+	static const struct {
+		const char *host, *v4, *v6;
+		long long duration_ms[2];
+	} c[] = {
+	    {"pve-1", "8.4", "8.4", {27000, 24000}},
+	    {"pve-2", "10.3", "10.3", {27000, 26000}},
+	    {"pbs", "10.3", "10.7", {25000, 26000}},
+	};
+	_cleanup_free_ char *text =
+	    tu_edit(tu_reference_mesh,
+	            (const char *const[]){"[mesh]\n",
+	                                  "[mesh]\nipv6 = yes\nprefix6 = fd0c:103::/56\n", NULL});
+	struct sim s;
+	const struct health *h;
+
+	sim_open(&s, text, c[_i].host);
+	sim_dual(&s, c[_i].v4, c[_i].v6, c[_i].host, "", NULL);
+	h = sim_eval(&s, 0);
+	ck_assert_msg(h->overall == HEALTH_HEALTHY, "%s: %s", c[_i].host, h->summary);
+	ck_assert_ptr_nonnull(strstr(h->summary, "2/2 adjacencies full, OSPFv3 too;"));
+	ck_assert_uint_eq(h->n_links6, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct link_health *l = &h->links6[i];
+
+		ck_assert_int_eq(l->adjacency, NSM_FULL);
+		ck_assert_int_eq(l->bfd, BFD_STATUS_UP);
+		ck_assert_int_eq(l->diagnosis, DIAG_OK);
+		ck_assert(l->has_address6);
+		ck_assert_int_eq(l->adj_since_ms, T0 - c[_i].duration_ms[i]);
+	}
+	ck_assert_uint_eq(s.ev.n, 1); /* healthy, the first state */
+	sim_close(&s);
+}
+END_TEST
+
+/* ospf6d not answering in a dual-stack mesh: the IPv6 part unknown (links6
+ * and loopback6 destinations not judged, nothing reported about them), the
+ * IPv4 part as before. */
+START_TEST(test_ipv6_ospf6d_silent)
+{
+	struct sim s;
+	const struct health *h;
+
+	sim_open(&s, tu_dual_mesh, "pve-1");
+	sim_dual(&s, "8.4", "8.4", "pve-1", "",
+	         "frr-ipv6-lab/frr-8.4/pve-1.ipv6-route-ospf6-json.txt");
+	h = sim_eval(&s, 0);
+	ck_assert_int_eq(h->overall, HEALTH_HEALTHY);
+	ck_assert_str_eq(h->summary, "2/2 adjacencies full, OSPFv3 too; 3/3 loopbacks reachable");
+
+	/* ospf6d and zebra's OSPFv3 routes not read */
+	free(s.st.neighbors6);
+	s.st.neighbors6 = NULL;
+	s.st.n_neighbors6 = 0;
+	s.st.have_neighbors6 = s.st.have_routes6 = false;
+	h = sim_eval(&s, 1000);
+	ck_assert_int_eq(h->overall, HEALTH_DEGRADED);
+	ck_assert_str_eq(h->summary,
+	                 "2/2 adjacencies full, OSPFv3 unknown; 3/3 loopbacks reachable");
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(h->links[i].diagnosis, DIAG_OK);
+		ck_assert_int_eq(h->links6[i].adjacency, NSM_UNKNOWN);
+		ck_assert_int_eq(h->links6[i].diagnosis, DIAG_UNKNOWN);
+	}
+	ck_assert(h->dests[0].known && h->dests[0].reachable && h->dests[0].preferred);
+	ck_assert(h->dests[1].v6 && !h->dests[1].known);
+	ck_assert(h->dests[2].v6 && !h->dests[2].known);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 0);
+	ck_assert_uint_eq(n_events(&s, HEV_DESTINATION), 0);
+	sim_close(&s);
+}
+END_TEST
+
+/* Dual-stack start-up and a carrier cut, OSPFv3 held as OSPF is: OSPFv3
+ * stuck in ExStart on nic4 at start-up is not reported during the grace,
+ * then is (mtu-mismatch, OSPFv3's); nic4 back after a carrier cut with
+ * OSPF Full at once and OSPFv3 not yet: OSPF's recovery is reported,
+ * OSPFv3's fault only once the forming hold is over. */
+START_TEST(test_ipv6_grace_and_forming)
+{
+	static const char exstart[] =
+	    "{\"neighbors\":[{\"neighborId\":\"192.168.102.2\",\"state\":\"Full\","
+	    "\"duration\":\"00:00:10\",\"interfaceName\":\"nic3\"},"
+	    "{\"neighborId\":\"192.168.102.3\",\"state\":\"ExStart\",\"duration\":\"00:00:10\","
+	    "\"interfaceName\":\"nic4\"}]}";
+	const char *cut_rt = "frr-ipv6-lab/frr-8.4/pve-1.cut.ipv6-route-ospf6-json.txt";
+	struct sim s;
+	const struct health *h;
+	const struct health_event *e;
+
+	sim_open(&s, tu_dual_mesh, "pve-1");
+	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, ARRAY_SIZE(s.members));
+	s.start = 1;
+	sim_dual(&s, "8.4", "8.4", "pve-1", "cut.", cut_rt);
+	free(s.st.neighbors6);
+	ck_assert_int_eq(frrjson_parse_neighbors6(exstart, &s.st.neighbors6, &s.st.n_neighbors6),
+	                 0);
+	h = sim_eval(&s, 3000); /* FRR answers: the grace runs to 15 s */
+	ck_assert(h->starting);
+	ck_assert_int_eq(h->links6[1].diagnosis, DIAG_MTU_MISMATCH); /* 10 s in ExStart */
+	ck_assert_int_eq(h->links[1].diagnosis, DIAG_OK);
+	ck_assert_str_eq(h->summary,
+	                 "starting: 2/2 adjacencies full, not OSPFv3; 3/3 loopbacks reachable");
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, 14999);
+	ck_assert_uint_eq(s.ev.n, 0);
+	h = sim_eval(&s, 15000);
+	ck_assert(!h->starting);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	e = event(&s, HEV_LINK);
+	ck_assert(e->v6 && e->initial);
+	ck_assert_int_eq(e->diagnosis, DIAG_MTU_MISMATCH);
+	ck_assert_ptr_eq(health_event_link(h, e), &h->links6[1]);
+	ck_assert_uint_eq(n_events(&s, HEV_DESTINATION), 1); /* the PBS's loopback6 via pve-2 */
+	ck_assert(event(&s, HEV_DESTINATION)->reachable && !event(&s, HEV_DESTINATION)->preferred);
+	ck_assert_int_eq(event(&s, HEV_OVERALL)->overall, HEALTH_DEGRADED);
+
+	/* carrier lost on nic4: both families say link-down */
+	sim_set_kernel(&s, "nic4", true, false);
+	sim_dual(&s, "8.4", "8.4", "pve-1", "cut.", cut_rt);
+	h = sim_eval(&s, 20000);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 2);
+	ck_assert_int_eq(h->links[1].diagnosis, DIAG_LINK_DOWN);
+	ck_assert_int_eq(h->links6[1].diagnosis, DIAG_LINK_DOWN);
+
+	/* back: OSPF Full at once, OSPFv3 not yet */
+	sim_set_kernel(&s, "nic4", true, true);
+	h = sim_eval(&s, 21000);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	e = event(&s, HEV_LINK);
+	ck_assert(!e->v6);
+	ck_assert_int_eq(e->diagnosis, DIAG_OK);
+	ck_assert_int_eq(h->links6[1].diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert(h->links6[1].forming);
+	h = sim_eval(&s, 21000 + 8999);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 0);
+	h = sim_eval(&s, 21000 + 9000);
+	ck_assert(!h->links6[1].forming);
+	ck_assert_uint_eq(n_events(&s, HEV_LINK), 1);
+	e = event(&s, HEV_LINK);
+	ck_assert(e->v6);
+	ck_assert_int_eq(e->diagnosis, DIAG_CABLE_OR_NIC);
+	ck_assert_int_eq(e->prev_diagnosis, DIAG_LINK_DOWN);
+	sim_close(&s);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(link_diag_str(DIAG_OK), "ok");
@@ -1444,6 +1626,9 @@ health_suite(void)
 	tcase_add_test(ts, test_ipv6_only_links);
 	tcase_add_test(ts, test_ipv6_destination);
 	tcase_add_test(ts, test_ipv6_only_peer_alive);
+	tcase_add_loop_test(tr, test_ipv6_recorded_versions, 0, 3);
+	tcase_add_test(tr, test_ipv6_ospf6d_silent);
+	tcase_add_test(tr, test_ipv6_grace_and_forming);
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -316,31 +316,94 @@ tu_status_info(const struct health *h)
 	};
 }
 
-void
-tu_cut_health(const char *version, long long now_mono, struct health *h)
+/* The health of node f with FRR's state st at now_mono, that state seen
+ * 20 s before; frees f and st. */
+static void
+seen_health(struct tu_node *f, struct frr_state *st, long long now_mono, struct health *h)
 {
-	struct tu_node f;
-	struct frr_state st;
 	struct health first;
 	struct health_events ev = {0};
-	struct health_input in;
+	struct health_input in = {.config = f->config,
+	                          .node = f->node,
+	                          .plans = f->plans,
+	                          .kernel = f->kernel,
+	                          .n_kernel = f->n_kernel,
+	                          .frr = st,
+	                          .now_ms = now_mono - 20000};
 
-	tu_node_open(&f, tu_reference_mesh, "pve-1");
-	tu_frr_load(version, "pve-1", "cut", &st);
-	in = (struct health_input){.config = f.config,
-	                           .node = f.node,
-	                           .plans = f.plans,
-	                           .kernel = f.kernel,
-	                           .n_kernel = f.n_kernel,
-	                           .frr = &st,
-	                           .now_ms = now_mono - 20000};
 	health_evaluate(&in, NULL, &first, &ev);
 	in.now_ms = now_mono;
 	health_evaluate(&in, &first, h, &ev);
 	health_free(&first);
 	health_events_free(&ev);
-	frr_state_free(&st);
-	tu_node_close(&f);
+	frr_state_free(st);
+	tu_node_close(f);
+}
+
+void
+tu_cut_health(const char *version, long long now_mono, struct health *h)
+{
+	struct tu_node f;
+	struct frr_state st;
+
+	tu_node_open(&f, tu_reference_mesh, "pve-1");
+	tu_frr_load(version, "pve-1", "cut", &st);
+	seen_health(&f, &st, now_mono, h);
+}
+
+const char tu_dual_mesh[] = "[mesh]\n"
+                            "prefix = 192.168.103.0/24\n"
+                            "ipv6 = yes\n"
+                            "prefix6 = fd0c:103::/56\n"
+                            "[node pve-1]\n"
+                            "id = 1\n"
+                            "router-id = 192.168.102.1\n"
+                            "loopback6 = fd0c:103:ff::1/128\n"
+                            "link = pve-2 nic3 cost 200\n"
+                            "link = pbs nic4 cost 10\n"
+                            "[node pve-2]\n"
+                            "id = 2\n"
+                            "router-id = 192.168.102.2\n"
+                            "loopback6 = fd0c:103:ff::2/128\n"
+                            "link = pve-1 nic3 cost 200\n"
+                            "link = pbs nic4 cost 10\n"
+                            "[node pbs]\n"
+                            "id = 3\n"
+                            "router-id = 192.168.102.3\n"
+                            "role = endpoint\n"
+                            "external = yes\n"
+                            "loopback = 192.168.103.254/32\n"
+                            "loopback6 = fd0c:103:ff::fe/128\n"
+                            "link = pve-1 nic3\n"
+                            "link = pve-2 nic4\n";
+
+void
+tu_dual_health(bool cut, long long now_mono, struct health *h)
+{
+	const char *s = cut ? "cut." : "";
+	_cleanup_free_ char *nb6 = NULL, *rt6 = NULL, *bfd = NULL, *name = NULL;
+	struct tu_node f;
+	struct frr_state st;
+
+	tu_node_open(&f, tu_dual_mesh, "pve-1");
+	tu_frr_load("8.4", "pve-1", "converged", &st);
+	name = xasprintf("frr-ipv6-lab/frr-8.4/pve-1.%sipv6-ospf6-neighbor-json.txt", s);
+	nb6 = tu_read_data(name);
+	free(name);
+	name = xasprintf("frr-ipv6-lab/frr-8.4/pve-1.%sipv6-route-ospf6-json.txt", s);
+	rt6 = tu_read_data(name);
+	free(name);
+	name = xasprintf("frr-ipv6-lab/frr-8.4/pve-1.%sbfd-peers-json.txt", s);
+	bfd = tu_read_data(name);
+	/* both families' BFD from the dual-stack recording */
+	free(st.bfd_peers);
+	free(st.bfd_peers6);
+	ck_assert_int_eq(frrjson_parse_bfd_peers(bfd, &st.bfd_peers, &st.n_bfd_peers), 0);
+	ck_assert_int_eq(frrjson_parse_bfd_peers6(bfd, &st.bfd_peers6, &st.n_bfd_peers6), 0);
+	ck_assert_int_eq(frrjson_parse_neighbors6(nb6, &st.neighbors6, &st.n_neighbors6), 0);
+	ck_assert_int_eq(frrjson_parse_routes6(rt6, &st.routes6, &st.n_routes6), 0);
+	st.have_neighbors6 = st.have_routes6 = true;
+	seen_health(&f, &st, now_mono, h);
 }
 
 void
