@@ -67,6 +67,16 @@ entries_push(struct report_entries *out, struct report_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* PROXMESH_FAMILY, once the mesh runs IPv6: "ipv6" for OSPFv3's adjacency
+ * or a loopback6, "ipv4" for the others (an IPv4 mesh's entries carry no
+ * such field, as before IPv6). */
+static void
+push_family(const struct health *h, struct report_entry *e, bool v6)
+{
+	if (h->ipv6)
+		strv_pushf(&e->fields, "PROXMESH_FAMILY=%s", v6 ? "ipv6" : "ipv4");
+}
+
 static void
 build_link(const struct health *h, const struct health_event *ev, struct pending *p)
 {
@@ -124,7 +134,7 @@ build_link(const struct health *h, const struct health_event *ev, struct pending
 		break;
 	}
 	strv_pushf(&p->e.fields, "PROXMESH_PEER=%s", l->peer);
-	strv_pushf(&p->e.fields, "PROXMESH_FAMILY=%s", ev->v6 ? "ipv6" : "ipv4");
+	push_family(h, &p->e, ev->v6);
 	strv_pushf(&p->e.fields, "PROXMESH_INTERFACE=%s", l->ifname);
 	strv_pushf(&p->e.fields, "PROXMESH_STATE=%s", ospf_nsm_str(l->adjacency));
 	strv_pushf(&p->e.fields, "PROXMESH_PREVIOUS_STATE=%s", ospf_nsm_str(ev->prev_adjacency));
@@ -161,7 +171,8 @@ build_dest(const struct health *h, const struct health_event *ev, struct pending
 	char addr[PREFIX6_STRLEN];
 
 	health_dest_addr(d, addr);
-	p->object = xasprintf("destination %s %s", d->node, addr);
+	/* a loopback6 is reached over OSPFv3's routes: said as for its links */
+	p->object = xasprintf("destination %s %s%s", d->node, addr, d->v6 ? " (OSPFv3)" : "");
 	p->key = xasprintf("dest%s:%s", d->v6 ? "6" : "", d->node);
 	if (!d->reachable) {
 		p->now = xstrdup("unreachable");
@@ -185,7 +196,7 @@ build_dest(const struct health *h, const struct health_event *ev, struct pending
 	if (d->via[0] != '\0')
 		strv_pushf(&p->e.fields, "PROXMESH_INTERFACE=%s", d->via);
 	strv_pushf(&p->e.fields, "PROXMESH_DESTINATION=%s", addr);
-	strv_pushf(&p->e.fields, "PROXMESH_FAMILY=%s", d->v6 ? "ipv6" : "ipv4");
+	push_family(h, &p->e, d->v6);
 	strv_pushf(&p->e.fields, "PROXMESH_STATE=%s", dest_state(d->reachable, d->preferred));
 	strv_pushf(&p->e.fields, "PROXMESH_PREVIOUS_STATE=%s",
 	           ev->initial ? "unknown" : dest_state(ev->prev_reachable, ev->prev_preferred));

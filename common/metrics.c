@@ -10,7 +10,9 @@
 #include "log.h"
 #include "util.h"
 
-/* IPv4 only for now; the label is there so IPv6 series can sit beside. */
+/* Every link and destination series carries a family label: "ipv4" for
+ * OSPF's adjacency and a loopback, "ipv6" for OSPFv3's (a dual-stack link has
+ * a series of each) and a loopback6. */
 
 static const enum health_overall overall_states[] = {HEALTH_UNKNOWN, HEALTH_HEALTHY,
                                                      HEALTH_DEGRADED, HEALTH_BROKEN};

@@ -41,6 +41,41 @@ mono_to_real(const struct status_info *s, long long mono_ms)
 	return s->now_real_ms - (s->now_mono_ms - mono_ms);
 }
 
+/* A link's IPv6 address, or null: link-local addresses only. */
+static json_t *
+address6_json(const struct link_health *l)
+{
+	char buf[PREFIX6_STRLEN];
+
+	return l->has_address6 ? json_string(prefix6_str(&l->address6, buf)) : json_null();
+}
+
+/* Added in format 1 with ipv6 = yes (an IPv4 mesh's links read as before):
+ * "family" says whose "address" and "adjacency" the entry's are, "ipv4",
+ * or "ipv6" in an IPv6-only mesh (there "address" is the link's IPv6
+ * address, null with link-local ones only). In a dual-stack mesh OSPFv3's
+ * side of the link sits beside under the same names with a 6:
+ * "address6", "adjacency6", "bfd6", "since6", "flaps6", "diagnosis6",
+ * "forming6". */
+static void
+render_link6(const struct status_info *s, const struct health *h, size_t i, json_t *o)
+{
+	const struct link_health *l6 = i < h->n_links6 ? &h->links6[i] : NULL;
+
+	json_object_set_new(o, "family", json_string(h->links_v6 ? "ipv6" : "ipv4"));
+	if (h->links_v6)
+		json_object_set_new(o, "address", address6_json(&h->links[i]));
+	if (l6 == NULL)
+		return;
+	json_object_set_new(o, "address6", address6_json(l6));
+	json_object_set_new(o, "adjacency6", json_string(ospf_nsm_str(l6->adjacency)));
+	json_object_set_new(o, "bfd6", json_string(link_bfd_str(l6->bfd)));
+	json_object_set_new(o, "since6", time_or_null(mono_to_real(s, l6->since_ms)));
+	json_object_set_new(o, "flaps6", json_integer((json_int_t)l6->flaps));
+	json_object_set_new(o, "diagnosis6", json_string(link_diag_str(l6->diagnosis)));
+	json_object_set_new(o, "forming6", json_boolean(l6->forming));
+}
+
 static json_t *
 render_links(const struct status_info *s)
 {
@@ -63,16 +98,8 @@ render_links(const struct status_info *s)
 		              (json_int_t)l->flaps, "peer_online", tri_json(l->peer_online),
 		              "diagnosis", link_diag_str(l->diagnosis), "forming", l->forming,
 		              "peer_handmade", l->peer_handmade);
-		/* added in format 1: which OSPF "adjacency" is (ipv6 in an
-		 * IPv6-only mesh), and OSPFv3's beside it in a dual-stack one */
-		json_object_set_new(o, "family", json_string(h->links_v6 ? "ipv6" : "ipv4"));
-		if (i < h->n_links6) {
-			json_object_set_new(o, "adjacency6",
-			                    json_string(ospf_nsm_str(h->links6[i].adjacency)));
-			json_object_set_new(o, "diagnosis6",
-			                    json_string(link_diag_str(h->links6[i].diagnosis)));
-			json_object_set_new(o, "bfd6", json_string(link_bfd_str(h->links6[i].bfd)));
-		}
+		if (h->ipv6)
+			render_link6(s, h, i, o);
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -87,15 +114,19 @@ render_dests(const struct status_info *s)
 	for (size_t i = 0; h != NULL && i < h->n_dests; i++) {
 		const struct dest_health *d = &h->dests[i];
 		char addr[PREFIX6_STRLEN];
+		json_t *o;
 
 		health_dest_addr(d, addr);
-		json_array_append_new(
-		    a, json_pack(
-		           "{s:s, s:s, s:o, s:o, s:o, s:s}", "node", d->node, "address", addr,
-		           "reachable", d->known ? json_boolean(d->reachable) : json_null(), "via",
-		           d->via[0] != '\0' ? json_string(d->via) : json_null(), "preferred",
-		           d->known ? json_boolean(d->reachable && d->preferred) : json_null(),
-		           "family", d->v6 ? "ipv6" : "ipv4"));
+		o = json_pack("{s:s, s:s, s:o, s:o, s:o}", "node", d->node, "address", addr,
+		              "reachable", d->known ? json_boolean(d->reachable) : json_null(),
+		              "via", d->via[0] != '\0' ? json_string(d->via) : json_null(),
+		              "preferred",
+		              d->known ? json_boolean(d->reachable && d->preferred) : json_null());
+		/* added in format 1 with ipv6 = yes: each loopback6 is an entry
+		 * of its own, its "address" the /128, "family" "ipv6" */
+		if (h->ipv6)
+			json_object_set_new(o, "family", json_string(d->v6 ? "ipv6" : "ipv4"));
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -218,6 +249,32 @@ jage(json_t *o, const char *key, long long now_ms, char buf[static 48], const ch
 	return buf;
 }
 
+/* An address member, "link-local" where an IPv6 link has no other. */
+static const char *
+jaddr(json_t *l, const char *key, bool v6)
+{
+	json_t *v = json_object_get(l, key);
+
+	return json_is_string(v)       ? json_string_value(v)
+	       : v6 && json_is_null(v) ? "link-local"
+	                               : "-";
+}
+
+/* OSPFv3's side of a dual-stack link, on a line of its own under it. */
+static void
+print_link6(json_t *l, long long now_ms, FILE *out)
+{
+	json_t *flaps = json_object_get(l, "flaps6");
+	char since[48], nflaps[24] = "-";
+
+	if (json_is_integer(flaps))
+		snprintf(nflaps, sizeof(nflaps), "%lld", (long long)json_integer_value(flaps));
+	fprintf(out, "%-10s %-12s %-18s %6s %-7s %-9s %-8s %-11s %5s  %s (OSPFv3)\n", "", "",
+	        jaddr(l, "address6", true), "", "", jstr(l, "adjacency6", "?"),
+	        jstr(l, "bfd6", "?"), jage(l, "since6", now_ms, since, "-"), nflaps,
+	        jstr(l, "diagnosis6", "?"));
+}
+
 static void
 print_links(json_t *links, long long now_ms, FILE *out)
 {
@@ -234,9 +291,10 @@ print_links(json_t *links, long long now_ms, FILE *out)
 	{
 		char since[48];
 		json_t *cost = json_object_get(l, "cost"), *flaps = json_object_get(l, "flaps");
+		bool v6 = !strcmp(jstr(l, "family", "ipv4"), "ipv6");
 
 		fprintf(out, "%-10s %-12s %-18s %6lld %-7s %-9s %-8s %-11s %5lld  %s%s\n",
-		        jstr(l, "interface", "?"), jstr(l, "peer", "?"), jstr(l, "address", "-"),
+		        jstr(l, "interface", "?"), jstr(l, "peer", "?"), jaddr(l, "address", v6),
 		        json_is_integer(cost) ? (long long)json_integer_value(cost) : 0LL,
 		        jstr(l, "link", "?"), jstr(l, "adjacency", "?"), jstr(l, "bfd", "?"),
 		        jage(l, "since", now_ms, since, "-"),
@@ -244,11 +302,10 @@ print_links(json_t *links, long long now_ms, FILE *out)
 		        jstr(l, "diagnosis", "?"),
 		        json_is_true(json_object_get(l, "peer_handmade"))
 		            ? " (neighbour hand-made: link kept broadcast)"
-		            : !strcmp(jstr(l, "family", "ipv4"), "ipv6") ? " (OSPFv3)" : "");
+		        : v6 ? " (OSPFv3)"
+		             : "");
 		if (json_object_get(l, "adjacency6") != NULL)
-			fprintf(out, "%-10s %-12s %-18s %6s %-7s %-9s %-8s %-11s %5s  %s (OSPFv3)\n", "",
-			        "", "", "", "", jstr(l, "adjacency6", "?"), jstr(l, "bfd6", "?"), "", "",
-			        jstr(l, "diagnosis6", "?"));
+			print_link6(l, now_ms, out);
 	}
 }
 
@@ -258,12 +315,16 @@ print_dests(json_t *dests, FILE *out)
 	size_t i;
 	json_t *d;
 
+	int w = 18; /* an IPv4 /32's; a loopback6's /128 widens the column */
+
 	if (json_array_size(dests) == 0)
 		return;
-	fprintf(out, "\n%-12s %-18s %-9s %-10s %s\n", "DESTINATION", "ADDRESS", "REACHABLE", "VIA",
-	        "PREFERRED");
+	json_array_foreach(dests, i, d) if ((int)strlen(jstr(d, "address", "?")) > w) w =
+	    (int)strlen(jstr(d, "address", "?"));
+	fprintf(out, "\n%-12s %-*s %-9s %-10s %s\n", "DESTINATION", w, "ADDRESS", "REACHABLE",
+	        "VIA", "PREFERRED");
 	json_array_foreach(dests, i, d)
-	    fprintf(out, "%-12s %-18s %-9s %-10s %s\n", jstr(d, "node", "?"),
+	    fprintf(out, "%-12s %-*s %-9s %-10s %s\n", jstr(d, "node", "?"), w,
 	            jstr(d, "address", "?"), jbool(d, "reachable", "unknown"), jstr(d, "via", "-"),
 	            jbool(d, "preferred", "unknown"));
 }

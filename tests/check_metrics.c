@@ -113,6 +113,56 @@ START_TEST(test_cut)
 }
 END_TEST
 
+#define LINK6(n, ifname, peer) n "{interface=\"" ifname "\",peer=\"" peer "\",family=\"ipv6\"}"
+
+/* Dual-stack pve-1 with OSPFv3 lost on nic4 (data/frr-ipv6-lab): each link
+ * has a series per family, each loopback6 its own destination series. */
+START_TEST(test_dual)
+{
+	struct health h;
+	struct status_info si;
+	_cleanup_free_ char *text = NULL;
+
+	tu_dual_health(true, NOW_MONO, &h);
+	si = tu_status_info(&h);
+	text = metrics_render(&si);
+
+	assert_value(text, "proxmesh_health{state=\"degraded\"}", "1");
+	assert_value(text, LINK("proxmesh_link_adjacency_full", "nic4", "pbs"), "1");
+	assert_value(text, LINK6("proxmesh_link_adjacency_full", "nic4", "pbs"), "0");
+	assert_value(text, LINK6("proxmesh_link_adjacency_full", "nic3", "pve-2"), "1");
+	assert_value(text, LINK("proxmesh_link_bfd_up", "nic4", "pbs"), "1");
+	assert_value(text, LINK6("proxmesh_link_bfd_up", "nic4", "pbs"), "0");
+	assert_value(text, LINK6("proxmesh_link_bfd_up", "nic3", "pve-2"), "1");
+	assert_value(text, LINK6("proxmesh_link_flaps_total", "nic4", "pbs"), "0");
+	assert_value(text,
+	             "proxmesh_link_diagnosis{interface=\"nic4\",peer=\"pbs\",family=\"ipv6\","
+	             "diagnosis=\"cable-or-nic\"}",
+	             "1");
+	assert_value(text,
+	             "proxmesh_link_diagnosis{interface=\"nic4\",peer=\"pbs\",family=\"ipv4\","
+	             "diagnosis=\"ok\"}",
+	             "1");
+	assert_value(text,
+	             "proxmesh_destination_reachable{node=\"pbs\",address=\"fd0c:103:ff::fe/128\","
+	             "family=\"ipv6\"}",
+	             "1");
+	assert_value(text,
+	             "proxmesh_destination_preferred_path{node=\"pbs\","
+	             "address=\"fd0c:103:ff::fe/128\",family=\"ipv6\"}",
+	             "0");
+	assert_value(text,
+	             "proxmesh_destination_preferred_path{node=\"pve-2\","
+	             "address=\"fd0c:103:ff::2/128\",family=\"ipv6\"}",
+	             "1");
+	assert_value(text,
+	             "proxmesh_destination_preferred_path{node=\"pbs\","
+	             "address=\"192.168.103.254/32\",family=\"ipv4\"}",
+	             "1");
+	health_free(&h);
+}
+END_TEST
+
 /* Nothing known yet: no health, FRR down, no API: health unknown, no link
  * or destination sample, nothing "absent" given a made-up value. */
 START_TEST(test_nothing_yet)
@@ -251,7 +301,8 @@ END_TEST
 #ifdef PROMTOOL
 /* Prometheus' own linter accepts what we write: names, units, HELP/TYPE,
  * counters ending in _total (`promtool check metrics` exits 0 with no
- * output). Both a full health and the state with nothing known. */
+ * output). A full health, the state with nothing known, and a dual-stack
+ * health. */
 START_TEST(test_promtool)
 {
 	struct health h;
@@ -262,9 +313,12 @@ START_TEST(test_promtool)
 	    xasprintf("'%s' check metrics < '%s' > '%s' 2>&1", PROMTOOL, path, out);
 	_cleanup_free_ char *said = NULL;
 
-	tu_cut_health("10.3", NOW_MONO, &h);
+	if (_i == 2) /* both families */
+		tu_dual_health(true, NOW_MONO, &h);
+	else
+		tu_cut_health("10.3", NOW_MONO, &h);
 	si = tu_status_info(&h);
-	if (_i) {
+	if (_i == 1) {
 		si.health = NULL;
 		si.api_state = "disabled";
 		si.membership_nodes = -1;
@@ -286,6 +340,7 @@ metrics_suite(void)
 	TCase *tf = tcase_create("file");
 
 	tcase_add_loop_test(tc, test_cut, 0, 2);
+	tcase_add_test(tc, test_dual);
 	tcase_add_test(tc, test_nothing_yet);
 	tcase_add_test(tc, test_frr_down);
 	tcase_add_test(tc, test_label_escaping);
@@ -294,7 +349,7 @@ metrics_suite(void)
 	tcase_add_checked_fixture(tf, tu_tmpdir_setup, tu_tmpdir_teardown);
 	tcase_add_test(tf, test_write);
 #ifdef PROMTOOL
-	tcase_add_loop_test(tf, test_promtool, 0, 2);
+	tcase_add_loop_test(tf, test_promtool, 0, 3);
 #endif
 	suite_add_tcase(s, tf);
 	return s;

@@ -1,4 +1,5 @@
 /* check_report.c - health events as journal entries, rate limiting, catalog */
+#include <arpa/inet.h>
 #include <check.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -458,14 +459,16 @@ START_TEST(test_link_diagnoses)
 END_TEST
 
 /* OSPFv3's adjacency (dual-stack: links6) says its family, in the text and
- * in PROXMESH_FAMILY; OSPF's says ipv4. */
+ * in PROXMESH_FAMILY; OSPF's says ipv4. The same events of an IPv4 mesh
+ * carry no PROXMESH_FAMILY (its entries as before IPv6). */
 START_TEST(test_link_family)
 {
 	struct link_health l4 = {.peer = "pbs", .ifname = "nic4", .peer_online = TRI_YES},
 	                   l6 = {.peer = "pbs", .ifname = "nic4", .peer_online = TRI_YES,
 	                         .bfd = BFD_OFF, .adjacency = NSM_DOWN,
 	                         .diagnosis = DIAG_CABLE_OR_NIC};
-	struct health h = {.valid = true, .links = &l4, .n_links = 1, .links6 = &l6, .n_links6 = 1};
+	struct health h = {
+	    .valid = true, .ipv6 = true, .links = &l4, .n_links = 1, .links6 = &l6, .n_links6 = 1};
 	struct health_event ev[2] = {
 	    {.kind = HEV_LINK, .index = 0, .v6 = true, .diagnosis = DIAG_CABLE_OR_NIC},
 	    {.kind = HEV_LINK, .index = 0, .diagnosis = DIAG_OK},
@@ -482,6 +485,65 @@ START_TEST(test_link_family)
 	ck_assert_str_eq(field(&out.v[0], "PROXMESH_STATE"), "down");
 	ck_assert_str_eq(field(&out.v[1], "PROXMESH_FAMILY"), "ipv4");
 	ck_assert_str_eq(out.v[1].message, "link pbs/nic4: adjacency full again");
+	report_entries_free(&out);
+	reporter_free(&r);
+
+	h = (struct health){.valid = true, .links = &l4, .n_links = 1};
+	report_health(&r, &h, &(struct health_events){.v = &ev[1], .n = 1}, 0, &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_str_eq(out.v[0].message, "link pbs/nic4: adjacency full again");
+	ck_assert_ptr_null(field(&out.v[0], "PROXMESH_FAMILY"));
+	report_entries_free(&out);
+	reporter_free(&r);
+}
+END_TEST
+
+/* A loopback6 lost and reached over a backup path: "(OSPFv3)" in the text,
+ * PROXMESH_FAMILY=ipv6, its /128 as PROXMESH_DESTINATION; the loopback's
+ * entry beside it says ipv4. */
+START_TEST(test_dest_family)
+{
+	struct dest_health d[2] = {
+	    {.node = "pbs",
+	     .address = {.len = 32},
+	     .reachable = true,
+	     .preferred = true,
+	     .known = true,
+	     .via = "nic4"},
+	    {.node = "pbs", .v6 = true, .known = true, .via = "nic3", .reachable = true},
+	};
+	struct health h = {.valid = true, .ipv6 = true, .dests = d, .n_dests = 2};
+	struct health_event ev[2] = {
+	    {.kind = HEV_DESTINATION,
+	     .index = 1,
+	     .reachable = true,
+	     .prev_reachable = true,
+	     .prev_preferred = true},
+	    {.kind = HEV_DESTINATION,
+	     .index = 0,
+	     .reachable = true,
+	     .preferred = true,
+	     .initial = true},
+	};
+	struct reporter r = {0};
+	struct report_entries out = {0};
+
+	inet_pton(AF_INET, "192.168.103.254", &d[0].address.addr);
+	inet_pton(AF_INET6, "fd0c:103:ff::fe", &d[1].address6);
+	report_health(&r, &h, &(struct health_events){.v = ev, .n = 2}, 0, &out);
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_str_eq(out.v[0].message, "destination pbs fd0c:103:ff::fe/128 (OSPFv3): "
+	                                   "reachable via nic3, not the preferred path");
+	ck_assert_str_eq(out.v[0].message_id, PM_MID_DEST_BACKUP_PATH);
+	ck_assert_int_eq(out.v[0].priority, LOG_NOTICE);
+	ck_assert_str_eq(field(&out.v[0], "PROXMESH_FAMILY"), "ipv6");
+	ck_assert_str_eq(field(&out.v[0], "PROXMESH_DESTINATION"), "fd0c:103:ff::fe/128");
+	ck_assert_str_eq(field(&out.v[0], "PROXMESH_STATE"), "backup");
+	ck_assert_str_eq(field(&out.v[0], "PROXMESH_PREVIOUS_STATE"), "preferred");
+	ck_assert_str_eq(out.v[1].message,
+	                 "destination pbs 192.168.103.254/32: reachable via nic4 on the preferred "
+	                 "path");
+	ck_assert_str_eq(field(&out.v[1], "PROXMESH_FAMILY"), "ipv4");
 	report_entries_free(&out);
 	reporter_free(&r);
 }
@@ -502,6 +564,7 @@ report_suite(void)
 	tcase_add_test(tc, test_message_ids);
 	tcase_add_test(tc, test_link_diagnoses);
 	tcase_add_test(tc, test_link_family);
+	tcase_add_test(tc, test_dest_family);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

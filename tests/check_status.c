@@ -49,9 +49,8 @@ START_TEST(test_render)
 	                                  "starting", "summary", "frr",         "reconcile",
 	                                  "api",      "links",   "destinations"};
 	static const char *const link_keys[] = {
-	    "peer", "interface", "address", "cost",        "mtu",       "link",   "adjacency",
-	    "bfd",  "since",     "flaps",   "peer_online", "diagnosis", "forming",
-	    "peer_handmade", "family"};
+	    "peer", "interface", "address", "cost",        "mtu",       "link",    "adjacency",
+	    "bfd",  "since",     "flaps",   "peer_online", "diagnosis", "forming", "peer_handmade"};
 	struct health h;
 	struct status_info si;
 	_cleanup_free_ char *text = NULL;
@@ -124,6 +123,141 @@ START_TEST(test_render)
 
 	json_decref(root);
 	health_free(&h);
+}
+END_TEST
+
+/* Dual-stack pve-1 with OSPFv3 lost on nic4 (data/frr-ipv6-lab, OSPF Full):
+ * each link keeps its IPv4 fields and adds OSPFv3's with a 6; each
+ * loopback6 is a destination of its own, family ipv6; `proxmesh status`
+ * prints an OSPFv3 line under each link and the loopback6 rows. */
+START_TEST(test_render_dual)
+{
+	static const char *const link_keys[] = {
+	    "peer",      "interface",     "address",    "cost",     "mtu",         "link",
+	    "adjacency", "bfd",           "since",      "flaps",    "peer_online", "diagnosis",
+	    "forming",   "peer_handmade", "family",     "address6", "adjacency6",  "bfd6",
+	    "since6",    "flaps6",        "diagnosis6", "forming6"};
+	struct health h;
+	struct status_info si;
+	_cleanup_free_ char *text = NULL;
+	json_t *root, *l, *d, *val;
+	const char *key;
+	size_t k = 0;
+	struct capture out, err;
+
+	tu_dual_health(true, NOW_MONO, &h);
+	si = tu_status_info(&h);
+	text = status_render(&si);
+	root = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(root);
+	ck_assert_int_eq(json_integer_value(json_object_get(root, "format")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(root, "health")), "degraded");
+	ck_assert_str_eq(json_string_value(json_object_get(root, "summary")),
+	                 "2/2 adjacencies full, not OSPFv3; 3/3 loopbacks reachable");
+
+	l = json_array_get(json_object_get(root, "links"), 1);
+	json_object_foreach(l, key, val) ck_assert_str_eq(key, link_keys[k++]);
+	ck_assert_uint_eq(k, ARRAY_SIZE(link_keys));
+	ck_assert_str_eq(json_string_value(json_object_get(l, "interface")), "nic4");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "family")), "ipv4");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "address")), "192.168.103.5/30");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "adjacency")), "full");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "bfd")), "up");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "diagnosis")), "ok");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "address6")), "fd0c:103:0:1::1/64");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "adjacency6")), "down");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "bfd6")), "down");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "diagnosis6")), "cable-or-nic");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "since6")), "2026-11-26T09:59:40Z");
+	ck_assert_int_eq(json_integer_value(json_object_get(l, "flaps6")), 0);
+	ck_assert(json_is_false(json_object_get(l, "forming6")));
+	l = json_array_get(json_object_get(root, "links"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(l, "adjacency6")), "full");
+	ck_assert_str_eq(json_string_value(json_object_get(l, "bfd6")), "up");
+
+	/* the PBS's loopback, then pve-2's and the PBS's loopback6 */
+	val = json_object_get(root, "destinations");
+	ck_assert_uint_eq(json_array_size(val), 3);
+	d = json_array_get(val, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(d, "family")), "ipv4");
+	ck_assert(json_is_true(json_object_get(d, "preferred")));
+	d = json_array_get(val, 2);
+	ck_assert_str_eq(json_string_value(json_object_get(d, "node")), "pbs");
+	ck_assert_str_eq(json_string_value(json_object_get(d, "address")), "fd0c:103:ff::fe/128");
+	ck_assert_str_eq(json_string_value(json_object_get(d, "family")), "ipv6");
+	ck_assert(json_is_true(json_object_get(d, "reachable")));
+	ck_assert_str_eq(json_string_value(json_object_get(d, "via")), "nic3");
+	ck_assert(json_is_false(json_object_get(d, "preferred")));
+
+	capture_open(&out);
+	capture_open(&err);
+	ck_assert_int_eq(status_format(text, NOW_REAL, out.f, err.f), 1);
+	ck_assert_msg(strstr(capture_text(&out),
+	                     "  ok (neighbour hand-made: link kept broadcast)\n"
+	                     "                        fd0c:103:0:1::1/64                down      "
+	                     "down     20s ago         0  cable-or-nic (OSPFv3)\n") != NULL,
+	              "%s", capture_text(&out));
+	ck_assert_msg(
+	    strstr(capture_text(&out),
+	           "\npbs          fd0c:103:ff::fe/128 yes       nic3       no\n") != NULL &&
+	        strstr(capture_text(&out),
+	               "\npbs          192.168.103.254/32  yes       nic4       yes\n") != NULL,
+	    "%s", capture_text(&out));
+	ck_assert_str_eq(capture_text(&err), "");
+	capture_close(&out);
+	capture_close(&err);
+	json_decref(root);
+	health_free(&h);
+}
+END_TEST
+
+/* IPv6-only: a link's "address" and "adjacency" are OSPFv3's (family ipv6;
+ * the address null with link-local addresses only), nothing beside. */
+START_TEST(test_render_ipv6_only)
+{
+	struct link_health l = {.peer = "pbs",
+	                        .ifname = "nic4",
+	                        .link = LINK_UP,
+	                        .adjacency = NSM_FULL,
+	                        .bfd = BFD_STATUS_UP};
+	struct health h = {.valid = true,
+	                   .ipv6 = true,
+	                   .overall = HEALTH_HEALTHY,
+	                   .links = &l,
+	                   .n_links = 1,
+	                   .links_v6 = true};
+	struct status_info si = tu_status_info(&h);
+	_cleanup_free_ char *text = NULL;
+	json_t *root, *o;
+	struct capture out, err;
+
+	for (int with6 = 0; with6 < 2; with6++) {
+		l.has_address6 = with6;
+		prefix6_parse("fd0c:103:0:4::1/127", &l.address6);
+		free(text);
+		text = status_render(&si);
+		root = json_loads(text, 0, NULL);
+		o = json_array_get(json_object_get(root, "links"), 0);
+		ck_assert_str_eq(json_string_value(json_object_get(o, "family")), "ipv6");
+		ck_assert_str_eq(json_string_value(json_object_get(o, "adjacency")), "full");
+		if (with6)
+			ck_assert_str_eq(json_string_value(json_object_get(o, "address")),
+			                 "fd0c:103:0:4::1/127");
+		else
+			ck_assert(json_is_null(json_object_get(o, "address")));
+		ck_assert_ptr_null(json_object_get(o, "adjacency6"));
+		capture_open(&out);
+		capture_open(&err);
+		status_format(text, NOW_REAL, out.f, err.f);
+		ck_assert_msg(strstr(capture_text(&out),
+		                     with6 ? "\nnic4       pbs          fd0c:103:0:4::1/127"
+		                           : "\nnic4       pbs          link-local") != NULL,
+		              "%s", capture_text(&out));
+		ck_assert_ptr_nonnull(strstr(capture_text(&out), "  ok (OSPFv3)\n"));
+		capture_close(&out);
+		capture_close(&err);
+		json_decref(root);
+	}
 }
 END_TEST
 
@@ -353,6 +487,8 @@ status_suite(void)
 
 	tcase_add_loop_test(tc, test_render, 0, 2);
 	tcase_add_test(tc, test_render_nothing_yet);
+	tcase_add_test(tc, test_render_dual);
+	tcase_add_test(tc, test_render_ipv6_only);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_render_configuration);
 	tcase_add_test(tc, test_format_bad);
