@@ -209,8 +209,9 @@ check_frr_daemons(struct doctor_report *r, const struct paths *paths, const stru
 		           "run proxmesh apply (or start the agent), which enables them",
 		           "%s:%s not enabled", path, frrdaemons_names(missing, names));
 	else
-		doctor_add(r, DOCTOR_OK, "frr daemons", NULL, "%s:%s enabled", path,
-		           frrdaemons_names(frrdaemons_wanted(c), names));
+		doctor_add(r, DOCTOR_OK, "frr daemons", NULL, "%s: ospfd%s%s enabled", path,
+		           c->ipv6 ? (c->bfd ? ", bfdd" : "") : (c->bfd ? " and bfdd" : ""),
+		           c->ipv6 ? " and ospf6d" : "");
 }
 
 /* What `plan` would do: FRR, interfaces and the saved files in sync. */
