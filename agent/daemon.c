@@ -10,6 +10,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,13 +105,15 @@ struct daemon {
 	 * the next health poll is due */
 	long long followups[TB_HEALTH_FOLLOWUPS], health_due;
 
-	/* apply --confirm (confirm.h): a hold, the links Full when it began,
-	 * since when none of them is (monotonic ms, -1); or why the agent went
-	 * back to the last confirmed configuration (NULL: the file is in force) */
+	/* apply --confirm (confirm.h): a hold, the links Full when it began
+	 * and since when none of them is (monotonic ms, -1), per family
+	 * (health.links, and dual-stack's OSPFv3 in health.links6); or why the
+	 * agent went back to the last confirmed configuration (NULL: the file
+	 * is in force) */
 	bool holding;
 	struct confirm_hold hold;
-	struct strv hold_full;
-	long long hold_lost_since;
+	struct strv hold_full, hold_full6;
+	long long hold_lost_since, hold_lost_since6;
 	char *reverted;
 };
 
@@ -135,6 +138,40 @@ set_idle(struct daemon *d, char *reason)
 {
 	free(d->idle_reason);
 	d->idle_reason = reason;
+}
+
+/* Into *out (emptied first): the interfaces of links[n] whose adjacency is
+ * Full. */
+static void
+full_links(struct strv *out, const struct link_health *links, size_t n)
+{
+	strv_free(out);
+	for (size_t i = 0; links != NULL && i < n; i++)
+		if (links[i].adjacency == NSM_FULL)
+			strv_push_dup(out, links[i].ifname);
+}
+
+/* The links of one family in h (IPv4: OSPF's, IPv6: OSPFv3's), *n of them;
+ * NULL when the mesh does not run that family. */
+static const struct link_health *
+family_links(const struct health *h, bool v6, size_t *n)
+{
+	if (v6 && !h->links_v6) {
+		*n = h->n_links6;
+		return h->links6;
+	}
+	*n = v6 == h->links_v6 ? h->n_links : 0;
+	return *n > 0 ? h->links : NULL;
+}
+
+/* One of links[n] held (in *held) is Full now. */
+static bool
+any_held_full(const struct strv *held, const struct link_health *links, size_t n)
+{
+	for (size_t i = 0; links != NULL && i < n; i++)
+		if (links[i].adjacency == NSM_FULL && strv_contains(held, links[i].ifname))
+			return true;
+	return false;
 }
 
 /* After a configuration was loaded: a file held by apply --confirm is
@@ -164,11 +201,14 @@ hold_or_confirm(struct daemon *d)
 		d->hold = hold;
 		if (again)
 			return;
-		d->hold_lost_since = -1;
-		strv_free(&d->hold_full);
-		for (size_t i = 0; d->health.valid && i < d->health.n_links; i++)
-			if (d->health.links[i].adjacency == NSM_FULL)
-				strv_push_dup(&d->hold_full, d->health.links[i].ifname);
+		d->hold_lost_since = d->hold_lost_since6 = -1;
+		for (int v6 = 0; v6 < 2; v6++) {
+			size_t n;
+			const struct link_health *l = family_links(&d->health, v6, &n);
+
+			full_links(v6 ? &d->hold_full6 : &d->hold_full, d->health.valid ? l : NULL,
+			           n);
+		}
 		log_notice("confirm: holding %s for %u s: proxmesh confirm keeps it, else this "
 		           "host goes back to %s",
 		           p->config, hold.seconds, confirmed);
@@ -727,35 +767,51 @@ revert(struct daemon *d, const char *why)
 	schedule(d->reconcile_timer, 0);
 }
 
-/* A hold: no confirmation by its deadline, or every adjacency the host had
- * when it began down for a dead interval, goes back. */
+/* A hold: no confirmation by its deadline, or every adjacency of one
+ * family the host had when it began down for a dead interval, goes back
+ * (dual-stack: OSPFv3's all lost goes back with OSPF's up). A family the
+ * configuration held no longer runs is not judged: it was taken away. */
 static void
 hold_check(struct daemon *d)
 {
 	_cleanup_free_ char *why = NULL;
-	long long recheck = 0;
-	bool any = !d->health.valid; /* nothing known: nothing lost */
-	enum confirm_verdict v;
+	const struct health *h = &d->health;
+	long long lost_ms = d->config->dead_interval * 1000ll, due = LLONG_MAX;
+	enum confirm_verdict v = CONFIRM_KEEP;
+	int lost = -1;
 
 	/* a health poll inside a pass (keepalive) must not swap the
 	 * configuration under it: the poll at the pass's end decides */
 	if (!d->holding || d->in_pass)
 		return;
-	for (size_t i = 0; i < d->health.n_links && !any; i++)
-		any = d->health.links[i].adjacency == NSM_FULL &&
-		      strv_contains(&d->hold_full, d->health.links[i].ifname);
-	v = confirm_judge(&d->hold, now_real_ms(), now_mono_ms(), d->hold_full.n > 0, any,
-	                  d->config->dead_interval * 1000ll, &d->hold_lost_since, &recheck);
+	for (int v6 = 0; v6 < 2 && v == CONFIRM_KEEP; v6++) {
+		const struct strv *held = v6 ? &d->hold_full6 : &d->hold_full;
+		long long *since = v6 ? &d->hold_lost_since6 : &d->hold_lost_since, recheck = 0;
+		size_t n;
+		const struct link_health *l = family_links(h, v6, &n);
+		/* nothing known: nothing lost */
+		bool any = !h->valid || any_held_full(held, l, n);
+
+		v = confirm_judge(&d->hold, now_real_ms(), now_mono_ms(), held->n > 0 && l != NULL,
+		                  any, lost_ms, since, &recheck);
+		if (v == CONFIRM_LOST)
+			lost = v6;
+		if (recheck < due)
+			due = recheck;
+	}
 	if (v == CONFIRM_KEEP) {
-		if (recheck < d->health_due)
-			d->health_due = recheck;
+		if (due < d->health_due)
+			d->health_due = due;
 		return;
 	}
-	if (v == CONFIRM_DEADLINE)
+	if (v == CONFIRM_DEADLINE) {
 		why = xasprintf("no proxmesh confirm within %u s", d->hold.seconds);
-	else
-		why = xasprintf("it lost every adjacency it had (%s%s)", d->hold_full.v[0],
-		                d->hold_full.n > 1 ? ", …" : "");
+	} else {
+		const struct strv *held = lost ? &d->hold_full6 : &d->hold_full;
+
+		why = xasprintf("it lost every %sadjacency it had (%s%s)", lost ? "OSPFv3 " : "",
+		                held->v[0], held->n > 1 ? ", …" : "");
+	}
 	revert(d, why);
 }
 
@@ -1014,6 +1070,7 @@ daemon_free(struct daemon *d)
 	free(d->idle_reason);
 	free(d->reverted);
 	strv_free(&d->hold_full);
+	strv_free(&d->hold_full6);
 	free(d->metrics_path);
 	free(d->dialect_asked);
 }

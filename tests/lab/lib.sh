@@ -269,6 +269,9 @@ net_create() {
 	ip -n "$m" addr add "$MGMT_NET.254/24" dev br0
 	ip -n "$m" link set br0 up
 	ip -n "$w" link set lo up
+	# a cable is not a node: its bridge and ports take no IPv6 address (else
+	# they answer ff02::1 and neighbour discovery beside the far end)
+	ip netns exec "$w" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1
 	for h in "${HOSTS[@]}"; do mgmt_plug "$h"; done
 	for c in "${CABLES[@]}"; do
 		i=$((i + 1))
@@ -637,13 +640,15 @@ host_remove() {  # host_remove HOST: power HOST off, unplug its cables, forget i
 elapsed_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Faults injected by `fault`, recorded as files in $STATE/faults:
-#   cableN.silent, cableN.carrier (the whole cable), cableN.oneway (one
-#   direction), HOST-IF.down, HOST-IF.gone (one end).
+#   cableN.silent, cableN.silent6 (IPv6 only), cableN.carrier (the whole
+#   cable), cableN.oneway (one direction), HOST-IF.down, HOST-IF.gone (one
+#   end).
 cable_faulted() {  # cable_faulted HOST IF: is any fault on that cable?
 	local i p
 	i=$(cable_index "$1" "$2") || return 1
 	p=$(cable_peer "$1" "$2")
-	[[ -e $STATE/faults/cable$i.silent || -e $STATE/faults/cable$i.carrier ||
+	[[ -e $STATE/faults/cable$i.silent || -e $STATE/faults/cable$i.silent6 ||
+		-e $STATE/faults/cable$i.carrier ||
 		-e $STATE/faults/cable$i.oneway ||
 		-e $STATE/faults/$1-$2.down || -e $STATE/faults/${p% *}-${p#* }.down ||
 		-e $STATE/faults/$1-$2.gone || -e $STATE/faults/${p% *}-${p#* }.gone ]]
@@ -1024,6 +1029,16 @@ import json, sys
 print(sum(1 for n in json.load(sys.stdin).get("neighbors", []) if n.get("state") == "Full"))') ||
 		return 1
 	[[ $got == "$2" ]] || { echo "$1: $got OSPFv3 neighbours Full, not $2"; return 1; }
+}
+# ospf_full HOST N: HOST has N OSPF (IPv4) neighbours in state Full.
+ospf_full() {
+	local got
+	got=$(hexec "$1" vtysh -c 'show ip ospf neighbor json' | python3 -c '
+import json, sys
+ns = json.load(sys.stdin).get("neighbors", {})
+print(sum(1 for l in ns.values() for n in l if n.get("nbrState", "").startswith("Full")))') ||
+		return 1
+	[[ $got == "$2" ]] || { echo "$1: $got OSPF neighbours Full, not $2"; return 1; }
 }
 # ospf6_full_all: every host has its two OSPFv3 adjacencies Full.
 ospf6_full_all() { local h; for h in "${HOSTS[@]}"; do ospf6_full "$h" 2 || return 1; done; }

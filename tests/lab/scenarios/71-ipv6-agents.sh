@@ -3,7 +3,9 @@
 # dual-stack by a reload (no IPv4 packet lost beyond one interval), then
 # IPv6 traffic through a silent cut and a carrier cut of pve-1 nic4 (BFD
 # drives the failover; the journal names the family), on FRR 8.4, 10.3 and
-# 10.7 (pve-1, pve-2, pbs).
+# 10.7 (pve-1, pve-2, pbs); last, apply --confirm in a dual-stack mesh: a
+# hold that loses every OSPFv3 adjacency (OSPF's stay Full) goes back on its
+# own, and IPv6 taken away on purpose is not judged lost.
 LAB_MODE=bare
 LAB_FRESH=1
 . "$(dirname "$0")/../lib.sh"
@@ -73,3 +75,43 @@ cut_v6() {
 cut_v6 silent-cut 1.0 100
 cut_v6 carrier-cut 0.3 30
 check_within 30 "all hosts healthy again, both families" healthy_all
+
+# apply --confirm watches both families (DESIGN §13): pve-1 holds a new
+# cost, and both its cables then drop IPv6 only: every OSPFv3 adjacency it
+# had is lost while OSPF's stay Full; the agent goes back on its own, well
+# inside the window, and IPv4 is untouched.
+CONF=/etc/proxmesh/proxmesh.conf
+hexec pve-1 cp "$CONF" /root/dual-stack.conf
+hexec pve-1 sed -i '/^\[node pve-1\]/,/^\[/ s/^link = pve-2 nic3 cost 200/link = pve-2 nic3 cost 150/' "$CONF"
+ping_start pve-1 v4 "$PBS_SERVICE"
+t=$(hexec pve-1 date +%s)
+check "pve-1: apply --confirm 60 (cost 150 on nic3)" hexec pve-1 proxmesh apply --confirm 60
+check "pve-1: FRR has cost 150" cost_is pve-1 nic3 150
+"$LAB_DIR/fault" silent-cut6 pve-1 nic3 >&2
+"$LAB_DIR/fault" silent-cut6 pve-1 nic4 >&2
+check_within 25 "pve-1: back to the last confirmed configuration: every OSPFv3 adjacency was lost" \
+	jhas pve-1 "$t" '"PRIORITY":"4"' 'lost every OSPFv3 adjacency it had'
+check_within 10 "pve-1: FRR back at cost 200" cost_is pve-1 nic3 200
+check "pve-1: OSPF (IPv4) Full on both links throughout" ospf_full pve-1 2
+"$LAB_DIR/fault" heal pve-1 nic3 >&2
+"$LAB_DIR/fault" heal pve-1 nic4 >&2
+check_within 60 "OSPFv3 Full again on every link after the heal" ospf6_full_all
+read -r gap lost sent <<<"$(ping_stop pve-1 v4)"
+check "IPv4 to $PBS_SERVICE untouched by the IPv6 fault and the return (gap $gap s, $lost of $sent lost)" \
+	reachable "$gap" "$lost" "$sent" 0.05 1
+hexec pve-1 cp /root/dual-stack.conf "$CONF"
+check "pve-1: systemctl reload proxmesh (the dual-stack file as before)" hexec pve-1 systemctl reload proxmesh
+check_within 10 "pve-1: the file is in force again" jhas pve-1 "$t" 'in force again'
+
+# IPv6 taken away on purpose under a hold is not a loss: nothing goes back.
+hexec pve-1 sh -c "cat >$CONF" <"$LAB_DIR/proxmesh.conf"
+t=$(hexec pve-1 date +%s)
+check "pve-1: apply --confirm 30 without IPv6 exits 0" hexec pve-1 proxmesh apply --confirm 30
+sleep 8
+check "pve-1: not gone back 8 s later (more than twice the dead interval)" \
+	eval "! jhas pve-1 $t 'lost every' >/dev/null"
+check "pve-1: proxmesh confirm keeps the IPv4 file" hexec pve-1 proxmesh confirm
+hexec pve-1 cp /root/dual-stack.conf "$CONF"
+check "pve-1: systemctl reload proxmesh (dual-stack again)" hexec pve-1 systemctl reload proxmesh
+check_within 60 "OSPFv3 Full on every link at the end" ospf6_full_all
+check_within 30 "all hosts healthy at the end, both families" healthy_all
