@@ -5,8 +5,10 @@
 #include "doctor.h"
 #include "doctorcheck.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,25 +26,66 @@
 #include "sdnfabric.h"
 #include "util.h"
 
-/* IPv4 and ICMP headers: a ping of payload MTU - 28 fills the MTU */
-#define ICMP_OVERHEAD 28
-#define UDP_OVERHEAD 28
+/* IP and ICMP (or UDP) headers: a ping of payload MTU - 28 (IPv6: 48)
+ * fills the MTU */
+#define IP4_OVERHEAD 28
+#define IP6_OVERHEAD 48
 #define PROXMOX_FILE_MAX (1024 * 1024)
 #define PING_BOUND_MS 5000
 #define API_BOUND_MS 15000
 
-/* Does peer answer a don't-fragment ping of size bytes (IP) over ifname?
- * 1 yes, 0 no, or -errno when ping could not run. */
-static int
-ping_df(const char *ifname, struct in_addr to, unsigned size)
+/* The far end of a link, as the MTU probe addresses it: its IPv4 address;
+ * in an IPv6-only mesh its planned IPv6 address or, on a link with
+ * link-local addresses only, every node on the link (ff02::1%IF, our own
+ * copy not looped back: on a cable, the peer alone answers). */
+struct probe {
+	bool v6, all_nodes;
+	struct in_addr to;
+	struct in6_addr to6;
+	char text[INET6_ADDRSTRLEN + IFNAMSIZ + 1];
+};
+
+static void
+probe_target(const struct config *c, const struct link_plan *lp, struct probe *p)
 {
-	char payload[16], addr[16];
-	const char *argv[] = {"ping", "-n", "-q", "-c", "2", "-i", "0.2", "-W", "1", "-M", "do",
-	                      "-s", payload, "-I", ifname, ip4_str(to, addr), NULL};
+	*p = (struct probe){.v6 = !c->has_prefix, .to = lp->remote};
+	if (!p->v6) {
+		ip4_str(p->to, p->text);
+		return;
+	}
+	p->all_nodes = !lp->has6;
+	if (p->all_nodes) {
+		inet_pton(AF_INET6, "ff02::1", &p->to6);
+		snprintf(p->text, sizeof(p->text), "ff02::1%%%s", lp->link->ifname);
+		return;
+	}
+	p->to6 = lp->remote6;
+	inet_ntop(AF_INET6, &p->to6, p->text, sizeof(p->text));
+}
+
+/* Does the peer answer a don't-fragment ping of size bytes (IP) over
+ * ifname? 1 yes, 0 no, or -errno when ping could not run. */
+static int
+ping_df(const char *ifname, const struct probe *to, unsigned size)
+{
+	char payload[16];
+	const char *argv[20] = {"ping", to->v6 ? "-6" : "-4", "-n", "-q", "-c", "2", "-i", "0.2",
+	                        "-W",   "1",                  "-M", "do", "-s", payload};
+	size_t n = 14;
 	struct child_result res;
 	int r;
 
-	snprintf(payload, sizeof(payload), "%u", size - ICMP_OVERHEAD);
+	/* ff02::1 scoped to the link, without our own looped-back copy (-L);
+	 * -I would make ping send it from :: */
+	if (to->all_nodes) {
+		argv[n++] = "-L";
+	} else {
+		argv[n++] = "-I";
+		argv[n++] = ifname;
+	}
+	argv[n++] = to->text;
+	argv[n] = NULL;
+	snprintf(payload, sizeof(payload), "%u", size - (to->v6 ? IP6_OVERHEAD : IP4_OVERHEAD));
 	r = child_run("ping", (char *const *)argv, true, PING_BOUND_MS, &res);
 	if (r == 0 && res.status != 0 && res.status != 1)
 		r = -EIO; /* 2: ping itself failed */
@@ -52,31 +95,41 @@ ping_df(const char *ifname, struct in_addr to, unsigned size)
 	return r;
 }
 
-/* Would the kernel send a don't-fragment packet of size bytes to peer
+/* Would the kernel send a don't-fragment packet of size bytes to the peer
  * over ifname? 1 yes (it went: a UDP datagram to the discard port), 0 no
  * (refused locally, EMSGSIZE), or -errno. */
 static int
-sends_df(const char *ifname, struct in_addr to, unsigned size)
+sends_df(const char *ifname, const struct probe *to, unsigned size)
 {
-	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int fd = socket(to->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	_cleanup_free_ char *buf = xcalloc(1, size);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr = to};
-	int pmtu = IP_PMTUDISC_DO;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr = to->to};
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6,
+	                           .sin6_port = htons(9),
+	                           .sin6_addr = to->to6,
+	                           .sin6_scope_id = if_nametoindex(ifname)};
+	int pmtu = IP_PMTUDISC_DO, pmtu6 = IPV6_PMTUDISC_DO, r;
 
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0 ||
+	if (to->v6)
+		r = setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu6, sizeof(pmtu6));
+	else
+		r = setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu));
+	if (r < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+	    (to->v6 ? connect(fd, (struct sockaddr *)&sa6, sizeof(sa6))
+	            : connect(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0)
 		return -errno;
-	if (send(fd, buf, size - UDP_OVERHEAD, 0) >= 0)
+	if (send(fd, buf, size - (to->v6 ? IP6_OVERHEAD : IP4_OVERHEAD), 0) >= 0)
 		return 1;
 	return errno == EMSGSIZE ? 0 : -errno;
 }
 
 /* Path MTU per link: the peer answers a don't-fragment ping at the MTU,
  * and one byte more is refused here (so both ends agree, and this end's
- * MTU is what the configuration says). */
+ * MTU is what the configuration says). Over IPv4; in an IPv6-only mesh
+ * over IPv6. */
 static void
 check_mtu(struct doctor_report *r, const struct config *c, const struct link_plan *lp,
           const struct live_state *live)
@@ -85,7 +138,8 @@ check_mtu(struct doctor_report *r, const struct config *c, const struct link_pla
 	const char *ifn = lp->link->ifname, *peer = lp->link->peer;
 	const struct live_if *li = live_state_find(live, ifn);
 	unsigned have = li && li->exists ? li->mtu : 0, mtu = c->mtu ? c->mtu : have;
-	char addr[16];
+	const char *addr;
+	struct probe to;
 	int big, small, more;
 
 	if (have == 0) {
@@ -100,15 +154,16 @@ check_mtu(struct doctor_report *r, const struct config *c, const struct link_pla
 		           "%s's MTU is %u, the configuration says %u", ifn, have, c->mtu);
 		return;
 	}
-	ip4_str(lp->remote, addr);
-	big = ping_df(ifn, lp->remote, mtu);
+	probe_target(c, lp, &to);
+	addr = to.all_nodes ? "all nodes on the link, ff02::1" : to.text;
+	big = ping_df(ifn, &to, mtu);
 	if (big < 0) {
 		doctor_add(r, DOCTOR_SKIP, name, NULL, "cannot run ping: %s", strerror(-big));
 		return;
 	}
-	more = sends_df(ifn, lp->remote, mtu + 1);
+	more = sends_df(ifn, &to, mtu + 1);
 	if (big == 0) {
-		small = mtu > 1500 ? ping_df(ifn, lp->remote, 1500) : 0;
+		small = mtu > 1500 ? ping_df(ifn, &to, 1500) : 0;
 		if (small == 1)
 			doctor_add(r, DOCTOR_FAIL, name,
 			           "set the same MTU on both ends of the link (mtu in proxmesh.conf's "

@@ -73,6 +73,19 @@ frrjson_get_uint(json_t *o, const char *key, unsigned long long max, unsigned lo
 	return get_uint(o, key, max, out);
 }
 
+int
+frrjson_get_ip4(json_t *o, const char *key, bool required, struct in_addr *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	out->s_addr = 0;
+	if (v == NULL)
+		return required ? -EBADMSG : 0;
+	if (!json_is_string(v) || inet_pton(AF_INET, json_string_value(v), out) != 1)
+		return -EBADMSG;
+	return 0;
+}
+
 static int
 get_addr(json_t *o, const char *key, struct in_addr *out)
 {

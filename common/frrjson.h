@@ -164,3 +164,6 @@ typedef struct json_t json_t;
 /* Member key of object o as an integer in [0, max] into *out: absent is 0,
  * anything else -EBADMSG. */
 int frrjson_get_uint(json_t *o, const char *key, unsigned long long max, unsigned long long *out);
+/* Member key of object o as an IPv4 address into *out: absent is 0.0.0.0
+ * unless required, anything but an address string -EBADMSG. */
+int frrjson_get_ip4(json_t *o, const char *key, bool required, struct in_addr *out);

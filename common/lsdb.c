@@ -42,20 +42,6 @@ lsdb_link_type_str(enum lsdb_link_type t)
 	return (size_t)t < ARRAY_SIZE(names) ? names[t] : "other";
 }
 
-/* An address member: absent is 0.0.0.0 when optional, else an error. */
-static int
-get_addr(json_t *o, const char *key, bool required, struct in_addr *out)
-{
-	json_t *v = json_object_get(o, key);
-
-	out->s_addr = 0;
-	if (v == NULL)
-		return required ? -EBADMSG : 0;
-	if (!json_is_string(v) || inet_pton(AF_INET, json_string_value(v), out) != 1)
-		return -EBADMSG;
-	return 0;
-}
-
 static int
 parse_link(json_t *o, struct lsdb_link *l)
 {
@@ -69,8 +55,8 @@ parse_link(json_t *o, struct lsdb_link *l)
 		if (!strcmp(json_string_value(t), link_types[i].text))
 			l->type = (enum lsdb_link_type)i;
 	if (l->type != LSDB_LINK_OTHER &&
-	    (get_addr(o, link_types[l->type].id_key, true, &l->id) < 0 ||
-	     get_addr(o, link_types[l->type].data_key, false, &l->data) < 0))
+	    (frrjson_get_ip4(o, link_types[l->type].id_key, true, &l->id) < 0 ||
+	     frrjson_get_ip4(o, link_types[l->type].data_key, false, &l->data) < 0))
 		return -EBADMSG;
 	if (frrjson_get_uint(o, "tos0Metric", UINT16_MAX, &metric) < 0)
 		return -EBADMSG;
@@ -86,7 +72,8 @@ parse_router(json_t *o, uint32_t area, struct lsdb_router *r)
 	const char *key;
 
 	*r = (struct lsdb_router){.area = area};
-	if (!json_is_object(o) || get_addr(o, "advertisingRouter", true, &r->router_id) < 0 ||
+	if (!json_is_object(o) ||
+	    frrjson_get_ip4(o, "advertisingRouter", true, &r->router_id) < 0 ||
 	    frrjson_get_uint(o, "lsaAge", UINT16_MAX, &age) < 0)
 		return -EBADMSG;
 	r->age = (unsigned)age;
@@ -161,7 +148,7 @@ lsdb_parse(const char *json, struct lsdb *out)
 		return -EBADMSG;
 	if (json_object_get(root, "routerId") == NULL)
 		return -ENODATA; /* "{}": no router ospf */
-	if (get_addr(root, "routerId", true, &db.self) < 0)
+	if (frrjson_get_ip4(root, "routerId", true, &db.self) < 0)
 		return -EBADMSG;
 	states = json_object_get(root, "routerLinkStates");
 	if (states == NULL)

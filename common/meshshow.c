@@ -169,7 +169,7 @@ meshshow_text(const struct mesh_view *v, FILE *out)
 	struct table t = {.cols = 6};
 	char ip[16], area[16], age[24], title[200], ca[48], cb[48];
 
-	fprintf(out, "mesh seen from %s (router id %s), area %s: ",
+	fprintf(out, "%smesh seen from %s (router id %s), area %s: ", v->v6 ? "OSPFv3 " : "",
 	        v->self ? v->self->name : "this host", ip4_str(v->self_id, ip),
 	        area_str(v->area, area));
 	if (v->problems == 0)
@@ -264,14 +264,17 @@ end_json(const struct mesh_end *e)
 	return o;
 }
 
-void
-meshshow_json(const struct mesh_view *v, FILE *out)
+static json_t *
+view_json(const struct mesh_view *v, bool top)
 {
-	_cleanup_json_ json_t *root = json_object();
+	json_t *root = json_object();
 	json_t *hosts = json_array(), *links = json_array(), *unexpected = json_array();
 	char area[16];
 
-	json_object_set_new(root, "format", json_integer(1));
+	if (top)
+		json_object_set_new(root, "format", json_integer(1));
+	if (v->v6)
+		json_object_set_new(root, "family", json_string("ipv6"));
 	json_object_set_new(root, "node", v->self ? json_string(v->self->name) : json_null());
 	json_object_set_new(root, "router_id", json_ip(v->self_id));
 	json_object_set_new(root, "area", json_string(area_str(v->area, area)));
@@ -311,6 +314,16 @@ meshshow_json(const struct mesh_view *v, FILE *out)
 	json_object_set_new(root, "hosts", hosts);
 	json_object_set_new(root, "links", links);
 	json_object_set_new(root, "unexpected", unexpected);
+	return root;
+}
+
+void
+meshshow_json(const struct mesh_view *v, const struct mesh_view *v6, FILE *out)
+{
+	_cleanup_json_ json_t *root = view_json(v, true);
+
+	if (v6)
+		json_object_set_new(root, "ipv6", view_json(v6, false));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);
 }
@@ -335,8 +348,8 @@ meshshow_dot(const struct mesh_view *v, FILE *out)
 {
 	char ip[16], area[16], ca[48], cb[48];
 
-	fprintf(out, "graph proxmesh {\n");
-	fprintf(out, "\tlabel=\"mesh seen from %s, area %s: %s\";\n",
+	fprintf(out, "graph proxmesh%s {\n", v->v6 ? "_ipv6" : "");
+	fprintf(out, "\tlabel=\"%smesh seen from %s, area %s: %s\";\n", v->v6 ? "OSPFv3 " : "",
 	        v->self ? v->self->name : ip4_str(v->self_id, ip), area_str(v->area, area),
 	        v->problems ? "differs from the configuration" : "as configured");
 	fprintf(out, "\tnode [shape=box, style=rounded];\n");

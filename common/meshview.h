@@ -46,6 +46,7 @@ struct mesh_host {
 };
 
 struct mesh_view {
+	bool v6;                      /* OSPFv3's database (the caller sets it) */
 	struct in_addr self_id;       /* the router id of the host that read it */
 	const struct node_conf *self; /* its [node] section, NULL if none */
 	uint32_t area;

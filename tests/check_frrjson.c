@@ -167,14 +167,25 @@ START_TEST(test_routes6)
 		char buf[PREFIX6_STRLEN];
 
 		ck_assert_int_eq(frrjson_parse_routes6(text, &r, &n), 0);
-		ck_assert_uint_eq(n, 2);
-		ck_assert(r[0].v6 && r[1].v6);
-		ck_assert_str_eq(prefix6_str(&r[0].prefix6, buf), "fd0c:103:ff::2/128");
-		ck_assert_str_eq(prefix6_str(&r[1].prefix6, buf), "fd0c:103:ff::fe/128");
-		ck_assert(r[1].selected && r[1].installed);
-		ck_assert_uint_eq(r[1].n_nexthops, 1);
-		ck_assert(r[1].nexthops[0].has_ip && r[1].nexthops[0].active);
-		ck_assert_str_eq(r[1].nexthops[0].ifname, f ? "nic3" : "nic4");
+		/* recorded: the link subnets, the link addresses (/128) and the
+		 * loopback6s, pve-1's own one (on lo) neither selected nor installed */
+		ck_assert_uint_eq(n, 10);
+		for (size_t i = 0; i < n; i++) {
+			ck_assert(r[i].v6);
+			prefix6_str(&r[i].prefix6, buf);
+			if (!strcmp(buf, "fd0c:103:ff::1/128")) {
+				ck_assert(!r[i].selected && !r[i].installed);
+			} else if (!strcmp(buf, "fd0c:103:ff::fe/128")) {
+				ck_assert(r[i].selected && r[i].installed);
+				ck_assert_uint_eq(r[i].n_nexthops, 1);
+				ck_assert(r[i].nexthops[0].has_ip && r[i].nexthops[0].active);
+				/* converged over nic4; cut (OSPFv3 lost on nic4) over pve-2 */
+				ck_assert_str_eq(r[i].nexthops[0].ifname, f ? "nic3" : "nic4");
+				ck_assert_uint_eq(r[i].metric, f ? 210 : 10);
+			}
+		}
+		prefix6_str(&r[n - 1].prefix6, buf);
+		ck_assert_str_eq(buf, "fd0c:103:ff::fe/128");
 		frr_routes_free(r, n);
 	}
 	/* an IPv4 prefix is not OSPFv3's */

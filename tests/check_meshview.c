@@ -581,6 +581,12 @@ END_TEST
 
 /* ---- output ---- */
 
+static void
+show_json(const struct mesh_view *v, FILE *out)
+{
+	meshshow_json(v, NULL, out);
+}
+
 static char *
 show(void (*fn)(const struct mesh_view *, FILE *), const struct mesh_view *v)
 {
@@ -644,7 +650,7 @@ START_TEST(json_output)
 
 	add_link(root, PVE2, "192.168.102.9", 30);
 	view(&f, tu_reference_mesh, root);
-	text = show(meshshow_json, &f.v);
+	text = show(show_json, &f.v);
 	doc = json_loads(text, 0, NULL);
 	ck_assert_msg(doc != NULL, "%s", text);
 	ck_assert_int_eq(json_integer_value(json_object_get(doc, "format")), 1);
@@ -716,6 +722,72 @@ START_TEST(dot_output)
 }
 END_TEST
 
+/* An OSPFv3 view says so: the text's first line, "family" in JSON (the
+ * IPv6-only document, and a dual-stack one's "ipv6" member, which has no
+ * "format"), the graph's name; an IPv4 document has neither member. */
+static bool
+starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static void
+show_dual_json(const struct mesh_view *v, FILE *out)
+{
+	struct mesh_view v6 = *v;
+
+	v6.v6 = true;
+	meshshow_json(v, &v6, out);
+}
+
+START_TEST(ipv6_output)
+{
+	_cleanup_json_ json_t *root = load_recorded("8.4", "pve-1", NULL);
+	_cleanup_json_ json_t *doc = NULL;
+	_cleanup_free_ char *text = NULL;
+	struct fixture f;
+	json_t *v6;
+
+	view(&f, tu_reference_mesh, root);
+	text = show(show_json, &f.v);
+	doc = json_loads(text, 0, NULL);
+	ck_assert(json_object_get(doc, "family") == NULL && json_object_get(doc, "ipv6") == NULL);
+	json_decref(doc);
+	free(text);
+
+	f.v.v6 = true;
+	text = show(meshshow_text, &f.v);
+	ck_assert_msg(starts(text, "OSPFv3 mesh seen from pve-1 (router id 192.168.102.1), "
+	                           "area 0.0.0.0: as configured\n"),
+	              "%s", text);
+	free(text);
+	text = show(meshshow_dot, &f.v);
+	ck_assert_msg(starts(text, "graph proxmesh_ipv6 {\n\tlabel=\"OSPFv3 mesh seen from pve-1,"),
+	              "%s", text);
+	free(text);
+	text = show(show_json, &f.v);
+	doc = json_loads(text, 0, NULL);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "family")), "ipv6");
+	ck_assert_int_eq(json_integer_value(json_object_get(doc, "format")), 1);
+	json_decref(doc);
+	free(text);
+
+	/* dual-stack: the IPv4 document, OSPFv3's view as "ipv6" */
+	f.v.v6 = false;
+	text = show(show_dual_json, &f.v);
+	doc = json_loads(text, 0, NULL);
+	ck_assert_msg(doc != NULL, "%s", text);
+	v6 = json_object_get(doc, "ipv6");
+	ck_assert(json_object_get(doc, "family") == NULL);
+	ck_assert_ptr_nonnull(v6);
+	ck_assert(json_object_get(v6, "format") == NULL);
+	ck_assert_str_eq(json_string_value(json_object_get(v6, "family")), "ipv6");
+	ck_assert(json_is_true(json_object_get(v6, "as_configured")));
+	ck_assert_uint_eq(json_array_size(json_object_get(v6, "links")), 3);
+	view_close(&f);
+}
+END_TEST
+
 static Suite *
 meshview_suite(void)
 {
@@ -741,6 +813,7 @@ meshview_suite(void)
 	tcase_add_test(to, text_output);
 	tcase_add_test(to, json_output);
 	tcase_add_test(to, dot_output);
+	tcase_add_test(to, ipv6_output);
 	suite_add_tcase(s, to);
 	return s;
 }

@@ -3,7 +3,8 @@
 # prefix6, a loopback6 on every host), on FRR 8.4, 10.3 and 10.7: every
 # OSPFv3 adjacency Full, every loopback6 reachable from every host by ping -6,
 # the planned IPv6 link addresses on both ends, the PBS forwards no IPv6,
-# plan exits 0 and a second apply configures nothing; IPv4 as before.
+# plan exits 0 and a second apply configures nothing, proxmesh mesh shows
+# both databases as configured; IPv4 as before.
 LAB_MODE=bare
 LAB_FRESH=1  # hosts never touched by proxmesh
 . "$(dirname "$0")/../lib.sh"
@@ -69,6 +70,27 @@ for h in "${HOSTS[@]}"; do
 		eval "[[ '$calls' == '0 0 '[1-9]* ]]"
 	check "$h: frr.conf holds router ospf6" hexec "$h" grep -q '^router ospf6' /etc/frr/frr.conf
 done
+# proxmesh mesh: both databases, OSPF's as before and OSPFv3's as "ipv6";
+# the PBS is an endpoint in both (its OSPFv3 links at the maximum cost).
+mesh_dual() {  # mesh_dual HOST: exit 0, both views as configured
+	local rc=0 out
+	out=$(hexec "$1" proxmesh mesh --json) || rc=$?
+	((rc == 0)) || { echo "exit $rc"; echo "$out"; return 1; }
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+v6 = d.get("ipv6") or {}
+def fine(v):
+    return v.get("as_configured") and [l["state"] for l in v["links"]] == ["up"] * 3 and \
+        [h["role"] for h in v["hosts"]] == ["transit", "transit", "endpoint"]
+ok = "family" not in d and v6.get("family") == "ipv6" and fine(d) and fine(v6)
+sys.exit(0 if ok else print(d) or 1)' "$out"
+}
+for h in "${HOSTS[@]}"; do
+	check "$h: proxmesh mesh shows OSPF's and OSPFv3's databases as configured" mesh_dual "$h"
+done
+check "pve-1: proxmesh mesh's text has the OSPFv3 view" \
+	eval "hexec pve-1 proxmesh mesh | grep -q '^OSPFv3 mesh seen from pve-1 (router id 192.168.102.1), area 0.0.0.0: as configured'"
 # FRR restarted from frr.conf keeps the IPv6 mesh.
 check "pve-2: systemctl restart frr" hexec pve-2 systemctl restart frr
 check_within 30 "pve-2: both OSPFv3 adjacencies Full again after a restart of FRR" ospf6_full pve-2 2
