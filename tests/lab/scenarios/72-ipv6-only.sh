@@ -2,7 +2,8 @@
 # 72-ipv6-only.sh — issue 16: the reference mesh IPv6-only (no [mesh]
 # prefix: no IPv4 on the links, no OSPF for IPv4), first with /127 link
 # subnets, then with link-local addresses only (no prefix6), on FRR 8.4,
-# 10.3 and 10.7: OSPFv3 Full, every loopback6 reached, plan exits 0, and each
+# 10.3 and 10.7: OSPFv3 Full, every loopback6 reached, the PBS forwards no
+# IPv6, plan exits 0, a second apply sends nothing to FRR, and each
 # change of the address plan takes away the addresses it no longer plans;
 # doctor probes each link's path MTU over IPv6 (the /127 peer, or ff02::1 on
 # a link-local link) and finds a smaller MTU at the far end; proxmesh mesh
@@ -69,6 +70,14 @@ for h in "${HOSTS[@]}"; do
 	check "$h: no OSPF for IPv4 (no router ospf)" \
 		eval "! hexec $h vtysh -c 'show running-config' | grep -q '^router ospf\$'"
 	check "$h: plan exits 0" hexec "$h" proxmesh plan
+done
+check "pbs forwards no IPv6 (net.ipv6.conf.all.forwarding 0)" \
+	eval '[[ $(hexec pbs sysctl -n net.ipv6.conf.all.forwarding) == 0 ]]'
+check "pve-1 forwards IPv6" eval '[[ $(hexec pve-1 sysctl -n net.ipv6.conf.all.forwarding) == 1 ]]'
+for h in "${HOSTS[@]}"; do
+	calls=$(frr_calls "$h" apply)
+	check "$h: a second apply runs no vtysh and opens no configuration session (strace: $calls)" \
+		eval "[[ '$calls' == '0 0 '[1-9]* ]]"
 done
 check "pve-1 nic3 holds fd0c:103::/127 (the lower id, the first address)" \
 	eval "[[ \$(global6_on pve-1 nic3) == fd0c:103::/127 ]]"
