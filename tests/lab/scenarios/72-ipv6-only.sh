@@ -84,9 +84,9 @@ check "pve-1 nic3 holds fd0c:103::/127 (the lower id, the first address)" \
 check "pve-2 nic3 holds fd0c:103::1/127" eval "[[ \$(global6_on pve-2 nic3) == fd0c:103::1/127 ]]"
 check "pbs nic4 holds fd0c:103::5/127" eval "[[ \$(global6_on pbs nic4) == fd0c:103::5/127 ]]"
 check "pve-2 reaches pve-1 over the /127 (fd0c:103::)" hexec pve-2 ping -6 -c 1 -W 1 fd0c:103::
-check "pve-2: doctor probes nic3's path MTU over IPv6 (fd0c:103::, the peer's /127)" \
+check_within 20 "pve-2: doctor probes nic3's path MTU over IPv6 (fd0c:103::, the peer's /127)" \
 	doctor_mtu pve-2 nic3 ok "pve-1 (fd0c:103::) answers 1500-byte don't-fragment packets"
-check "pve-1: proxmesh mesh reads OSPFv3's database: every link up, exit 0" mesh6 pve-1 0 up,up,up
+check_within 10 "pve-1: proxmesh mesh reads OSPFv3's database: every link up, exit 0" mesh6 pve-1 0 up,up,up
 
 # Link-local only: no prefix6; the loopbacks are routed over link-local next hops.
 for h in "${HOSTS[@]}"; do
@@ -103,7 +103,7 @@ for h in "${HOSTS[@]}"; do
 done
 check "pve-1: the route to the PBS loopback6 has a link-local next hop" \
 	eval "hexec pve-1 ip -6 route show ${LO6[pbs]} | grep -q 'via fe80::.* dev nic4'"
-check "pve-1: doctor probes nic4's path MTU over link-local IPv6 (ff02::1)" \
+check_within 20 "pve-1: doctor probes nic4's path MTU over link-local IPv6 (ff02::1)" \
 	doctor_mtu pve-1 nic4 ok "pbs (all nodes on the link, ff02::1) answers 1500-byte"
 hexec pbs ip link set nic3 mtu 1400
 check "pve-1: doctor finds the PBS's smaller MTU on nic4 over IPv6" \
