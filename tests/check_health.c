@@ -1475,10 +1475,11 @@ END_TEST
  * IPv4 part as before. */
 START_TEST(test_ipv6_ospf6d_silent)
 {
+	_cleanup_free_ char *dual = tu_dual_mesh();
 	struct sim s;
 	const struct health *h;
 
-	sim_open(&s, tu_dual_mesh, "pve-1");
+	sim_open(&s, dual, "pve-1");
 	sim_dual(&s, "8.4", "8.4", "pve-1", "",
 	         "frr-ipv6-lab/frr-8.4/pve-1.ipv6-route-ospf6-json.txt");
 	h = sim_eval(&s, 0);
@@ -1515,6 +1516,7 @@ END_TEST
  * OSPFv3's fault only once the forming hold is over. */
 START_TEST(test_ipv6_grace_and_forming)
 {
+	_cleanup_free_ char *dual = tu_dual_mesh();
 	static const char exstart[] =
 	    "{\"neighbors\":[{\"neighborId\":\"192.168.102.2\",\"state\":\"Full\","
 	    "\"duration\":\"00:00:10\",\"interfaceName\":\"nic3\"},"
@@ -1525,7 +1527,7 @@ START_TEST(test_ipv6_grace_and_forming)
 	const struct health *h;
 	const struct health_event *e;
 
-	sim_open(&s, tu_dual_mesh, "pve-1");
+	sim_open(&s, dual, "pve-1");
 	s.n_members = parse_members("pve-1=1,pve-2=1", s.members, ARRAY_SIZE(s.members));
 	s.start = 1;
 	sim_dual(&s, "8.4", "8.4", "pve-1", "cut.", cut_rt);

@@ -95,7 +95,8 @@ END_TEST
 /* The view of the recorded databases: as configured, the PBS an endpoint. */
 START_TEST(recorded_view)
 {
-	struct config *c = tu_parse(tu_dual_mesh);
+	_cleanup_free_ char *dual = tu_dual_mesh();
+	struct config *c = tu_parse(dual);
 	struct mesh_view v;
 	struct lsdb db;
 
@@ -118,7 +119,8 @@ END_TEST
  * every host's database says so. */
 START_TEST(recorded_cut)
 {
-	struct config *c = tu_parse(tu_dual_mesh);
+	_cleanup_free_ char *dual = tu_dual_mesh();
+	struct config *c = tu_parse(dual);
 	struct mesh_view v;
 	struct lsdb db;
 

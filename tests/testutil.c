@@ -351,31 +351,25 @@ tu_cut_health(const char *version, long long now_mono, struct health *h)
 	seen_health(&f, &st, now_mono, h);
 }
 
-const char tu_dual_mesh[] = "[mesh]\n"
-                            "prefix = 192.168.103.0/24\n"
-                            "ipv6 = yes\n"
-                            "prefix6 = fd0c:103::/56\n"
-                            "[node pve-1]\n"
-                            "id = 1\n"
-                            "router-id = 192.168.102.1\n"
-                            "loopback6 = fd0c:103:ff::1/128\n"
-                            "link = pve-2 nic3 cost 200\n"
-                            "link = pbs nic4 cost 10\n"
-                            "[node pve-2]\n"
-                            "id = 2\n"
-                            "router-id = 192.168.102.2\n"
-                            "loopback6 = fd0c:103:ff::2/128\n"
-                            "link = pve-1 nic3 cost 200\n"
-                            "link = pbs nic4 cost 10\n"
-                            "[node pbs]\n"
-                            "id = 3\n"
-                            "router-id = 192.168.102.3\n"
-                            "role = endpoint\n"
-                            "external = yes\n"
-                            "loopback = 192.168.103.254/32\n"
-                            "loopback6 = fd0c:103:ff::fe/128\n"
-                            "link = pve-1 nic3\n"
-                            "link = pve-2 nic4\n";
+char *
+tu_dual_mesh(void)
+{
+	static const char *const edits[] = {"prefix = 192.168.103.0/24\n",
+	                                    "prefix = 192.168.103.0/24\nipv6 = yes\n"
+	                                    "prefix6 = fd0c:103::/56\n",
+	                                    "router-id = 192.168.102.1\n",
+	                                    "router-id = 192.168.102.1\n"
+	                                    "loopback6 = fd0c:103:ff::1/128\n",
+	                                    "router-id = 192.168.102.2\n",
+	                                    "router-id = 192.168.102.2\n"
+	                                    "loopback6 = fd0c:103:ff::2/128\n",
+	                                    "loopback = 192.168.103.254/32\n",
+	                                    "loopback = 192.168.103.254/32\n"
+	                                    "loopback6 = fd0c:103:ff::fe/128\n",
+	                                    NULL};
+
+	return tu_edit(tu_reference_mesh, edits);
+}
 
 void
 tu_dual_health(bool cut, long long now_mono, struct health *h)
@@ -385,7 +379,9 @@ tu_dual_health(bool cut, long long now_mono, struct health *h)
 	struct tu_node f;
 	struct frr_state st;
 
-	tu_node_open(&f, tu_dual_mesh, "pve-1");
+	_cleanup_free_ char *dual = tu_dual_mesh();
+
+	tu_node_open(&f, dual, "pve-1");
 	tu_frr_load("8.4", "pve-1", "converged", &st);
 	name = xasprintf("frr-ipv6-lab/frr-8.4/pve-1.%sipv6-ospf6-neighbor-json.txt", s);
 	nb6 = tu_read_data(name);

@@ -124,9 +124,9 @@ struct status_info tu_status_info(const struct health *h);
 /* The health of pve-1 after the silent cut of nic4 on FRR version,
  * evaluated at now_mono (ms), the cut seen 20 s before. */
 void tu_cut_health(const char *version, long long now_mono, struct health *h);
-/* The reference mesh dual-stack as the IPv6 lab runs it: ipv6 = yes,
- * prefix6 fd0c:103::/56, loopback6 fd0c:103:ff::1, ::2, ::fe. */
-extern const char tu_dual_mesh[];
+/* tu_reference_mesh dual-stack as the IPv6 lab runs it: ipv6 = yes,
+ * prefix6 fd0c:103::/56, loopback6 fd0c:103:ff::1, ::2, ::fe (owned). */
+char *tu_dual_mesh(void);
 /* The health of pve-1 in tu_dual_mesh on FRR 8.4 (data/frr-ipv6-lab):
  * converged, or with cut its OSPFv3 lost on nic4 while OSPF stays Full;
  * evaluated at now_mono (ms), the state seen 20 s before. */
