@@ -777,6 +777,7 @@ hold_check(struct daemon *d)
 	_cleanup_free_ char *why = NULL;
 	const struct health *h = &d->health;
 	long long lost_ms = d->config->dead_interval * 1000ll, due = LLONG_MAX;
+	long long now_real = now_real_ms(), now = now_mono_ms(); /* one instant for both */
 	enum confirm_verdict v = CONFIRM_KEEP;
 	int lost = -1;
 
@@ -792,8 +793,8 @@ hold_check(struct daemon *d)
 		/* nothing known: nothing lost */
 		bool any = !h->valid || any_held_full(held, l, n);
 
-		v = confirm_judge(&d->hold, now_real_ms(), now_mono_ms(), held->n > 0 && l != NULL,
-		                  any, lost_ms, since, &recheck);
+		v = confirm_judge(&d->hold, now_real, now, held->n > 0 && l != NULL, any, lost_ms,
+		                  since, &recheck);
 		if (v == CONFIRM_LOST)
 			lost = v6;
 		if (recheck < due)
