@@ -413,15 +413,6 @@ ifdiff_compute(const struct ifplan *plan, const struct live_state *live,
 			push_addr(out, IFC_ADDR_DEL, li, &p->addr, NULL);
 	}
 
-	/* the loopback address under another label (e.g. a hand-made lo:backup)
-	 * cannot be relabelled in place: it is removed and added again */
-	if (plan->has_loopback && usable(lo)) {
-		const struct live_addr *a = live_if_find_addr(lo, &plan->loopback);
-
-		if (a && strcmp(a->label, IFPLAN_LOOPBACK_LABEL) != 0)
-			push_addr(out, IFC_ADDR_DEL, lo, &plan->loopback, NULL);
-	}
-
 	for (size_t i = 0; i < plan->n_links; i++) {
 		const struct ifplan_link *l = &plan->links[i];
 		const struct live_if *li = live_state_find(live, l->ifname);
@@ -452,12 +443,14 @@ ifdiff_compute(const struct ifplan *plan, const struct live_state *live,
 	}
 	if (plan->has_loopback6 && usable(lo) && !live_if_has_addr6(lo, &plan->loopback6))
 		push_addr6(out, IFC_ADDR_ADD, lo, &plan->loopback6);
-	if (plan->has_loopback && usable(lo)) {
-		const struct live_addr *a = live_if_find_addr(lo, &plan->loopback);
-
-		if (a == NULL || strcmp(a->label, IFPLAN_LOOPBACK_LABEL) != 0)
-			push_addr(out, IFC_ADDR_ADD, lo, &plan->loopback, IFPLAN_LOOPBACK_LABEL);
-	}
+	/* The loopback address already on lo under another label (a hand-made
+	 * lo:backup, which ifupdown2 puts there unlabelled) is left as it is:
+	 * a label cannot change in place, and removing the address to add it
+	 * again under ours took the service address away from everything
+	 * that used it, OSPF too (its route was withdrawn for up to FRR's 5 s
+	 * LSA interval at a take-over). Should it go, it comes back labelled. */
+	if (plan->has_loopback && usable(lo) && live_if_find_addr(lo, &plan->loopback) == NULL)
+		push_addr(out, IFC_ADDR_ADD, lo, &plan->loopback, IFPLAN_LOOPBACK_LABEL);
 	ifaddr_list_free(&planned);
 }
 

@@ -238,11 +238,14 @@ START_TEST(test_loopback_relabel)
 	struct live_state s;
 	char *err = NULL;
 
+	/* the loopback address set by hand under its own label (a hand-made
+	 * lo:backup) is left as it is: it is never taken away to be added
+	 * again under ours */
 	setup_netns(both);
 	by_hand(IFC_ADDR_ADD, "lo", "192.168.102.1", 32, "lo:backup");
-	ck_assert_uint_eq(plan_apply(NULL, NULL), 15);
+	ck_assert_uint_eq(plan_apply(NULL, NULL), 13);
 	ck_assert_int_eq(nl_read_state(&plan, NULL, &s, &err), 0);
-	ck_assert_str_eq(find_addr(&s, "lo", "192.168.102.1", 32)->label, "lo:proxmesh");
+	ck_assert_str_eq(find_addr(&s, "lo", "192.168.102.1", 32)->label, "lo:backup");
 	live_state_free(&s);
 	ck_assert_uint_eq(plan_apply(NULL, NULL), 0);
 	teardown_netns();
