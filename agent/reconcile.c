@@ -65,6 +65,7 @@ struct pass {
 	struct strv cmds;
 	bool clear; /* the router id in use is not ours: clear ip ospf process */
 	bool bridge_tried; /* bridge_begin ran (before starting daemons, maybe) */
+	enum render_area area_form; /* plan_dialects: how links join the area */
 	unsigned bridged;
 	/* links Proxmox SDN claims (plan_sdn): left exactly as they are */
 	struct sdn_conflicts sdn;
@@ -664,10 +665,58 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 static void bridge_begin(struct pass *p);
 static int read_neighbors(struct frr_neighbor **nb, size_t *n);
 
+/* Does router ospf of the live configuration have network statements? */
+static bool
+has_networks(const struct frrconf *live)
+{
+	const struct frr_line *b = frrconf_find(&live->root, "router ospf");
+
+	for (size_t i = 0; b && i < b->n_children; i++)
+		if (!strncmp(b->children[i].text, "network ", 8))
+			return true;
+	return false;
+}
+
+/* The rendering changed for what the live configuration routes by hand
+ * while a link is kept broadcast (dialect_keep_handmade), and for the
+ * links Proxmox SDN claims: a frozen link's network statement stays out,
+ * as its interface block does. */
+static void
+keep_handmade(struct pass *p, const char *text, struct frrconf *desired)
+{
+	struct frr_line *b = (struct frr_line *)frrconf_find(&desired->root, "router ospf");
+	bool any = false;
+
+	for (size_t i = 0; i < p->n->n_links; i++)
+		any |= p->links[i].compat;
+	if (any) {
+		struct frrconf live = {0};
+
+		if (frrconf_parse(text, &live) == 0) {
+			frrconf_merge(&live);
+			dialect_keep_handmade(&live, p->c, p->n, desired);
+		}
+		frrconf_free(&live);
+	}
+	for (size_t f = 0; b && f < p->frozen.n; f++)
+		for (size_t i = 0; i < p->n->n_links; i++) {
+			_cleanup_free_ char *stmt = NULL;
+			char net[19], area[16];
+
+			if (strcmp(p->links[i].link->ifname, p->frozen.v[f]) != 0)
+				continue;
+			stmt =
+			    xasprintf("network %s area %s", prefix4_str(&p->links[i].subnet, net),
+			              area_str(p->c->area, area));
+			frrconf_remove(b, stmt);
+		}
+}
+
 /* Which links stay broadcast for a hand-made neighbour (dialect.h), from
  * FRR's running configuration text; the neighbours are read only when a
  * link is not point-to-point now. Said (plan/apply) or logged once as
- * information (agent) if tell, and counted in the result. */
+ * information (agent) if tell, and counted in the result. A host whose
+ * links join the area by network statements keeps that form (render.h). */
 static void
 plan_dialects(struct pass *p, const char *text, bool tell)
 {
@@ -676,11 +725,14 @@ plan_dialects(struct pass *p, const char *text, bool tell)
 	size_t n = 0;
 	bool any = false;
 
+	p->area_form = RENDER_AREA_INTERFACE;
 	for (size_t i = 0; i < p->n->n_links; i++)
 		p->links[i].compat = false;
 	if (frrconf_parse(text, &live) < 0)
 		return;
 	frrconf_merge(&live);
+	if (has_networks(&live))
+		p->area_form = RENDER_AREA_NETWORK;
 	for (size_t i = 0; i < p->n->n_links && !any; i++) {
 		_cleanup_free_ char *h = xasprintf("interface %s", p->links[i].link->ifname);
 		const struct frr_line *b = frrconf_find(&live.root, h);
@@ -698,10 +750,10 @@ plan_dialects(struct pass *p, const char *text, bool tell)
 				continue;
 			p->res->compat++;
 			msg = xasprintf("%s: neighbour %s (%s) is not run by proxmesh yet "
-			                      "(OSPF priority not %d): the link stays broadcast "
-			                      "for it until it is",
-			                      lp->link->ifname, ip4_str(who, buf), lp->link->peer,
-			                      DIALECT_PRIORITY);
+			                "(OSPF priority neither %d nor %d): the link stays "
+			                "broadcast for it until it is",
+			                lp->link->ifname, ip4_str(who, buf), lp->link->peer,
+			                DIALECT_PRIORITY, DIALECT_COMPAT_PRIORITY);
 			if (p->ctx->out) {
 				say(p, "# %s", msg);
 				free(msg);
@@ -710,6 +762,10 @@ plan_dialects(struct pass *p, const char *text, bool tell)
 			}
 		}
 	}
+	if (p->area_form == RENDER_AREA_NETWORK && tell && p->ctx->out)
+		say(p, "# router ospf: the links join the area by network statements, the form "
+		       "this host was set up in (changing forms takes every link out of OSPF "
+		       "for a moment)");
 	frrconf_free(&live);
 }
 
@@ -729,7 +785,8 @@ bridge_early(struct pass *p)
 		return; /* ospfd not running: no adjacency to keep */
 	frr_version_of(text, &v, NULL, 0);
 	plan_dialects(p, text, false);
-	render_frr(p->c, p->n, p->links, v, &desired);
+	render_frr(p->c, p->n, p->links, v, p->area_form, &desired);
+	keep_handmade(p, text, &desired);
 	if (frrconf_parse(text, &live) == 0) {
 		frrconf_merge(&live);
 		frrdiff(&desired, &live, &p->ifnames, &cmds);
@@ -784,12 +841,13 @@ plan_frr(struct pass *p)
 	frr_version_of(text, &p->res->version, p->res->version_text,
 	               sizeof(p->res->version_text));
 	plan_dialects(p, text, true);
-	render_frr(p->c, p->n, p->links, p->res->version, &p->desired);
+	render_frr(p->c, p->n, p->links, p->res->version, p->area_form, &p->desired);
 	for (size_t i = 0; i < p->frozen.n; i++) {
 		_cleanup_free_ char *block = xasprintf("interface %s", p->frozen.v[i]);
 
 		frrconf_remove(&p->desired.root, block);
 	}
+	keep_handmade(p, text, &p->desired);
 	p->rendered = true;
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a

@@ -1,16 +1,17 @@
 /* dialect.c - which links stay broadcast for a hand-made neighbour */
 #include "dialect.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "util.h"
 
 #define P2P_LINE "ip ospf network point-to-point"
 
-static bool
-proxmesh_neighbor(const struct frr_neighbor *nb)
+bool
+dialect_by_proxmesh(int priority)
 {
-	return nb->priority == DIALECT_PRIORITY;
+	return priority == DIALECT_PRIORITY || priority == DIALECT_COMPAT_PRIORITY;
 }
 
 /* A neighbour whose hellos we see (Init or later) on ifname that is run
@@ -23,7 +24,7 @@ neighbor_on(const char *ifname, const struct frr_neighbor *nb, size_t n, bool wa
 		if (strcmp(nb[i].ifname, ifname) != 0 || nb[i].state < NSM_INIT ||
 		    nb[i].priority < 0)
 			continue;
-		if (proxmesh_neighbor(&nb[i]) == want)
+		if (dialect_by_proxmesh(nb[i].priority) == want)
 			return &nb[i];
 	}
 	return NULL;
@@ -61,4 +62,82 @@ dialect_switch_due(const struct frr_interface *ifs, size_t n_ifs, const struct f
 			return ifs[i].ifname;
 	}
 	return NULL;
+}
+
+/* Is the loopback in OSPF in the live configuration: an area line on lo,
+ * or a network statement that covers it? */
+static bool
+loopback_in_ospf(const struct node_conf *n, const struct frrconf *live)
+{
+	const struct frr_line *lo = frrconf_find(&live->root, "interface lo");
+	const struct frr_line *b = frrconf_find(&live->root, "router ospf");
+	uint32_t a = ntohl(n->loopback.addr.s_addr);
+
+	for (size_t i = 0; lo && i < lo->n_children; i++)
+		if (!strncmp(lo->children[i].text, "ip ospf area ", 13))
+			return true;
+	for (size_t i = 0; b && i < b->n_children; i++) {
+		const char *t = b->children[i].text;
+		_cleanup_free_ char *net = NULL;
+		struct prefix4 pf;
+		uint32_t mask;
+
+		if (strncmp(t, "network ", 8) != 0)
+			continue;
+		net = xstrndup(t + 8, strcspn(t + 8, " "));
+		if (prefix4_parse(net, &pf) < 0)
+			continue;
+		mask = pf.len ? ~0u << (32 - pf.len) : 0;
+		if ((a & mask) == (ntohl(pf.addr.s_addr) & mask))
+			return true;
+	}
+	return false;
+}
+
+/* Add line to block b before its first network statement, where ospfd
+ * prints redistribute lines. */
+static void
+add_before_networks(struct frr_line *b, const char *line)
+{
+	struct frr_line l;
+	size_t at = 0;
+
+	frrconf_add(b, line);
+	while (at < b->n_children - 1 && strncmp(b->children[at].text, "network ", 8) != 0)
+		at++;
+	l = b->children[b->n_children - 1];
+	memmove(&b->children[at + 1], &b->children[at], (b->n_children - 1 - at) * sizeof(l));
+	b->children[at] = l;
+}
+
+void
+dialect_keep_handmade(const struct frrconf *live, const struct config *c, const struct node_conf *n,
+                      struct frrconf *desired)
+{
+	const struct frr_line *have = frrconf_find(&live->root, "router ospf");
+	struct frr_line *b = (struct frr_line *)frrconf_find(&desired->root, "router ospf");
+	struct frr_line *lo = (struct frr_line *)frrconf_find(&desired->root, "interface lo");
+	bool connected = false;
+	char net[19], area[16];
+
+	if (have == NULL || b == NULL)
+		return;
+	for (size_t i = 0; i < have->n_children; i++) {
+		const char *t = have->children[i].text;
+
+		if (strncmp(t, "redistribute ", 13) != 0)
+			continue;
+		connected |= !strncmp(t, "redistribute connected", 22);
+		if (frrconf_find(b, t) == NULL)
+			add_before_networks(b, t);
+	}
+	if (n->has_loopback && connected && !loopback_in_ospf(n, live)) {
+		_cleanup_free_ char *stmt = xasprintf(
+		    "network %s area %s", prefix4_str(&n->loopback, net), area_str(c->area, area));
+		_cleanup_free_ char *line = xasprintf("ip ospf area %s", area_str(c->area, area));
+
+		frrconf_remove(b, stmt);
+		if (lo)
+			frrconf_remove(lo, line);
+	}
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config.h"
 #include "frrconf.h"
 #include "frrjson.h"
 
@@ -15,6 +16,17 @@
  * whose hellos carry it is taken to be run by proxmesh, any other
  * priority (FRR's default is 1) to be hand-made. */
 #define DIALECT_PRIORITY 0
+/* ... and this one on a link kept broadcast for a hand-made neighbour.
+ * Raising a priority changes no designated router (an elected one stays
+ * until it goes), where lowering it to 0 made a designated router resign:
+ * the link's LSAs changed at once on both ends, and the hand-made
+ * neighbour (FRR's defaults: it takes an LSA at most once a second, and
+ * gets one it dropped again only after 5 s) routed nothing to us for
+ * those 5 s (lab, 2026-12-04). */
+#define DIALECT_COMPAT_PRIORITY 254
+
+/* Is a neighbour whose hellos carry this priority run by proxmesh? */
+bool dialect_by_proxmesh(int priority);
 
 /* A link FRR runs as a broadcast network (its interface block in the live
  * configuration has no "ip ospf network point-to-point") with a neighbour
@@ -29,3 +41,15 @@ bool dialect_compat(const struct frrconf *live, const char *ifname, const struct
  * point-to-point now. The first such interface, or NULL. */
 const char *dialect_switch_due(const struct frr_interface *ifs, size_t n_ifs,
                                const struct frr_neighbor *nb, size_t n_nb);
+
+/* While a link of node n is kept broadcast for a hand-made neighbour, what
+ * the live configuration routes by redistribution stays so in the desired
+ * one: its redistribute lines are kept as they are, and the loopback stays
+ * an external route of them (no area line, no network statement) when it
+ * is not in OSPF yet. Making it a stub withdraws the external route at
+ * once, while the hand-made neighbour (FRR's defaults: an LSA at most once
+ * a second, one it dropped sent again 5 s later) may get the router LSA
+ * with the stub only 5 s later: the PBS service address was cut for 5 s
+ * in the lab (2026-12-04). Both go once every neighbour runs proxmesh. */
+void dialect_keep_handmade(const struct frrconf *live, const struct config *c,
+                           const struct node_conf *n, struct frrconf *desired);

@@ -203,14 +203,22 @@ diff_keys(const struct frr_line *want, const struct frr_line *have, bool (*owned
  * FRR accepts every step and nothing in use is removed before its
  * replacement exists. */
 enum phase {
+	PH_PREPARE,   /* "ip ospf retransmit-interval": changes no LSA; set
+	               * first, so a neighbour that what follows makes anew
+	               * has it from its start (ospfd takes the interval when
+	               * it creates a neighbour, not when it changes) */
 	PH_NETWORK,   /* "no network …": FRR refuses "ip ospf area" while any exist */
 	PH_REMOVE,    /* stale lines, and values FRR cannot change in place */
 	PH_UNREF,     /* "no ip protocol … route-map" before the route-map goes */
 	PH_UNDEFINE,  /* bfd profile / route-maps no longer wanted */
 	PH_DEFINE,    /* forwarding, bfd profile, route-maps: before their users */
 	PH_ADD,       /* router ospf and interfaces */
+	PH_JOIN,      /* "network …" (render.h's network form): after the
+	               * interface's lines, as "ip ospf area" is */
 	PH_REFERENCE, /* "ip protocol ospf route-map" */
-	PH_LATE,      /* "no redistribute": after the loopback is a stub */
+	PH_LATE,      /* "no redistribute", and "no network …" in the network
+	               * form: after the loopback is a stub and the statement
+	               * that replaces it covers its interfaces */
 	PH_COUNT,
 };
 
@@ -247,6 +255,19 @@ cmp_rev(const void *a, const void *b)
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
+/* A network statement in want for the prefix of network statement t (in
+ * another area: FRR takes a prefix once, so t goes first). */
+static bool
+same_prefix(const struct frr_line *want, const char *t)
+{
+	size_t n = strcspn(t + 8, " ") + 9; /* "network " PREFIX " " */
+
+	for (size_t i = 0; want && i < want->n_children; i++)
+		if (!strncmp(want->children[i].text, t, n))
+			return true;
+	return false;
+}
+
 /* Diff the children of one block, where owned() says which lines are ours
  * (NULL: all). Removals are sorted in reverse, so "ip ospf bfd profile"
  * goes before "ip ospf bfd". */
@@ -254,8 +275,11 @@ static void
 diff_block(struct diff *d, const char *header, const struct frr_line *want,
            const struct frr_line *have, bool (*owned)(const char *), enum phase add_phase)
 {
-	struct strv net = {0}, rm = {0}, add = {0}, late = {0};
-	bool keys_done = false;
+	struct strv prep = {0}, net = {0}, rm = {0}, add = {0}, join = {0}, late = {0};
+	bool keys_done = false, network_form = false;
+
+	for (size_t i = 0; want && i < want->n_children; i++)
+		network_form |= !strncmp(want->children[i].text, "network ", 8);
 
 	for (size_t i = 0; want && i < want->n_children; i++) {
 		const char *t = want->children[i].text;
@@ -277,7 +301,12 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 			continue;
 		if (h && rf)
 			strv_push(&rm, negate(h->text));
-		strv_push_dup(&add, t);
+		if (!strncmp(t, "network ", 8))
+			strv_push_dup(&join, t);
+		else if (!strncmp(t, "ip ospf retransmit-interval ", 28))
+			strv_push_dup(&prep, t);
+		else
+			strv_push_dup(&add, t);
 	}
 	for (size_t i = 0; have && i < have->n_children; i++) {
 		const char *t = have->children[i].text;
@@ -286,8 +315,12 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 			continue;
 		if (want && find_by_key(want, t, NULL))
 			continue;
+		/* FRR keeps an interface in OSPF while any statement covers
+		 * it: in the network form the old one goes once the new one
+		 * is there; else before "ip ospf area", which FRR refuses
+		 * while any statement exists */
 		if (!strncmp(t, "network ", 8))
-			strv_push(&net, negate(t));
+			strv_push(network_form && !same_prefix(want, t) ? &late : &net, negate(t));
 		else if (!strncmp(t, "redistribute ", 13))
 			strv_push(&late, negate(t));
 		else
@@ -309,9 +342,11 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
 			add.v[add.n - 1] = area;
 			break;
 		}
+	emit_block(&d->ph[PH_PREPARE], header, &prep);
 	emit_block(&d->ph[PH_NETWORK], header, &net);
 	emit_block(&d->ph[PH_REMOVE], header, &rm);
 	emit_block(&d->ph[add_phase], header, &add);
+	emit_block(&d->ph[PH_JOIN], header, &join);
 	emit_block(&d->ph[PH_LATE], header, &late);
 }
 

@@ -417,7 +417,7 @@ evaluate_link(const struct health_input *in, const struct health *prev, bool hol
 		nb = frr_state_neighbor(in->frr, p->link->ifname);
 		lh->adjacency = nb != NULL ? nb->state : NSM_DOWN;
 		lh->peer_handmade = nb != NULL && nb->state >= NSM_INIT && nb->priority >= 0 &&
-		                    nb->priority != DIALECT_PRIORITY;
+		                    !dialect_by_proxmesh(nb->priority);
 	}
 	if (pl != NULL && nsm_class(pl->adjacency) == nsm_class(lh->adjacency))
 		lh->adj_since_ms = pl->adj_since_ms;

@@ -1,6 +1,7 @@
 /* render.c - the desired FRR configuration of one node, in FRR's own form */
 #include "render.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -149,7 +150,8 @@ render_link6(const struct config *c, const struct link_plan *lp, struct frr_line
 }
 
 static void
-render_link(const struct config *c, const struct link_plan *lp, struct frr_line *root)
+render_link(const struct config *c, const struct link_plan *lp, enum render_area form,
+            struct frr_line *root)
 {
 	struct frr_line *i = addf(root, "interface %s", lp->link->ifname);
 	char area[16];
@@ -159,7 +161,8 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 		qsort(i->children, i->n_children, sizeof(*i->children), cmp_text);
 		return;
 	}
-	addf(i, "ip ospf area %s", area_str(c->area, area));
+	if (form == RENDER_AREA_INTERFACE)
+		addf(i, "ip ospf area %s", area_str(c->area, area));
 	if (c->n_auth_keys > 0)
 		addf(i, "ip ospf authentication message-digest");
 	if (c->bfd) {
@@ -181,7 +184,7 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	 * during a take-over (dialect.h). */
 	if (!lp->compat)
 		addf(i, "ip ospf network point-to-point");
-	addf(i, "ip ospf priority %u", DIALECT_PRIORITY);
+	addf(i, "ip ospf priority %u", lp->compat ? DIALECT_COMPAT_PRIORITY : DIALECT_PRIORITY);
 	/* LSAs flooded while adjacencies form wait for the retransmit
 	 * interval when they are not acknowledged: 5 s by default, far too
 	 * long on a direct cable (routes took 12-15 s after a boot instead of
@@ -194,9 +197,42 @@ render_link(const struct config *c, const struct link_plan *lp, struct frr_line 
 	render_keys(c, i);
 }
 
+static int
+cmp_prefix(const void *a, const void *b)
+{
+	const struct prefix4 *x = a, *y = b;
+	uint32_t ax = ntohl(x->addr.s_addr), ay = ntohl(y->addr.s_addr);
+
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* The network form (render.h): a statement per link subnet and for the
+ * loopback, in ospfd's order (its table of them, by prefix). */
+static void
+render_networks(const struct config *c, const struct node_conf *n, const struct link_plan *links,
+                struct frr_line *b)
+{
+	_cleanup_free_ struct prefix4 *nets = xmalloc((n->n_links + 1) * sizeof(*nets));
+	size_t k = 0;
+	char buf[19], area[16];
+
+	if (n->has_loopback)
+		nets[k++] = (struct prefix4){n->loopback.addr, 32};
+	for (size_t i = 0; i < n->n_links; i++)
+		nets[k++] = links[i].subnet;
+	qsort(nets, k, sizeof(*nets), cmp_prefix);
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || cmp_prefix(&nets[i - 1], &nets[i]) != 0)
+			addf(b, "network %s area %s", prefix4_str(&nets[i], buf),
+			     area_str(c->area, area));
+}
+
 /* router ospf: the router id, and a small mesh's throttling */
 static void
-render_ospf(const struct node_conf *n, struct frr_line *root)
+render_ospf(const struct config *c, const struct node_conf *n, const struct link_plan *links,
+            enum render_area form, struct frr_line *root)
 {
 	struct frr_line *b = addf(root, "router ospf");
 	char buf[16];
@@ -210,6 +246,8 @@ render_ospf(const struct node_conf *n, struct frr_line *root)
 	addf(b, "timers lsa min-arrival %u", RENDER_LSA_MIN_ARRIVAL);
 	if (n->role == ROLE_ENDPOINT)
 		addf(b, "max-metric router-lsa administrative");
+	if (form == RENDER_AREA_NETWORK)
+		render_networks(c, n, links, b);
 }
 
 /* router ospf6: the router id and throttling of router ospf. An endpoint
@@ -232,7 +270,7 @@ render_ospf6(const struct node_conf *n, struct frr_line *root)
 
 void
 render_frr(const struct config *c, const struct node_conf *n, const struct link_plan *links,
-           struct frr_version v, struct frrconf *out)
+           struct frr_version v, enum render_area form, struct frrconf *out)
 {
 	struct frr_line *root = &out->root, *b;
 	char buf[16];
@@ -255,7 +293,8 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 
 		b = addf(root, "interface lo");
 		if (v4 && n->has_loopback) {
-			addf(b, "ip ospf area %s", area_str(c->area, area));
+			if (form == RENDER_AREA_INTERFACE)
+				addf(b, "ip ospf area %s", area_str(c->area, area));
 			addf(b, "ip ospf passive");
 		}
 		if (n->has_loopback6) {
@@ -264,13 +303,13 @@ render_frr(const struct config *c, const struct node_conf *n, const struct link_
 		}
 	}
 	for (size_t i = 0; i < n->n_links; i++)
-		render_link(c, &links[i], root);
+		render_link(c, &links[i], form, root);
 	if (root->n_children > first_if) /* children is NULL without any */
 		qsort(root->children + first_if, root->n_children - first_if,
 		      sizeof(*root->children), cmp_interface);
 
 	if (v4)
-		render_ospf(n, root);
+		render_ospf(c, n, links, form, root);
 	if (c->ipv6)
 		render_ospf6(n, root);
 
@@ -309,7 +348,7 @@ render_frr_text(const struct config *c, const struct node_conf *n, const struct 
 	struct frrconf conf;
 	char *text;
 
-	render_frr(c, n, links, v, &conf);
+	render_frr(c, n, links, v, RENDER_AREA_INTERFACE, &conf);
 	text = frrconf_format(&conf);
 	frrconf_free(&conf);
 	return text;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dialect.h"
+#include "render.h"
 #include "testutil.h"
 
 static void
@@ -125,6 +126,81 @@ START_TEST(test_priority_parsed)
 }
 END_TEST
 
+/* The priority a link kept broadcast sends marks a proxmesh host as 0
+ * does: a host taken over next to it turns its link point-to-point. */
+START_TEST(test_compat_priority)
+{
+	struct frrconf live;
+	struct frr_neighbor nb[] = {
+	    nbr("nic3", "192.168.102.1", NSM_FULL, DIALECT_COMPAT_PRIORITY)};
+	struct frr_interface ifs[] = {{.ifname = "nic3", .network_type = "BROADCAST"}};
+
+	ck_assert(dialect_by_proxmesh(DIALECT_PRIORITY));
+	ck_assert(dialect_by_proxmesh(DIALECT_COMPAT_PRIORITY));
+	ck_assert(!dialect_by_proxmesh(1));
+	ck_assert(!dialect_by_proxmesh(-1));
+	read_conf("8.4", "pbs.handmade.running-config.txt", &live);
+	ck_assert(!dialect_compat(&live, "nic3", nb, 1, NULL));
+	ck_assert_str_eq(dialect_switch_due(ifs, 1, nb, 1), "nic3");
+	frrconf_free(&live);
+}
+END_TEST
+
+/* While a link is kept broadcast, the desired configuration keeps the
+ * hand-made redistribution, and the loopback it carries stays out of
+ * OSPF; a loopback already in OSPF, or one nothing redistributes, is
+ * proxmesh's as usual. */
+START_TEST(test_keep_handmade)
+{
+	struct config *c = tu_parse_data("config/reference.conf");
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, "pbs", &n);
+	struct frrconf live, want;
+	const struct frr_line *b, *lo;
+
+	read_conf("8.4", "pbs.handmade.running-config.txt", &live);
+	for (int form = 0; form < 2; form++) {
+		render_frr(c, n, lp, (struct frr_version){8, 4}, form, &want);
+		dialect_keep_handmade(&live, c, n, &want);
+		b = frrconf_find(&want.root, "router ospf");
+		lo = frrconf_find(&want.root, "interface lo");
+		ck_assert_ptr_nonnull(frrconf_find(b, "redistribute connected"));
+		ck_assert_ptr_null(frrconf_find(b, "network 192.168.103.254/32 area 0.0.0.0"));
+		ck_assert_ptr_null(frrconf_find(lo, "ip ospf area 0.0.0.0"));
+		ck_assert_ptr_nonnull(frrconf_find(lo, "ip ospf passive"));
+		if (form == RENDER_AREA_NETWORK) /* printed before the statements */
+			ck_assert_str_eq(b->children[b->n_children - 3].text,
+			                 "redistribute connected");
+		frrconf_free(&want);
+	}
+	frrconf_free(&live);
+	/* the loopback already covered by a statement stays in OSPF */
+	ck_assert_int_eq(frrconf_parse("router ospf\n redistribute connected\n"
+	                               " network 192.168.103.0/24 area 0.0.0.0\nexit\n",
+	                               &live),
+	                 0);
+	render_frr(c, n, lp, (struct frr_version){8, 4}, RENDER_AREA_NETWORK, &want);
+	dialect_keep_handmade(&live, c, n, &want);
+	b = frrconf_find(&want.root, "router ospf");
+	ck_assert_ptr_nonnull(frrconf_find(b, "network 192.168.103.254/32 area 0.0.0.0"));
+	frrconf_free(&want);
+	frrconf_free(&live);
+	/* nothing redistributed: nothing kept, the loopback joins */
+	ck_assert_int_eq(frrconf_parse("router ospf\n network 192.168.103.4/30 area 0.0.0.0\n"
+	                               "exit\n",
+	                               &live),
+	                 0);
+	render_frr(c, n, lp, (struct frr_version){8, 4}, RENDER_AREA_INTERFACE, &want);
+	dialect_keep_handmade(&live, c, n, &want);
+	lo = frrconf_find(&want.root, "interface lo");
+	ck_assert_ptr_nonnull(frrconf_find(lo, "ip ospf area 0.0.0.0"));
+	frrconf_free(&want);
+	frrconf_free(&live);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
 static Suite *
 dialect_suite(void)
 {
@@ -135,6 +211,8 @@ dialect_suite(void)
 	tcase_add_loop_test(tc, test_point_to_point_stays, 0, 2);
 	tcase_add_test(tc, test_switch_due);
 	tcase_add_loop_test(tc, test_priority_parsed, 0, 2);
+	tcase_add_test(tc, test_compat_priority);
+	tcase_add_test(tc, test_keep_handmade);
 	suite_add_tcase(s, tc);
 	return s;
 }

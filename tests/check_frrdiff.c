@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "frrconf.h"
 #include "frrdiff.h"
 #include "render.h"
@@ -36,11 +37,12 @@ config_edited(const char *name, const char *const *edits)
 	return c;
 }
 
-/* The commands that take node from live_text to its rendering (FRR 8.4), as
- * the agent asks for them: the interfaces are lo and the links, plus extra. */
+/* The commands that take node from live_text to its rendering (FRR 8.4) in
+ * the given form, the link on compat_if (or none) kept broadcast, as the
+ * agent asks for them: the interfaces are lo and the links, plus extra. */
 static void
-diff_node(const struct config *c, const char *node, const char *live_text, const char *extra_if,
-          struct strv *cmds)
+diff_node_as(const struct config *c, const char *node, const char *live_text, const char *extra_if,
+             enum render_area form, const char *compat_if, struct strv *cmds)
 {
 	const struct node_conf *n;
 	struct frr_version v = {8, 4};
@@ -48,8 +50,12 @@ diff_node(const struct config *c, const char *node, const char *live_text, const
 	struct frrconf want, live;
 	struct strv ifnames = {0};
 
-	render_frr(c, n, lp, v, &want);
+	for (size_t i = 0; compat_if && i < n->n_links; i++)
+		lp[i].compat = !strcmp(n->links[i].ifname, compat_if);
+	render_frr(c, n, lp, v, form, &want);
 	ck_assert_int_eq(frrconf_parse(live_text, &live), 0);
+	if (compat_if) /* as the agent changes it (reconcile.c) */
+		dialect_keep_handmade(&live, c, n, &want);
 	strv_push_dup(&ifnames, "lo");
 	for (size_t i = 0; i < n->n_links; i++)
 		strv_push_dup(&ifnames, n->links[i].ifname);
@@ -61,6 +67,13 @@ diff_node(const struct config *c, const char *node, const char *live_text, const
 	frrconf_free(&want);
 	frrconf_free(&live);
 	free(lp);
+}
+
+static void
+diff_node(const struct config *c, const char *node, const char *live_text, const char *extra_if,
+          struct strv *cmds)
+{
+	diff_node_as(c, node, live_text, extra_if, RENDER_AREA_INTERFACE, NULL, cmds);
 }
 
 static void
@@ -160,6 +173,12 @@ END_TEST
  * Everything else (interfaces, bfd, router-id, max-metric, forwarding)
  * matches both versions: the difference is exactly these lines. */
 static const char *const sample_diff_pve1[] = {
+    "interface nic3",
+    "ip ospf retransmit-interval 1",
+    "exit",
+    "interface nic4",
+    "ip ospf retransmit-interval 1",
+    "exit",
     "route-map proxmesh-src permit 10",
     "set src 192.168.102.1",
     "exit",
@@ -172,30 +191,30 @@ static const char *const sample_diff_pve1[] = {
     "ip ospf passive",
     "ip ospf area 0.0.0.0",
     "exit",
+    "ip protocol ospf route-map proxmesh-src",
+    NULL,
+};
+static const char *const sample_diff_pve2[] = {
     "interface nic3",
     "ip ospf retransmit-interval 1",
     "exit",
     "interface nic4",
     "ip ospf retransmit-interval 1",
     "exit",
-    "ip protocol ospf route-map proxmesh-src",
-    NULL,
-};
-static const char *const sample_diff_pve2[] = {
     "router ospf",
     "timers throttle spf 0 50 1000",
     "timers throttle lsa all 100",
     "timers lsa min-arrival 50",
     "exit",
+    NULL,
+};
+static const char *const sample_diff_pbs[] = {
     "interface nic3",
     "ip ospf retransmit-interval 1",
     "exit",
     "interface nic4",
     "ip ospf retransmit-interval 1",
     "exit",
-    NULL,
-};
-static const char *const sample_diff_pbs[] = {
     "route-map proxmesh-src permit 10",
     "set src 192.168.103.254",
     "exit",
@@ -206,11 +225,9 @@ static const char *const sample_diff_pbs[] = {
     "exit",
     "interface nic3",
     "ip ospf cost 65535",
-    "ip ospf retransmit-interval 1",
     "exit",
     "interface nic4",
     "ip ospf cost 65535",
-    "ip ospf retransmit-interval 1",
     "exit",
     "ip protocol ospf route-map proxmesh-src",
     NULL,
@@ -242,6 +259,12 @@ START_TEST(test_from_empty)
 	struct config *c = config_edited("config/reference.conf", NULL);
 	struct strv cmds;
 	static const char *const want[] = {
+	    "interface nic3",
+	    "ip ospf retransmit-interval 1",
+	    "exit",
+	    "interface nic4",
+	    "ip ospf retransmit-interval 1",
+	    "exit",
 	    "no ip forwarding",
 	    "route-map proxmesh-src permit 10",
 	    "set src 192.168.103.254",
@@ -271,7 +294,6 @@ START_TEST(test_from_empty)
 	    "ip ospf hello-interval 1",
 	    "ip ospf network point-to-point",
 	    "ip ospf priority 0",
-	    "ip ospf retransmit-interval 1",
 	    "ip ospf area 0.0.0.0",
 	    "exit",
 	    "interface nic4",
@@ -282,7 +304,6 @@ START_TEST(test_from_empty)
 	    "ip ospf hello-interval 1",
 	    "ip ospf network point-to-point",
 	    "ip ospf priority 0",
-	    "ip ospf retransmit-interval 1",
 	    "ip ospf area 0.0.0.0",
 	    "exit",
 	    "ip protocol ospf route-map proxmesh-src",
@@ -363,6 +384,12 @@ END_TEST
 START_TEST(test_hand_made)
 {
 	static const char *const want[] = {
+	    "interface nic3",
+	    "ip ospf retransmit-interval 1",
+	    "exit",
+	    "interface nic4",
+	    "ip ospf retransmit-interval 1",
+	    "exit",
 	    "router ospf",
 	    "no network 192.168.103.4/30 area 0.0.0.0",
 	    "no network 192.168.103.8/30 area 0.0.0.0",
@@ -393,7 +420,6 @@ START_TEST(test_hand_made)
 	    "ip ospf cost 65535",
 	    "ip ospf network point-to-point",
 	    "ip ospf priority 0",
-	    "ip ospf retransmit-interval 1",
 	    "ip ospf area 0.0.0.0",
 	    "exit",
 	    "interface nic4",
@@ -402,7 +428,6 @@ START_TEST(test_hand_made)
 	    "ip ospf cost 65535",
 	    "ip ospf network point-to-point",
 	    "ip ospf priority 0",
-	    "ip ospf retransmit-interval 1",
 	    "ip ospf area 0.0.0.0",
 	    "exit",
 	    "ip protocol ospf route-map proxmesh-src",
@@ -414,6 +439,103 @@ START_TEST(test_hand_made)
 
 	check_diff("config/reference.conf", NULL, "pbs", "frr-8.4/pbs.handmade.running-config.txt",
 	           want);
+}
+END_TEST
+
+/* (d2) The same PBS taken over while pve-2 is hand-made: nic4 stays
+ * broadcast, at priority 254 (it stays the designated router), and the
+ * links keep joining the area by network statements (render.h), so no
+ * interface leaves OSPF and nothing resets nic4's adjacency: only nic3
+ * turns point-to-point. The retransmit interval is set before anything
+ * changes an LSA. The service address stays an external route of the
+ * hand-made "redistribute connected" (dialect_keep_handmade). */
+START_TEST(test_hand_made_kept)
+{
+	static const char *const want[] = {
+	    "interface nic3",
+	    "ip ospf retransmit-interval 1",
+	    "exit",
+	    "interface nic4",
+	    "ip ospf retransmit-interval 1",
+	    "exit",
+	    "no ip forwarding",
+	    "route-map proxmesh-src permit 10",
+	    "set src 192.168.103.254",
+	    "exit",
+	    "bfd",
+	    "profile proxmesh",
+	    "transmit-interval 100",
+	    "receive-interval 100",
+	    "exit",
+	    "exit",
+	    "router ospf",
+	    "timers throttle spf 0 50 1000",
+	    "timers throttle lsa all 100",
+	    "timers lsa min-arrival 50",
+	    "max-metric router-lsa administrative",
+	    "exit",
+	    "interface lo",
+	    "ip ospf passive",
+	    "exit",
+	    "interface nic3",
+	    "ip ospf bfd",
+	    "ip ospf bfd profile proxmesh",
+	    "ip ospf cost 65535",
+	    "ip ospf network point-to-point",
+	    "ip ospf priority 0",
+	    "exit",
+	    "interface nic4",
+	    "ip ospf bfd",
+	    "ip ospf bfd profile proxmesh",
+	    "ip ospf cost 65535",
+	    "ip ospf priority 254",
+	    "exit",
+	    "ip protocol ospf route-map proxmesh-src",
+	    NULL,
+	};
+	struct config *c = config_edited("config/reference.conf", NULL);
+	_cleanup_free_ char *text = tu_read_data("frr-8.4/pbs.handmade.running-config.txt");
+	struct strv cmds;
+
+	diff_node_as(c, "pbs", text, NULL, RENDER_AREA_NETWORK, "nic4", &cmds);
+	assert_cmds(&cmds, want);
+	config_free(c);
+}
+END_TEST
+
+/* (d3) In the network form a statement that covers a link more widely is
+ * replaced by the link's own, added first: FRR keeps an interface in OSPF
+ * while any statement covers it. Back in proxmesh's form every statement
+ * goes first, and each interface joins by its area line last. */
+START_TEST(test_network_form_change)
+{
+	static const char *live = "interface nic3\n ip ospf cost 10\nexit\n!\n"
+	                          "router ospf\n ospf router-id 192.168.102.3\n"
+	                          " network 192.168.103.0/24 area 0.0.0.0\nexit\n";
+	struct config *c = config_edited("config/reference.conf", NULL);
+	struct strv cmds;
+	size_t add3, add8, wide, join;
+
+	diff_node_as(c, "pbs", live, NULL, RENDER_AREA_NETWORK, "nic4", &cmds);
+	add3 = index_of(&cmds, "network 192.168.103.4/30 area 0.0.0.0", 0);
+	add8 = index_of(&cmds, "network 192.168.103.8/30 area 0.0.0.0", 0);
+	wide = index_of(&cmds, "no network 192.168.103.0/24 area 0.0.0.0", 0);
+	ck_assert_uint_lt(add3, add8); /* ospfd's order, by prefix */
+	ck_assert_uint_lt(add8, wide);
+	ck_assert_uint_lt(index_of(&cmds, "ip ospf cost 65535", 0), add3);
+	for (size_t i = 0; i < cmds.n; i++)
+		ck_assert_msg(strncmp(cmds.v[i], "ip ospf area", 12), "%s", cmds.v[i]);
+	strv_free(&cmds);
+
+	diff_node_as(c, "pbs", live, NULL, RENDER_AREA_INTERFACE, NULL, &cmds);
+	wide = index_of(&cmds, "no network 192.168.103.0/24 area 0.0.0.0", 0);
+	join = index_of(&cmds, "ip ospf area 0.0.0.0", 0);
+	ck_assert_uint_lt(wide, join);
+	for (size_t i = 0; i < cmds.n; i++)
+		ck_assert_msg(strncmp(cmds.v[i], "network ", 8), "%s", cmds.v[i]);
+	ck_assert(frrdiff_disruptive(&cmds));
+	strv_free(&cmds);
+	config_free(c);
 }
 END_TEST
 
@@ -982,8 +1104,11 @@ START_TEST(test_ipv6_from_empty)
 	ck_assert_str_eq(cmds.v[r6 + 1], "ospf6 router-id 192.168.102.3");
 	for (i = 0; i < cmds.n; i++) /* it would stop the endpoint's own SPF (render.c) */
 		ck_assert_str_ne(cmds.v[i], "stub-router administrative");
-	/* nic3: the IPv4 block first, then a block of ipv6 ospf6 lines alone */
+	/* nic3: its retransmit interval first, the IPv4 block, then a block of
+	 * ipv6 ospf6 lines alone */
 	i = index_of(&cmds, "interface nic3", 0);
+	ck_assert_str_eq(cmds.v[i + 1], "ip ospf retransmit-interval 1");
+	i = index_of(&cmds, "interface nic3", i + 1);
 	nic3_6 = index_of(&cmds, "interface nic3", i + 1);
 	for (i++; strcmp(cmds.v[i], "exit") != 0; i++)
 		ck_assert_msg(!strncmp(cmds.v[i], "ip ospf ", 8), "%s", cmds.v[i]);
@@ -1150,6 +1275,8 @@ frrdiff_suite(void)
 	tcase_add_test(tc, test_from_empty);
 	tcase_add_test(tc, test_cost_change);
 	tcase_add_test(tc, test_hand_made);
+	tcase_add_test(tc, test_hand_made_kept);
+	tcase_add_test(tc, test_network_form_change);
 	tcase_add_test(tc, test_foreign);
 	tcase_add_test(tc, test_area_change);
 	tcase_add_test(tc, test_bfd_off);

@@ -63,7 +63,7 @@ render_tree(const struct config *c, const char *node, struct frr_version v, stru
 	const struct node_conf *n;
 	struct link_plan *lp = tu_link_plans(c, node, &n);
 
-	render_frr(c, n, lp, v, out);
+	render_frr(c, n, lp, v, RENDER_AREA_INTERFACE, out);
 	free(lp);
 }
 
@@ -257,7 +257,7 @@ START_TEST(test_reference)
 		struct frrconf tree;
 
 		text = render_frr_text(c, n, lp, v84);
-		render_frr(c, n, lp, v84, &tree);
+		render_frr(c, n, lp, v84, RENDER_AREA_INTERFACE, &tree);
 
 		/* the addresses of §1 */
 		ifplan_build(c, n, lp, &ip);
@@ -426,6 +426,37 @@ assert_auth_lines(const struct frrconf *tree, const char *ifname, const char *co
 	ck_assert_uint_eq(k, l->n_children);
 }
 
+/* The network form (render.h): the links and the loopback join the area
+ * by statements in router ospf, in ospfd's order (by prefix, after
+ * max-metric), and no interface has an area line of OSPF's. */
+START_TEST(test_network_form)
+{
+	struct config *c = tu_parse_data("config/reference.conf");
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, "pbs", &n);
+	struct frrconf tree;
+	_cleanup_free_ char *text = NULL;
+
+	render_frr(c, n, lp, v84, RENDER_AREA_NETWORK, &tree);
+	text = frrconf_format(&tree);
+	ck_assert_ptr_nonnull(strstr(text, "router ospf\n"
+	                                   " ospf router-id 192.168.102.3\n"
+	                                   " timers throttle spf 0 50 1000\n"
+	                                   " timers throttle lsa all 100\n"
+	                                   " timers lsa min-arrival 50\n"
+	                                   " max-metric router-lsa administrative\n"
+	                                   " network 192.168.103.4/30 area 0.0.0.0\n"
+	                                   " network 192.168.103.8/30 area 0.0.0.0\n"
+	                                   " network 192.168.103.254/32 area 0.0.0.0\n"
+	                                   "exit\n"));
+	ck_assert_ptr_null(strstr(text, "ip ospf area"));
+	ck_assert_ptr_nonnull(strstr(text, "interface lo\n ip ospf passive\nexit\n"));
+	frrconf_free(&tree);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_auth)
 {
 	struct config *c = load_five();
@@ -533,6 +564,7 @@ render_suite(void)
 	tcase_add_loop_test(tc, test_round_trip, 0, ARRAY_SIZE(expected));
 	tcase_add_test(tc, test_reference);
 	tcase_add_test(tc, test_pbs_exact);
+	tcase_add_test(tc, test_network_form);
 	tcase_add_test(tc, test_auth);
 	tcase_add_test(tc, test_auth_keys);
 	tcase_add_test(tc, test_interface_order);

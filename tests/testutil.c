@@ -409,7 +409,7 @@ tu_node_desired(const struct config *c, const char *node, struct frrconf *out,
 	const struct node_conf *n;
 	struct link_plan *lp = tu_link_plans(c, node, &n);
 
-	render_frr(c, n, lp, (struct frr_version){8, 4}, out);
+	render_frr(c, n, lp, (struct frr_version){8, 4}, RENDER_AREA_INTERFACE, out);
 	*ifnames = (struct strv){0};
 	strv_push_dup(ifnames, "lo");
 	for (size_t i = 0; i < n->n_links; i++)

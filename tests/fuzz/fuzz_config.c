@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(addrplan_node(c, n, &lp, &perr) == 0);
 		for (size_t k = 0; k < n->n_links; k++)
 			fuzz_assert(config_find_reverse_link(c, n, &n->links[k]) != NULL);
-		render_frr(c, n, lp, (struct frr_version){10, 3}, &fc);
+		render_frr(c, n, lp, (struct frr_version){10, 3}, RENDER_AREA_INTERFACE, &fc);
 		free(frrconf_format(&fc));
 		frrconf_free(&fc);
 		free(render_frr_text(c, n, lp, (struct frr_version){8, 4}));
