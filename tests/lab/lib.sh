@@ -711,6 +711,21 @@ cost_is() {  # cost_is HOST IF COST: FRR's running configuration has that cost o
 		/^ ip ospf cost / && cur == i { print $4 }' <<<"$rc" | paste -sd,)
 	[[ $got == "$3" ]] || { echo "$1 $2: ip ospf cost ${got:-none}"; return 1; }
 }
+# network_form HOST CONF: a host taken over from the hand-made network
+# statements keeps that form (render.h): one statement per link and for its
+# loopback in CONF (a proxmesh.conf), no "ip ospf area" line, nothing
+# redistributed.
+network_form() {
+	local rc n want
+	want=$(awk -v s="[node $1]" '$0 == s { n = 1; next } /^\[/ { n = 0 }
+		n && ($1 == "link" || $1 == "loopback") { c++ } END { print c + 0 }' "$2")
+	set -- "$1" "$want"
+	rc=$(hexec "$1" vtysh -c 'show running-config') || return 1
+	n=$(grep -c '^ network ' <<<"$rc" || true)
+	((n == $2)) || { echo "$1: $n network statements, not $2"; return 1; }
+	! grep -q '^ ip ospf area ' <<<"$rc" || { echo "$1: an ip ospf area line"; return 1; }
+	! grep -q '^ redistribute ' <<<"$rc" || { echo "$1: still redistributes"; return 1; }
+}
 route_dev() {  # the interface of HOST's route to ADDR
 	hexec "$1" ip -o route get "$2" 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p'
 }

@@ -6,16 +6,18 @@
 # `systemctl enable --now proxmesh` once the one before has settled. A link
 # stays broadcast while its neighbour is hand-made (DESIGN §5) and turns
 # point-to-point once both ends run proxmesh. Every loopback is reached
-# from every host after each step. Pings at 100/s to the PBS service
-# address from the three PVE hosts, and to pve-3's loopback from the PBS
-# (two hops) once it is reached: from the hosts that run proxmesh never cut
-# for 2 s (0.05-0.69 s measured: a host taken over bridges the loopbacks it
-# routes, one or two hops away, and its neighbours' that are there but not
-# Full), from pve-2 while it is hand-made never for 4 s (1.2-1.7 s: its own
-# route to the PBS is gone while the PBS's adjacency forms again). Not
-# hitless as the take-over of a full mesh at once (21/22) is; before this,
-# a host taken over next to a hand-made neighbour routed nothing over that
-# link (22-71 s of loss).
+# from every host after each step (except around the hand-made PBS, DESIGN
+# §1's fault 1, below). Pings at 100/s to the PBS service address from the
+# three PVE hosts, and to pve-3's loopback from the PBS (two hops) once it
+# is reached: from the hand-made pve-2 never cut for 0.5 s (no take-over
+# resets an adjacency with a hand-made neighbour: its links keep the network
+# form they were set up in, a link kept broadcast raises its OSPF priority
+# rather than lowering it, the hand-made external routes stay while a
+# neighbour is hand-made; 0.025-0.030 s measured, it was 1.2-1.7 s), from
+# the hosts that run proxmesh never for 2 s (their links turn
+# point-to-point, bridged: 0.03-0.88 s). Before the bridges, a host taken
+# over next to a hand-made neighbour routed nothing over that link (22-71 s
+# of loss).
 LAB_MODE=handmade
 LAB_FRESH=1  # hosts never touched by proxmesh
 . "$(dirname "$0")/../lib.sh"
@@ -53,13 +55,24 @@ loopback_of() {
 	awk -v s="[node $1]" '$0 == s { n = 1; next } /^\[/ { n = 0 }
 		n && $1 == "loopback" { sub(/\/.*/, "", $3); print $3 }' "$W/four.conf"
 }
-all_reach() {  # every loopback of a host taken over reached from every host
+taken() { local t; for t in "${TAKEN[@]}"; do [[ $t == "$1" ]] && return 0; done; return 1; }
+# every loopback of a host taken over reached from every host; but a
+# hand-made host that routes one through the still hand-made PBS (nic4,
+# cost 10 + 10 < 200) loses it there: DESIGN §1's fault 1 of the hand-made
+# setup (the PBS forwards nothing and does not say so), which its own
+# take-over mends
+all_reach() {
 	local h t a bad=""
 	for t in "${TAKEN[@]}"; do
 		a=$(loopback_of "$t")
 		[[ -n $a ]] || continue
 		for h in "${HOSTS[@]}"; do
-			[[ $h == "$t" ]] || hping "$h" "$a" || bad+=" $h->$t($a)"
+			[[ $h == "$t" ]] && continue
+			if ! taken pbs && ! taken "$h" && [[ $(route_dev "$h" "$a") == nic4 ]]; then
+				echo "# $h routes $a through the hand-made PBS (DESIGN §1, fault 1): not checked"
+				continue
+			fi
+			hping "$h" "$a" || bad+=" $h->$t($a)"
 		done
 	done
 	for h in "${PVE_HOSTS[@]}"; do hping "$h" "$PBS_SERVICE" || bad+=" $h->$PBS_SERVICE"; done
@@ -157,21 +170,24 @@ check "the partial mesh of four converged" "$LAB_DIR/wait-converged" -t 30
 check_within 30 "no bridge left" no_bridges
 for h in "${HOSTS[@]}"; do
 	check "$h: the agent logged no failure" jnone "$h" "$t0" 'reconcile failed'
-	check "$h: no network statement left" \
-		eval "! hexec $h vtysh -c 'show running-config' | grep -q '^ network '"
+	check "$h: network statements for its own links and loopback, nothing redistributed" \
+		network_form "$h" "$W/four.conf"
 done
 for h in pve-1 pve-2 "$NEW"; do
 	read -r g lost sent <<<"$(ping_stop "$h" partial)"
 	diag "$h: longest interruption to $PBS_SERVICE during the take-over of four hosts: $g s, $lost of $sent lost (longest between replies: $(worst_gap "$h" partial))"
-	# pve-2 is hand-made until the last step: while the PBS is taken
-	# over, its route to the PBS is gone until the adjacency forms again
-	# (a hello interval and more: 1.2-1.7 s measured); the hosts that run
-	# proxmesh by then bridge it (0.05-0.69 s; 2.9-3.7 s before bridging
-	# loopbacks two hops away)
-	limit=2
-	[[ $h == pve-2 ]] && limit=4
+	# No host's take-over resets an adjacency with a hand-made neighbour
+	# any more (its links keep the network form, a link kept broadcast
+	# does not lower its priority, the hand-made external routes stay
+	# while it has one): from the hand-made pve-2, 0.025-0.030 s and none
+	# lost in three runs (it was 1.2-1.7 s). The hosts that run proxmesh
+	# still turn their links point-to-point, bridged: 0.03-0.88 s, the
+	# longest two hops away while a neighbour on the way turns its link
+	# too (it was 0.05-0.69 s).
+	limit=2 most=200
+	[[ $h == pve-2 ]] && limit=0.5 most=50
 	check "$h: $PBS_SERVICE never cut for $limit s or more (longest gap $g s, $lost of $sent lost)" \
-		reachable "$g" "$lost" "$sent" "$limit" 400
+		reachable "$g" "$lost" "$sent" "$limit" "$most"
 done
 read -r g lost sent <<<"$(ping_stop pbs partial-lb)"
 diag "pbs: longest interruption to pve-3's loopback $LB3 once reached: $g s, $lost of $sent lost (longest between replies: $(worst_gap pbs partial-lb))"
