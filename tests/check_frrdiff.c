@@ -539,6 +539,45 @@ START_TEST(test_network_form_change)
 }
 END_TEST
 
+/* (d4) The network form as FRR 8.4.4, 10.3 and 10.7.1 print it (recorded
+ * in the lab after the hand-made mesh was taken over on all three hosts at
+ * once): nothing to change, and router ospf's lines in ospfd's order. */
+static const struct {
+	const char *node, *live;
+} network_form[] = {
+    {"pve-1", "frr-8.4/pve-1.network-form.running-config.txt"},
+    {"pve-2", "frr-10.3/pve-2.network-form.running-config.txt"},
+    {"pbs", "frr-10.7/pbs.network-form.running-config.txt"},
+};
+
+START_TEST(test_network_form_converged)
+{
+	struct config *c = config_edited("config/reference.conf", NULL);
+	_cleanup_free_ char *text = tu_read_data(network_form[_i].live);
+	const struct node_conf *n;
+	struct link_plan *lp = tu_link_plans(c, network_form[_i].node, &n);
+	struct frrconf want, live;
+	const struct frr_line *w, *h;
+	struct strv cmds;
+
+	diff_node_as(c, network_form[_i].node, text, NULL, RENDER_AREA_NETWORK, NULL, &cmds);
+	ck_assert_msg(cmds.n == 0, "%s: %zu commands, the first \"%s\"", network_form[_i].node,
+	              cmds.n, cmds.n ? cmds.v[0] : "");
+	strv_free(&cmds);
+	render_frr(c, n, lp, (struct frr_version){8, 4}, RENDER_AREA_NETWORK, &want);
+	ck_assert_int_eq(frrconf_parse(text, &live), 0);
+	w = frrconf_find(&want.root, "router ospf");
+	h = frrconf_find(&live.root, "router ospf");
+	ck_assert_uint_eq(w->n_children, h->n_children);
+	for (size_t i = 0; i < w->n_children; i++)
+		ck_assert_str_eq(w->children[i].text, h->children[i].text);
+	frrconf_free(&want);
+	frrconf_free(&live);
+	free(lp);
+	config_free(c);
+}
+END_TEST
+
 /* (e) What proxmesh does not own is never touched. */
 START_TEST(test_foreign)
 {
@@ -1277,6 +1316,7 @@ frrdiff_suite(void)
 	tcase_add_test(tc, test_hand_made);
 	tcase_add_test(tc, test_hand_made_kept);
 	tcase_add_test(tc, test_network_form_change);
+	tcase_add_loop_test(tc, test_network_form_converged, 0, ARRAY_SIZE(network_form));
 	tcase_add_test(tc, test_foreign);
 	tcase_add_test(tc, test_area_change);
 	tcase_add_test(tc, test_bfd_off);
