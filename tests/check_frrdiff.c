@@ -666,6 +666,36 @@ START_TEST(test_area_change)
 }
 END_TEST
 
+/* (f2) The same in the network form (the recording of 10.7.1): FRR takes
+ * a prefix in one area only, so each statement goes before it comes back
+ * in the new area. */
+START_TEST(test_area_change_network_form)
+{
+	static const char *const want[] = {
+	    "router ospf",
+	    "no network 192.168.103.4/30 area 0.0.0.0",
+	    "no network 192.168.103.8/30 area 0.0.0.0",
+	    "no network 192.168.103.254/32 area 0.0.0.0",
+	    "exit",
+	    "router ospf",
+	    "network 192.168.103.4/30 area 0.0.0.1",
+	    "network 192.168.103.8/30 area 0.0.0.1",
+	    "network 192.168.103.254/32 area 0.0.0.1",
+	    "exit",
+	    NULL,
+	};
+	struct config *c = config_edited("config/reference.conf",
+	                                 (const char *const[]){"area = 0.0.0.0", "area = 0.0.0.1",
+	                                                       NULL});
+	_cleanup_free_ char *text = tu_read_data("frr-10.7/pbs.network-form.running-config.txt");
+	struct strv cmds;
+
+	diff_node_as(c, "pbs", text, NULL, RENDER_AREA_NETWORK, NULL, &cmds);
+	assert_cmds(&cmds, want);
+	config_free(c);
+}
+END_TEST
+
 /* (g) BFD turned off: the profile reference goes before "ip ospf bfd"
  * (FRR 8.4+), and the profile goes after its last user. Applied to the
  * real FRR 8.4.4, the next diff was empty. */
@@ -1319,6 +1349,7 @@ frrdiff_suite(void)
 	tcase_add_loop_test(tc, test_network_form_converged, 0, ARRAY_SIZE(network_form));
 	tcase_add_test(tc, test_foreign);
 	tcase_add_test(tc, test_area_change);
+	tcase_add_test(tc, test_area_change_network_form);
 	tcase_add_test(tc, test_bfd_off);
 	tcase_add_test(tc, test_bfd_timers);
 	tcase_add_test(tc, test_key_change);
