@@ -684,9 +684,9 @@ START_TEST(test_area_change_network_form)
 	    "exit",
 	    NULL,
 	};
-	struct config *c = config_edited("config/reference.conf",
-	                                 (const char *const[]){"area = 0.0.0.0", "area = 0.0.0.1",
-	                                                       NULL});
+	struct config *c =
+	    config_edited("config/reference.conf",
+	                  (const char *const[]){"area = 0.0.0.0", "area = 0.0.0.1", NULL});
 	_cleanup_free_ char *text = tu_read_data("frr-10.7/pbs.network-form.running-config.txt");
 	struct strv cmds;
 
