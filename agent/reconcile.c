@@ -662,7 +662,7 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 		log_debug("cannot write %s", path);
 }
 
-static void bridge_begin(struct pass *p);
+static void bridge_begin(struct pass *p, const struct strv *cmds);
 static int read_neighbors(struct frr_neighbor **nb, size_t *n);
 
 /* Does router ospf of the live configuration have network statements? */
@@ -791,7 +791,7 @@ bridge_early(struct pass *p)
 		frrconf_merge(&live);
 		frrdiff(&desired, &live, &p->ifnames, &cmds);
 		if (frrdiff_disruptive(&cmds))
-			bridge_begin(p);
+			bridge_begin(p, &cmds);
 	}
 	strv_free(&cmds);
 	frrconf_free(&desired);
@@ -1001,11 +1001,12 @@ read_neighbors(struct frr_neighbor **nb, size_t *n)
  * straight over their links until OSPF carries them again (make before
  * break; reconcile_unbridge takes the bridges away). */
 static void
-bridge_begin(struct pass *p)
+bridge_begin(struct pass *p, const struct strv *cmds)
 {
 	_cleanup_free_ struct frr_neighbor *nb = NULL;
 	_cleanup_free_ char *json = NULL;
 	struct frr_route *routes = NULL;
+	struct strv switching = {0};
 	struct bridges b;
 	size_t n, n_routes = 0;
 
@@ -1014,7 +1015,9 @@ bridge_begin(struct pass *p)
 		return;
 	p->ctx->bridge_since = now_mono_ms();
 	p->ctx->settled_since = 0;
-	bridgeplan_build(p->links, p->n->n_links, nb, n, &b);
+	bridgeplan_switching(cmds, &switching);
+	bridgeplan_build(p->links, p->n->n_links, nb, n, &switching, &b);
+	strv_free(&switching);
 	/* and the loopbacks farther away, as OSPF routes them now */
 	if (show("zebra", "show ip route ospf json", &json) == 0 &&
 	    frrjson_parse_routes(json, &routes, &n_routes) == 0) {
@@ -1235,7 +1238,7 @@ reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const struct n
 	rf = plan_frr(&p);
 	if (apply) {
 		if (rf == 0 && !p.bridge_tried && (p.clear || frrdiff_disruptive(&p.cmds)))
-			bridge_begin(&p);
+			bridge_begin(&p, &p.cmds);
 		if (p.if_planned) {
 			int ri = apply_interfaces(&p);
 

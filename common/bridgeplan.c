@@ -29,25 +29,45 @@ bridges_push(struct bridges *b, const struct bridge *add)
  * link point-to-point before us (dialect.h). (Init is not enough: our
  * packets may not reach it, a one-way link.) */
 static const struct frr_neighbor *
-alive_on(const struct frr_neighbor *nb, size_t n_nb, const char *ifname)
+alive_on(const struct frr_neighbor *nb, size_t n_nb, const char *ifname, enum ospf_nsm least)
 {
 	const struct frr_neighbor *best = NULL;
 
 	for (size_t i = 0; i < n_nb; i++)
-		if (nb[i].state >= NSM_2WAY && !strcmp(nb[i].ifname, ifname) &&
+		if (nb[i].state >= least && !strcmp(nb[i].ifname, ifname) &&
 		    (best == NULL || nb[i].state > best->state))
 			best = &nb[i];
 	return best;
 }
 
 void
+bridgeplan_switching(const struct strv *cmds, struct strv *out)
+{
+	const char *in = NULL;
+
+	for (size_t i = 0; i < cmds->n; i++) {
+		const char *c = cmds->v[i];
+
+		if (!strncmp(c, "interface ", 10))
+			in = c + 10;
+		else if (!strcmp(c, "exit"))
+			in = NULL;
+		else if (in && !strcmp(c, "ip ospf network point-to-point") &&
+		         !strv_contains(out, in))
+			strv_push_dup(out, in);
+	}
+}
+
+void
 bridgeplan_build(const struct link_plan *links, size_t n_links, const struct frr_neighbor *nb,
-                 size_t n_nb, struct bridges *out)
+                 size_t n_nb, const struct strv *switching, struct bridges *out)
 {
 	*out = (struct bridges){0};
 	for (size_t i = 0; i < n_links; i++) {
 		const struct link_plan *l = &links[i];
-		const struct frr_neighbor *f = alive_on(nb, n_nb, l->link->ifname);
+		bool turning = switching && strv_contains(switching, l->link->ifname);
+		const struct frr_neighbor *f =
+		    alive_on(nb, n_nb, l->link->ifname, turning ? NSM_INIT : NSM_2WAY);
 		struct bridge b = {.gateway = l->remote};
 
 		if (!l->peer->has_loopback || f == NULL || f->address.s_addr != l->remote.s_addr)

@@ -8,6 +8,7 @@
 
 #include "addrplan.h"
 #include "frrjson.h"
+#include "util.h"
 
 /* A host route to a neighbour's loopback over the link to it. */
 struct bridge {
@@ -24,10 +25,16 @@ struct bridges {
 /* One bridge per link whose peer has a loopback and whose neighbour is
  * there now (2-Way or later: hellos both ways, Full or not): the
  * adjacencies a disruptive change may reset, and one a neighbour is
- * changing at the same time. Links without a neighbour carry nothing a
- * bridge could keep. */
+ * changing at the same time. On a link in switching (turned
+ * point-to-point by this change: its neighbour runs proxmesh) Init is
+ * enough: the neighbour may have turned its end first, and then its
+ * hellos do not name us until it hears us again (lab 22: no bridge, 1 s
+ * lost). Links without a neighbour carry nothing a bridge could keep. */
 void bridgeplan_build(const struct link_plan *links, size_t n_links, const struct frr_neighbor *nb,
-                      size_t n_nb, struct bridges *out);
+                      size_t n_nb, const struct strv *switching, struct bridges *out);
+
+/* The interfaces that commands (frrdiff's) turn point-to-point. */
+void bridgeplan_switching(const struct strv *cmds, struct strv *out);
 
 /* Append to out a bridge for each loopback of a node that is not a
  * neighbour (bridged by bridgeplan_build already) which OSPF routes now

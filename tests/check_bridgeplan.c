@@ -41,7 +41,7 @@ START_TEST(test_build)
 	struct bridges b;
 
 	open_node(&f, "pve-1", "10.3", "pve-1.ip-ospf-neighbor-json.txt");
-	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
+	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, NULL, &b);
 	ck_assert_uint_eq(b.n, 1);
 	ck_assert_str_eq(b.v[0].ifname, "nic4");
 	ck_assert_str_eq(tu_ip(b.v[0].gateway), "192.168.103.6");
@@ -52,7 +52,7 @@ START_TEST(test_build)
 
 	/* the PBS bridges pve-1's loopback only (pve-2 has none) */
 	open_node(&f, "pbs", "10.3", "pbs.ip-ospf-neighbor-json.txt");
-	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
+	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, NULL, &b);
 	ck_assert_uint_eq(b.n, 1);
 	ck_assert_str_eq(b.v[0].ifname, "nic3");
 	ck_assert_str_eq(tu_ip(b.v[0].gateway), "192.168.103.5");
@@ -76,7 +76,7 @@ START_TEST(test_no_adjacency)
 		struct bridge nic4 = {.ifname = "nic4", .dst = tu_prefix("192.168.103.254", 32)};
 
 		open_node(&f, "pve-1", versions[v], "pve-1.cut.ospf-neighbor-json.txt");
-		bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
+		bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, NULL, &b);
 		ck_assert_uint_eq(b.n, 0);
 		ck_assert(bridgeplan_settled(&b, f.nb, f.n_nb));
 		bridges_push(&b, &nic4);
@@ -94,7 +94,7 @@ START_TEST(test_not_full)
 	struct bridges b;
 
 	open_node(&f, "pve-2", "8.4", "pve-2.mtu-mismatch.ospf-neighbor-json.txt");
-	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
+	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, NULL, &b);
 	/* pve-1 (nic3, ExStart) is there, so bridged too, and settles only
 	 * once it is Full; the PBS (nic4, Full) is */
 	ck_assert_uint_eq(b.n, 2);
@@ -106,10 +106,42 @@ START_TEST(test_not_full)
 	for (size_t i = 0; i < f.n_nb; i++)
 		if (!strcmp(f.nb[i].ifname, "nic3"))
 			f.nb[i].state = NSM_INIT;
-	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &b);
+	bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, NULL, &b);
 	ck_assert_uint_eq(b.n, 1);
 	ck_assert_str_eq(b.v[0].ifname, "nic4");
 	bridges_free(&b);
+	/* ... unless the change turns that link point-to-point: the neighbour
+	 * may have turned its end first (its hellos name us again only once
+	 * it hears us) */
+	{
+		static const char *const cmds[] = {
+		    "configure terminal",
+		    "interface nic4",
+		    "ip ospf cost 10",
+		    "exit",
+		    "interface nic3",
+		    "ip ospf network point-to-point",
+		    "ip ospf priority 0",
+		    "exit",
+		    "router ospf",
+		    "network 192.168.103.0/30 area 0.0.0.0",
+		    "exit",
+		    "end",
+		};
+		struct strv c = {0}, sw = {0};
+
+		for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+			strv_push_dup(&c, cmds[i]);
+		bridgeplan_switching(&c, &sw);
+		ck_assert_uint_eq(sw.n, 1);
+		ck_assert_str_eq(sw.v[0], "nic3");
+		bridgeplan_build(f.plans, f.node->n_links, f.nb, f.n_nb, &sw, &b);
+		ck_assert_uint_eq(b.n, 2);
+		ck_assert_str_eq(b.v[0].ifname, "nic3");
+		bridges_free(&b);
+		strv_free(&c);
+		strv_free(&sw);
+	}
 	close_node(&f);
 }
 END_TEST
@@ -148,7 +180,7 @@ START_TEST(test_far)
 	    b_addr, c_addr, c_addr);
 	ck_assert_int_eq(frrjson_parse_routes(json, &routes, &n_routes), 0);
 
-	bridgeplan_build(lp, d->n_links, nb, 2, &b);
+	bridgeplan_build(lp, d->n_links, nb, 2, NULL, &b);
 	ck_assert_uint_eq(b.n, 1); /* pve-c's loopback, its neighbour's */
 	ck_assert_str_eq(tu_prefix_str(&b.v[0].dst), "10.10.255.3/32");
 	bridgeplan_far(c, d, lp, d->n_links, nb, 2, routes, n_routes, &b);
