@@ -665,77 +665,67 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 static void bridge_begin(struct pass *p, const struct strv *cmds);
 static int read_neighbors(struct frr_neighbor **nb, size_t *n);
 
-/* Does router ospf of the live configuration have network statements? */
-static bool
-has_networks(const struct frrconf *live)
-{
-	const struct frr_line *b = frrconf_find(&live->root, "router ospf");
-
-	for (size_t i = 0; b && i < b->n_children; i++)
-		if (!strncmp(b->children[i].text, "network ", 8))
-			return true;
-	return false;
-}
-
-/* The rendering changed for what the live configuration routes by hand
- * while a link is kept broadcast (dialect_keep_handmade), and for the
- * links Proxmox SDN claims: a frozen link's network statement stays out,
- * as its interface block does. */
+/* The rendering changed for what the live configuration (NULL: unknown)
+ * routes by hand while a link is kept broadcast (dialect_keep_handmade),
+ * and for the links Proxmox SDN claims: a frozen link's network statement
+ * stays out, as its interface block does. */
 static void
-keep_handmade(struct pass *p, const char *text, struct frrconf *desired)
+keep_handmade(struct pass *p, const struct frrconf *live, struct frrconf *desired)
 {
 	struct frr_line *b = (struct frr_line *)frrconf_find(&desired->root, "router ospf");
-	bool any = false;
 
-	for (size_t i = 0; i < p->n->n_links; i++)
-		any |= p->links[i].compat;
-	if (any) {
-		struct frrconf live = {0};
-
-		if (frrconf_parse(text, &live) == 0) {
-			frrconf_merge(&live);
-			dialect_keep_handmade(&live, p->c, p->n, desired);
+	for (size_t i = 0; live && i < p->n->n_links; i++)
+		if (p->links[i].compat) {
+			dialect_keep_handmade(live, p->c, p->n, desired);
+			break;
 		}
-		frrconf_free(&live);
-	}
 	for (size_t f = 0; b && f < p->frozen.n; f++)
 		for (size_t i = 0; i < p->n->n_links; i++) {
 			_cleanup_free_ char *stmt = NULL;
-			char net[19], area[16];
 
 			if (strcmp(p->links[i].link->ifname, p->frozen.v[f]) != 0)
 				continue;
-			stmt =
-			    xasprintf("network %s area %s", prefix4_str(&p->links[i].subnet, net),
-			              area_str(p->c->area, area));
+			stmt = render_network(p->c, &p->links[i].subnet);
 			frrconf_remove(b, stmt);
 		}
 }
 
+/* FRR's running configuration text, parsed and joined as vtysh shows it
+ * (*live stays empty if it does not parse): false then. */
+static bool
+parse_live(const char *text, struct frrconf *live)
+{
+	*live = (struct frrconf){0};
+	if (frrconf_parse(text, live) < 0) {
+		frrconf_free(live);
+		return false;
+	}
+	frrconf_merge(live);
+	return true;
+}
+
 /* Which links stay broadcast for a hand-made neighbour (dialect.h), from
- * FRR's running configuration text; the neighbours are read only when a
+ * FRR's running configuration (NULL: unknown); the neighbours are read only when a
  * link is not point-to-point now. Said (plan/apply) or logged once as
  * information (agent) if tell, and counted in the result. A host whose
  * links join the area by network statements keeps that form (render.h). */
 static void
-plan_dialects(struct pass *p, const char *text, bool tell)
+plan_dialects(struct pass *p, const struct frrconf *live, bool tell)
 {
 	_cleanup_free_ struct frr_neighbor *nb = NULL;
-	struct frrconf live = {0};
 	size_t n = 0;
 	bool any = false;
 
 	p->area_form = RENDER_AREA_INTERFACE;
 	for (size_t i = 0; i < p->n->n_links; i++)
 		p->links[i].compat = false;
-	if (frrconf_parse(text, &live) < 0)
+	if (live == NULL)
 		return;
-	frrconf_merge(&live);
-	if (has_networks(&live))
+	if (frrconf_find_prefix(frrconf_find(&live->root, "router ospf"), "network "))
 		p->area_form = RENDER_AREA_NETWORK;
 	for (size_t i = 0; i < p->n->n_links && !any; i++) {
 		_cleanup_free_ char *h = xasprintf("interface %s", p->links[i].link->ifname);
-		const struct frr_line *b = frrconf_find(&live.root, h);
+		const struct frr_line *b = frrconf_find(&live->root, h);
 
 		any = b == NULL || frrconf_find(b, "ip ospf network point-to-point") == NULL;
 	}
@@ -745,7 +735,7 @@ plan_dialects(struct pass *p, const char *text, bool tell)
 			struct in_addr who;
 			char buf[16], *msg;
 
-			lp->compat = dialect_compat(&live, lp->link->ifname, nb, n, &who);
+			lp->compat = dialect_compat(live, lp->link->ifname, nb, n, &who);
 			if (!lp->compat || !tell)
 				continue;
 			p->res->compat++;
@@ -766,7 +756,6 @@ plan_dialects(struct pass *p, const char *text, bool tell)
 		say(p, "# router ospf: the links join the area by network statements, the form "
 		       "this host was set up in (changing forms takes every link out of OSPF "
 		       "for a moment)");
-	frrconf_free(&live);
 }
 
 /* Starting daemons (a take-over enables bfdd) takes a second or more, in
@@ -783,16 +772,15 @@ bridge_early(struct pass *p)
 
 	if (read_frr_text_as(p, &text, true) < 0)
 		return; /* ospfd not running: no adjacency to keep */
+	if (!parse_live(text, &live))
+		return;
 	frr_version_of(text, &v, NULL, 0);
-	plan_dialects(p, text, false);
+	plan_dialects(p, &live, false);
 	render_frr(p->c, p->n, p->links, v, p->area_form, &desired);
-	keep_handmade(p, text, &desired);
-	if (frrconf_parse(text, &live) == 0) {
-		frrconf_merge(&live);
-		frrdiff(&desired, &live, &p->ifnames, &cmds);
-		if (frrdiff_disruptive(&cmds))
-			bridge_begin(p, &cmds);
-	}
+	keep_handmade(p, &live, &desired);
+	frrdiff(&desired, &live, &p->ifnames, &cmds);
+	if (frrdiff_disruptive(&cmds))
+		bridge_begin(p, &cmds);
 	strv_free(&cmds);
 	frrconf_free(&desired);
 	frrconf_free(&live);
@@ -805,9 +793,10 @@ plan_frr(struct pass *p)
 {
 	_cleanup_free_ char *daemons = xasprintf("%s/daemons", p->ctx->paths->frr_dir);
 	_cleanup_free_ char *router_id = NULL, *text = NULL;
-	struct frrconf live = {0};
+	struct frrconf live = {0}, seen;
 	unsigned missing = 0;
 	uint64_t fingerprint;
+	bool parsed;
 	char want_rid[16], names[32];
 	int r;
 
@@ -840,14 +829,16 @@ plan_frr(struct pass *p)
 		return r;
 	frr_version_of(text, &p->res->version, p->res->version_text,
 	               sizeof(p->res->version_text));
-	plan_dialects(p, text, true);
+	parsed = parse_live(text, &seen);
+	plan_dialects(p, parsed ? &seen : NULL, true);
 	render_frr(p->c, p->n, p->links, p->res->version, p->area_form, &p->desired);
 	for (size_t i = 0; i < p->frozen.n; i++) {
 		_cleanup_free_ char *block = xasprintf("interface %s", p->frozen.v[i]);
 
 		frrconf_remove(&p->desired.root, block);
 	}
-	keep_handmade(p, text, &p->desired);
+	keep_handmade(p, parsed ? &seen : NULL, &p->desired);
+	frrconf_free(&seen);
 	p->rendered = true;
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a

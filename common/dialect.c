@@ -1,9 +1,9 @@
 /* dialect.c - which links stay broadcast for a hand-made neighbour */
 #include "dialect.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
+#include "render.h"
 #include "util.h"
 
 #define P2P_LINE "ip ospf network point-to-point"
@@ -69,26 +69,19 @@ dialect_switch_due(const struct frr_interface *ifs, size_t n_ifs, const struct f
 static bool
 loopback_in_ospf(const struct node_conf *n, const struct frrconf *live)
 {
-	const struct frr_line *lo = frrconf_find(&live->root, "interface lo");
 	const struct frr_line *b = frrconf_find(&live->root, "router ospf");
-	uint32_t a = ntohl(n->loopback.addr.s_addr);
 
-	for (size_t i = 0; lo && i < lo->n_children; i++)
-		if (!strncmp(lo->children[i].text, "ip ospf area ", 13))
-			return true;
+	if (frrconf_find_prefix(frrconf_find(&live->root, "interface lo"), "ip ospf area "))
+		return true;
 	for (size_t i = 0; b && i < b->n_children; i++) {
 		const char *t = b->children[i].text;
 		_cleanup_free_ char *net = NULL;
 		struct prefix4 pf;
-		uint32_t mask;
 
 		if (strncmp(t, "network ", 8) != 0)
 			continue;
 		net = xstrndup(t + 8, strcspn(t + 8, " "));
-		if (prefix4_parse(net, &pf) < 0)
-			continue;
-		mask = pf.len ? ~0u << (32 - pf.len) : 0;
-		if ((a & mask) == (ntohl(pf.addr.s_addr) & mask))
+		if (prefix4_parse(net, &pf) == 0 && prefix4_contains(&pf, n->loopback.addr))
 			return true;
 	}
 	return false;
@@ -99,12 +92,11 @@ loopback_in_ospf(const struct node_conf *n, const struct frrconf *live)
 static void
 add_before_networks(struct frr_line *b, const char *line)
 {
+	const struct frr_line *first = frrconf_find_prefix(b, "network ");
+	size_t at = first ? (size_t)(first - b->children) : b->n_children;
 	struct frr_line l;
-	size_t at = 0;
 
 	frrconf_add(b, line);
-	while (at < b->n_children - 1 && strncmp(b->children[at].text, "network ", 8) != 0)
-		at++;
 	l = b->children[b->n_children - 1];
 	memmove(&b->children[at + 1], &b->children[at], (b->n_children - 1 - at) * sizeof(l));
 	b->children[at] = l;
@@ -118,7 +110,7 @@ dialect_keep_handmade(const struct frrconf *live, const struct config *c, const 
 	struct frr_line *b = (struct frr_line *)frrconf_find(&desired->root, "router ospf");
 	struct frr_line *lo = (struct frr_line *)frrconf_find(&desired->root, "interface lo");
 	bool connected = false;
-	char net[19], area[16];
+	char area[16];
 
 	if (have == NULL || b == NULL)
 		return;
@@ -132,8 +124,7 @@ dialect_keep_handmade(const struct frrconf *live, const struct config *c, const 
 			add_before_networks(b, t);
 	}
 	if (n->has_loopback && connected && !loopback_in_ospf(n, live)) {
-		_cleanup_free_ char *stmt = xasprintf(
-		    "network %s area %s", prefix4_str(&n->loopback, net), area_str(c->area, area));
+		_cleanup_free_ char *stmt = render_network(c, &n->loopback);
 		_cleanup_free_ char *line = xasprintf("ip ospf area %s", area_str(c->area, area));
 
 		frrconf_remove(b, stmt);

@@ -30,6 +30,17 @@ frrconf_find(const struct frr_line *parent, const char *text)
 	return NULL;
 }
 
+const struct frr_line *
+frrconf_find_prefix(const struct frr_line *parent, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; parent && i < parent->n_children; i++)
+		if (!strncmp(parent->children[i].text, prefix, n))
+			return &parent->children[i];
+	return NULL;
+}
+
 int
 frrconf_parse(const char *text, struct frrconf *out)
 {

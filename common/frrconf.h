@@ -38,6 +38,10 @@ void frrconf_merge(struct frrconf *c);
 /* The child of parent with exactly this text, or NULL. */
 const struct frr_line *frrconf_find(const struct frr_line *parent, const char *text);
 
+/* The first child of parent (NULL: none) whose text starts with prefix,
+ * or NULL. */
+const struct frr_line *frrconf_find_prefix(const struct frr_line *parent, const char *prefix);
+
 /* Append a child (copying text) and return it. */
 struct frr_line *frrconf_add(struct frr_line *parent, const char *text);
 

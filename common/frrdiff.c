@@ -276,10 +276,7 @@ diff_block(struct diff *d, const char *header, const struct frr_line *want,
            const struct frr_line *have, bool (*owned)(const char *), enum phase add_phase)
 {
 	struct strv prep = {0}, net = {0}, rm = {0}, add = {0}, join = {0}, late = {0};
-	bool keys_done = false, network_form = false;
-
-	for (size_t i = 0; want && i < want->n_children; i++)
-		network_form |= !strncmp(want->children[i].text, "network ", 8);
+	bool keys_done = false, network_form = frrconf_find_prefix(want, "network ") != NULL;
 
 	for (size_t i = 0; want && i < want->n_children; i++) {
 		const char *t = want->children[i].text;

@@ -208,25 +208,34 @@ cmp_prefix(const void *a, const void *b)
 	return (x->len > y->len) - (x->len < y->len);
 }
 
+char *
+render_network(const struct config *c, const struct prefix4 *net)
+{
+	char buf[19], area[16];
+
+	return xasprintf("network %s area %s", prefix4_str(net, buf), area_str(c->area, area));
+}
+
 /* The network form (render.h): a statement per link subnet and for the
- * loopback, in ospfd's order (its table of them, by prefix). */
+ * loopback (a /32), in ospfd's order (its table of them, by prefix). */
 static void
 render_networks(const struct config *c, const struct node_conf *n, const struct link_plan *links,
                 struct frr_line *b)
 {
 	_cleanup_free_ struct prefix4 *nets = xmalloc((n->n_links + 1) * sizeof(*nets));
 	size_t k = 0;
-	char buf[19], area[16];
 
 	if (n->has_loopback)
-		nets[k++] = (struct prefix4){n->loopback.addr, 32};
+		nets[k++] = n->loopback;
 	for (size_t i = 0; i < n->n_links; i++)
 		nets[k++] = links[i].subnet;
 	qsort(nets, k, sizeof(*nets), cmp_prefix);
 	for (size_t i = 0; i < k; i++)
-		if (i == 0 || cmp_prefix(&nets[i - 1], &nets[i]) != 0)
-			addf(b, "network %s area %s", prefix4_str(&nets[i], buf),
-			     area_str(c->area, area));
+		if (i == 0 || cmp_prefix(&nets[i - 1], &nets[i]) != 0) {
+			_cleanup_free_ char *line = render_network(c, &nets[i]);
+
+			frrconf_add(b, line);
+		}
 }
 
 /* router ospf: the router id, and a small mesh's throttling */

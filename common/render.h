@@ -36,6 +36,10 @@ enum render_area {
 	RENDER_AREA_NETWORK,
 };
 
+/* A network statement of the network form, "network PREFIX area A"
+ * (owned string). */
+char *render_network(const struct config *c, const struct prefix4 *net);
+
 /* Parse "8.4.4", "10.3" or "FRRouting 10.3 (host) on Linux …"-free forms. */
 int frr_version_parse(const char *s, struct frr_version *out);
 

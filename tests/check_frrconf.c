@@ -489,6 +489,26 @@ START_TEST(test_nested_round_trip)
 }
 END_TEST
 
+/* The first child by the start of its text; none, or no block, is NULL. */
+START_TEST(test_find_prefix)
+{
+	struct frrconf c;
+	const struct frr_line *b;
+
+	ck_assert_int_eq(frrconf_parse("router ospf\n ospf router-id 10.0.0.1\n"
+	                               " network 10.1.0.0/30 area 0\n"
+	                               " network 10.1.0.4/30 area 0\nexit\n",
+	                               &c),
+	                 0);
+	b = frrconf_find(&c.root, "router ospf");
+	ck_assert_str_eq(frrconf_find_prefix(b, "network ")->text, "network 10.1.0.0/30 area 0");
+	ck_assert_ptr_eq(frrconf_find_prefix(b, "network "), &b->children[1]);
+	ck_assert_ptr_null(frrconf_find_prefix(b, "redistribute "));
+	ck_assert_ptr_null(frrconf_find_prefix(NULL, "network "));
+	frrconf_free(&c);
+}
+END_TEST
+
 static Suite *
 frrconf_suite(void)
 {
@@ -503,6 +523,7 @@ frrconf_suite(void)
 	tcase_add_test(tc, test_odd);
 	tcase_add_test(tc, test_build_and_format);
 	tcase_add_test(tc, test_nested_round_trip);
+	tcase_add_test(tc, test_find_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }
