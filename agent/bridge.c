@@ -84,14 +84,36 @@ nl_failed(char **err, const char *what, const struct bridge *b, int r)
 	return -EIO;
 }
 
+/* Route b->dst via b->gateway dev ifindex in BRIDGE_TABLE, from b->src if
+ * with_src: 0, or a libnl error. */
+static int
+route_add(struct nl_sock *sk, const struct bridge *b, unsigned ifindex, bool with_src)
+{
+	_cleanup_(routep) struct rtnl_route *rt = route_of(b);
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *gw;
+
+	if (nh == NULL)
+		fatalx("out of memory");
+	gw = nladdr(&b->gateway, 32);
+	rtnl_route_nh_set_gateway(nh, gw);
+	nl_addr_put(gw);
+	rtnl_route_nh_set_ifindex(nh, (int)ifindex);
+	rtnl_route_add_nexthop(rt, nh);
+	if (with_src) {
+		struct nl_addr *src = nladdr(&b->src, 32);
+
+		rtnl_route_set_pref_src(rt, src);
+		nl_addr_put(src);
+	}
+	return rtnl_route_add(sk, rt, NLM_F_CREATE | NLM_F_REPLACE);
+}
+
 int
 bridge_add(const struct bridge *b, char **err)
 {
 	_cleanup_(nl_sockp) struct nl_sock *sk = NULL;
-	_cleanup_(routep) struct rtnl_route *rt = NULL;
 	_cleanup_(rulep) struct rtnl_rule *rule = NULL;
-	struct rtnl_nexthop *nh;
-	struct nl_addr *gw;
 	unsigned ifindex = if_nametoindex(b->ifname);
 	int r;
 
@@ -103,16 +125,9 @@ bridge_add(const struct bridge *b, char **err)
 	r = nl_open(&sk, err);
 	if (r < 0)
 		return r;
-	rt = route_of(b);
-	nh = rtnl_route_nh_alloc();
-	if (nh == NULL)
-		fatalx("out of memory");
-	gw = nladdr(&b->gateway, 32);
-	rtnl_route_nh_set_gateway(nh, gw);
-	nl_addr_put(gw);
-	rtnl_route_nh_set_ifindex(nh, (int)ifindex);
-	rtnl_route_add_nexthop(rt, nh);
-	r = rtnl_route_add(sk, rt, NLM_F_CREATE | NLM_F_REPLACE);
+	r = route_add(sk, b, ifindex, b->src.s_addr != 0);
+	if (r == -NLE_INVAL && b->src.s_addr) /* not (yet) an address of ours */
+		r = route_add(sk, b, ifindex, false);
 	if (r < 0)
 		return nl_failed(err, "bridge route", b, r);
 	rule = rule_of(b);
@@ -168,7 +183,7 @@ on_route(struct nl_object *obj, void *arg)
 	for (size_t i = 0; i < w->b->n; i++) {
 		struct bridge *b = &w->b->v[i];
 		struct rtnl_nexthop *nh;
-		struct nl_addr *gw;
+		struct nl_addr *gw, *src;
 
 		if (!same_prefix(dst, &b->dst))
 			continue;
@@ -180,6 +195,9 @@ on_route(struct nl_object *obj, void *arg)
 		gw = rtnl_route_nh_get_gateway(nh);
 		if (gw && nl_addr_get_family(gw) == AF_INET)
 			memcpy(&b->gateway, nl_addr_get_binary_addr(gw), 4);
+		src = rtnl_route_get_pref_src(rt);
+		if (src && nl_addr_get_family(src) == AF_INET)
+			memcpy(&b->src, nl_addr_get_binary_addr(src), 4);
 		if (if_indextoname((unsigned)rtnl_route_nh_get_ifindex(nh), b->ifname) == NULL)
 			b->ifname[0] = '\0';
 	}

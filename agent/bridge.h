@@ -11,14 +11,15 @@
 #define BRIDGE_TABLE 32700    /* `ip route show table 32700` */
 #define BRIDGE_PRIORITY 32700 /* `ip rule`: before main (32766) */
 
-/* Route b->dst via b->gateway dev b->ifname in BRIDGE_TABLE, then add the
- * rule "to b->dst lookup BRIDGE_TABLE". *err (owned) says what failed. */
+/* Route b->dst via b->gateway dev b->ifname in BRIDGE_TABLE (src b->src if
+ * set and an address of this host, else none), then add the rule "to
+ * b->dst lookup BRIDGE_TABLE". *err (owned) says what failed. */
 int bridge_add(const struct bridge *b, char **err);
 
 /* Remove the rule, then the route. A missing one is not an error. */
 int bridge_remove(const struct bridge *b, char **err);
 
 /* The bridges in place (one per rule; ifname empty when its route is
- * gone), and for each whether the main table has an OSPF route to the same
- * prefix (*routed, an array of out->n, free()). */
+ * gone; src 0 when the route has none), and for each whether the main table has an OSPF route to
+ * the same prefix (*routed, an array of out->n, free()). */
 int bridge_list(struct bridges *out, bool **routed, char **err);

@@ -1019,6 +1019,8 @@ bridge_begin(struct pass *p, const struct strv *cmds)
 		_cleanup_free_ char *err = NULL;
 		char buf[20], gw[16];
 
+		if (p->n->has_loopback) /* as OSPF's routes (route-map proxmesh-src) */
+			b.v[i].src = p->n->loopback.addr;
 		if (bridge_add(&b.v[i], &err) < 0) {
 			warn(p, "%s", err);
 			continue;

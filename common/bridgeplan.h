@@ -15,6 +15,12 @@ struct bridge {
 	char ifname[IFNAMSIZ];
 	struct in_addr gateway; /* the neighbour's address on the link */
 	struct prefix4 dst;     /* its loopback */
+	/* The source the host's own traffic takes (our loopback, as OSPF's
+	 * routes set it), 0: the kernel's choice, the link's address. A
+	 * link's subnet leaves OSPF for a moment while the link re-forms
+	 * point-to-point: answers to that address were lost for 0.86 s
+	 * (lab 26, the PBS pinging pve-3 over a bridge). */
+	struct in_addr src;
 };
 
 struct bridges {

@@ -415,7 +415,7 @@ add_route(const char *dst, const char *gw, const char *ifname, unsigned table)
 }
 
 /* A bridge: route in table 32700 and the rule to it, listed back with
- * its link and gateway, seen as routed once OSPF has a route, removed
+ * its link, gateway and source, seen as routed once OSPF has a route, removed
  * (twice: a missing one is no error). */
 START_TEST(test_bridge)
 {
@@ -443,8 +443,22 @@ START_TEST(test_bridge)
 	ck_assert_str_eq(l.v[0].ifname, "nic4");
 	ck_assert_str_eq(tu_ip(l.v[0].gateway), "192.168.103.6");
 	ck_assert(!routed[0]);
+	ck_assert_uint_eq(l.v[0].src.s_addr, 0);
 	free(routed);
 	bridges_free(&l);
+
+	/* from our loopback, as OSPF's routes are; from an address that is
+	 * not ours (a loopback not there yet): the kernel's choice */
+	for (int i = 0; i < 2; i++) {
+		inet_pton(AF_INET, i ? "192.168.102.9" : "192.168.102.1", &b.src);
+		ck_assert_int_eq(bridge_add(&b, &err), 0);
+		ck_assert_int_eq(bridge_list(&l, &routed, &err), 0);
+		ck_assert_uint_eq(l.n, 1);
+		ck_assert_str_eq(tu_ip(l.v[0].src), i ? "0.0.0.0" : "192.168.102.1");
+		free(routed);
+		bridges_free(&l);
+	}
+	b.src.s_addr = 0;
 
 	add_ospf_route("192.168.103.254/32", "192.168.103.6", "nic4");
 	ck_assert_int_eq(bridge_list(&l, &routed, &err), 0);
