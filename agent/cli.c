@@ -226,6 +226,14 @@ cli_reconcile(struct cli *cli, bool apply)
 		reconcile_result_free(&res);
 		r = reconcile_pass(&ctx, c, n, apply, &res);
 	}
+	/* The loopback a hand-made redistribution carried becomes a stub in
+	 * a quiet pass, once the links turned point-to-point have settled
+	 * (the pass waited for that: bridge_wait). */
+	if (apply && r == 0 && res.held) {
+		printf("# the links have settled: once more, for the loopback\n");
+		reconcile_result_free(&res);
+		r = reconcile_pass(&ctx, c, n, apply, &res);
+	}
 	if (r < 0) {
 		fprintf(stderr, "proxmesh: %s\n", res.error ? res.error : strerror(-r));
 		code = 1;

@@ -66,6 +66,7 @@ struct pass {
 	bool clear; /* the router id in use is not ours: clear ip ospf process */
 	bool bridge_tried; /* bridge_begin ran (before starting daemons, maybe) */
 	enum render_area area_form; /* plan_dialects: how links join the area */
+	bool switching;             /* plan_dialects: a link is turned point-to-point */
 	unsigned bridged;
 	/* links Proxmox SDN claims (plan_sdn): left exactly as they are */
 	struct sdn_conflicts sdn;
@@ -666,19 +667,25 @@ static void bridge_begin(struct pass *p, const struct strv *cmds);
 static int read_neighbors(struct frr_neighbor **nb, size_t *n);
 
 /* The rendering changed for what the live configuration (NULL: unknown)
- * routes by hand while a link is kept broadcast (dialect_keep_handmade),
- * and for the links Proxmox SDN claims: a frozen link's network statement
- * stays out, as its interface block does. */
+ * routes by hand: while a link is kept broadcast (dialect_keep_handmade);
+ * and while links are turned point-to-point (in this pass, or bridged by
+ * an earlier one) a loopback the hand-made redistribution carries stays
+ * an external route (dialect_loopback_external), a quiet pass soon after
+ * makes it a stub (p->res->held). And for the links Proxmox SDN claims: a
+ * frozen link's network statement stays out, as its interface block does. */
 static void
 keep_handmade(struct pass *p, const struct frrconf *live, struct frrconf *desired)
 {
 	struct frr_line *b = (struct frr_line *)frrconf_find(&desired->root, "router ospf");
+	bool compat = false;
 
-	for (size_t i = 0; live && i < p->n->n_links; i++)
-		if (p->links[i].compat) {
-			dialect_keep_handmade(live, p->c, p->n, desired);
-			break;
-		}
+	for (size_t i = 0; i < p->n->n_links; i++)
+		compat |= p->links[i].compat;
+	if (live && (compat || ((p->switching || p->ctx->bridge_since) &&
+	                        dialect_loopback_external(live, p->n)))) {
+		dialect_keep_handmade(live, p->c, p->n, desired);
+		p->res->held = !compat;
+	}
 	for (size_t f = 0; b && f < p->frozen.n; f++)
 		for (size_t i = 0; i < p->n->n_links; i++) {
 			_cleanup_free_ char *stmt = NULL;
@@ -704,6 +711,16 @@ parse_live(const char *text, struct frrconf *live)
 	return true;
 }
 
+/* Does FRR's running configuration run ifname point-to-point? */
+static bool
+point_to_point(const struct frrconf *live, const char *ifname)
+{
+	_cleanup_free_ char *h = xasprintf("interface %s", ifname);
+	const struct frr_line *b = frrconf_find(&live->root, h);
+
+	return b && frrconf_find(b, "ip ospf network point-to-point");
+}
+
 /* Which links stay broadcast for a hand-made neighbour (dialect.h), from
  * FRR's running configuration (NULL: unknown); the neighbours are read only when a
  * link is not point-to-point now. Said (plan/apply) or logged once as
@@ -717,18 +734,15 @@ plan_dialects(struct pass *p, const struct frrconf *live, bool tell)
 	bool any = false;
 
 	p->area_form = RENDER_AREA_INTERFACE;
+	p->switching = false;
 	for (size_t i = 0; i < p->n->n_links; i++)
 		p->links[i].compat = false;
 	if (live == NULL)
 		return;
 	if (frrconf_find_prefix(frrconf_find(&live->root, "router ospf"), "network "))
 		p->area_form = RENDER_AREA_NETWORK;
-	for (size_t i = 0; i < p->n->n_links && !any; i++) {
-		_cleanup_free_ char *h = xasprintf("interface %s", p->links[i].link->ifname);
-		const struct frr_line *b = frrconf_find(&live->root, h);
-
-		any = b == NULL || frrconf_find(b, "ip ospf network point-to-point") == NULL;
-	}
+	for (size_t i = 0; i < p->n->n_links && !any; i++)
+		any = !point_to_point(live, p->links[i].link->ifname);
 	if (any && read_neighbors(&nb, &n) == 0) {
 		for (size_t i = 0; i < p->n->n_links; i++) {
 			struct link_plan *lp = &p->links[i];
@@ -736,6 +750,7 @@ plan_dialects(struct pass *p, const struct frrconf *live, bool tell)
 			char buf[16], *msg;
 
 			lp->compat = dialect_compat(live, lp->link->ifname, nb, n, &who);
+			p->switching |= !lp->compat && !point_to_point(live, lp->link->ifname);
 			if (!lp->compat || !tell)
 				continue;
 			p->res->compat++;
@@ -839,6 +854,9 @@ plan_frr(struct pass *p)
 	}
 	keep_handmade(p, parsed ? &seen : NULL, &p->desired);
 	frrconf_free(&seen);
+	if (p->res->held)
+		say(p, "# router ospf: the loopback stays an external route of the hand-made "
+		       "redistribution until the links turned point-to-point have settled");
 	p->rendered = true;
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a

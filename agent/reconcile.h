@@ -17,6 +17,9 @@
  * limit, each one OSPF routes goes whether or not OSPF looks settled. */
 #define RECONCILE_BRIDGE_POLL_MS 200
 #define RECONCILE_BRIDGE_LIMIT_MS 20000
+/* The agent passes this often while the loopback waits to become a stub
+ * (reconcile_result.held). */
+#define RECONCILE_HELD_POLL_MS 500
 
 enum reconcile_state {
 	RECONCILE_CONVERGED, /* nothing differs (after applying, if applying) */
@@ -64,6 +67,10 @@ struct reconcile_result {
 	char version_text[24]; /* FRR's own, "10.3" ("" when not read) */
 	unsigned bridges; /* bridges still in place after the pass (daemon) */
 	unsigned compat;  /* links kept broadcast for a hand-made neighbour */
+	/* the loopback stays an external route of the hand-made
+	 * redistribution until links turned point-to-point have settled
+	 * (dialect_loopback_external): a pass again soon */
+	bool held;
 	char *error; /* one sentence when failed */
 	char *conflict; /* one sentence naming both files (sdnfabric_describe) */
 };

@@ -102,6 +102,15 @@ add_before_networks(struct frr_line *b, const char *line)
 	b->children[at] = l;
 }
 
+bool
+dialect_loopback_external(const struct frrconf *live, const struct node_conf *n)
+{
+	return n->has_loopback &&
+	       frrconf_find_prefix(frrconf_find(&live->root, "router ospf"),
+	                           "redistribute connected") != NULL &&
+	       !loopback_in_ospf(n, live);
+}
+
 void
 dialect_keep_handmade(const struct frrconf *live, const struct config *c, const struct node_conf *n,
                       struct frrconf *desired)
@@ -109,7 +118,6 @@ dialect_keep_handmade(const struct frrconf *live, const struct config *c, const 
 	const struct frr_line *have = frrconf_find(&live->root, "router ospf");
 	struct frr_line *b = (struct frr_line *)frrconf_find(&desired->root, "router ospf");
 	struct frr_line *lo = (struct frr_line *)frrconf_find(&desired->root, "interface lo");
-	bool connected = false;
 	char area[16];
 
 	if (have == NULL || b == NULL)
@@ -119,11 +127,10 @@ dialect_keep_handmade(const struct frrconf *live, const struct config *c, const 
 
 		if (strncmp(t, "redistribute ", 13) != 0)
 			continue;
-		connected |= !strncmp(t, "redistribute connected", 22);
 		if (frrconf_find(b, t) == NULL)
 			add_before_networks(b, t);
 	}
-	if (n->has_loopback && connected && !loopback_in_ospf(n, live)) {
+	if (dialect_loopback_external(live, n)) {
 		_cleanup_free_ char *stmt = render_network(c, &n->loopback);
 		_cleanup_free_ char *line = xasprintf("ip ospf area %s", area_str(c->area, area));
 

@@ -53,3 +53,15 @@ const char *dialect_switch_due(const struct frr_interface *ifs, size_t n_ifs,
  * in the lab (2026-12-04). Both go once every neighbour runs proxmesh. */
 void dialect_keep_handmade(const struct frrconf *live, const struct config *c,
                            const struct node_conf *n, struct frrconf *desired);
+
+/* Is the loopback of node n an external route of the live configuration's
+ * hand-made redistribution ("redistribute connected", the loopback not in
+ * OSPF)? Making it a stub withdraws that route at once: ospfd flushes the
+ * external LSA of a prefix as soon as an interface of it joins OSPF,
+ * whatever is still redistributed (FRR 8.4, lab 2026-12-04). The
+ * neighbours route the stub only at their next SPF, which FRR holds back
+ * up to a second (timers throttle spf) while links change around it: done
+ * in the pass that turned the PBS's last link point-to-point, that cut the
+ * PBS service address for 0.9-1.0 s (lab 26). So it is done only in a
+ * quiet pass (reconcile.c). */
+bool dialect_loopback_external(const struct frrconf *live, const struct node_conf *n);

@@ -201,6 +201,40 @@ START_TEST(test_keep_handmade)
 }
 END_TEST
 
+/* The loopback is an external route of the hand-made redistribution: on
+ * the hand-made PBS (recorded on FRR 8.4); not once a statement covers it,
+ * nor where nothing is redistributed, nor on a node without a loopback. */
+START_TEST(test_loopback_external)
+{
+	struct config *c = tu_parse_data("config/reference.conf");
+	const struct node_conf *pbs = config_find_node(c, "pbs");
+	const struct node_conf *pve2 = config_find_node(c, "pve-2");
+	struct frrconf live;
+
+	read_conf("8.4", "pbs.handmade.running-config.txt", &live);
+	ck_assert(dialect_loopback_external(&live, pbs));
+	ck_assert(!dialect_loopback_external(&live, pve2));
+	frrconf_free(&live);
+	ck_assert_int_eq(frrconf_parse("router ospf\n redistribute connected\n"
+	                               " network 192.168.103.254/32 area 0.0.0.0\nexit\n",
+	                               &live),
+	                 0);
+	ck_assert(!dialect_loopback_external(&live, pbs));
+	frrconf_free(&live);
+	ck_assert_int_eq(frrconf_parse("interface lo\n ip ospf area 0.0.0.0\nexit\n"
+	                               "router ospf\n redistribute connected\nexit\n",
+	                               &live),
+	                 0);
+	frrconf_merge(&live);
+	ck_assert(!dialect_loopback_external(&live, pbs));
+	frrconf_free(&live);
+	read_conf("8.4", "pbs.rendered.running-config.txt", &live);
+	ck_assert(!dialect_loopback_external(&live, pbs));
+	frrconf_free(&live);
+	config_free(c);
+}
+END_TEST
+
 static Suite *
 dialect_suite(void)
 {
@@ -213,6 +247,7 @@ dialect_suite(void)
 	tcase_add_loop_test(tc, test_priority_parsed, 0, 2);
 	tcase_add_test(tc, test_compat_priority);
 	tcase_add_test(tc, test_keep_handmade);
+	tcase_add_test(tc, test_loopback_external);
 	suite_add_tcase(s, tc);
 	return s;
 }
