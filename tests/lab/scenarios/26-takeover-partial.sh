@@ -9,15 +9,17 @@
 # from every host after each step (except around the hand-made PBS, DESIGN
 # §1's fault 1, below). Pings at 100/s to the PBS service address from the
 # three PVE hosts, and to pve-3's loopback from the PBS (two hops) once it
-# is reached: from the hand-made pve-2 never cut for 0.5 s (no take-over
-# resets an adjacency with a hand-made neighbour: its links keep the network
-# form they were set up in, a link kept broadcast raises its OSPF priority
-# rather than lowering it, the hand-made external routes stay while a
-# neighbour is hand-made; 0.025-0.030 s measured, it was 1.2-1.7 s), from
-# the hosts that run proxmesh never for 2 s (their links turn
-# point-to-point, bridged: 0.03-0.94 s). Before the bridges, a host taken
-# over next to a hand-made neighbour routed nothing over that link (22-71 s
-# of loss).
+# is reached: never cut for 0.5 s. From the hand-made pve-2: no take-over
+# resets an adjacency with a hand-made neighbour (its links keep the
+# network form they were set up in, a link kept broadcast raises its OSPF
+# priority rather than lowering it, the hand-made external routes stay
+# while a neighbour is hand-made; 0.025-0.030 s measured, it was 1.2-1.7
+# s). Between the hosts that run proxmesh, whose links turn
+# point-to-point, bridged: a loopback turns from external to stub only in
+# a quiet pass, and a bridge carries the host's own traffic from its
+# loopback (0.026-0.032 s in three runs; 0.86-1.0 s before either).
+# Before the bridges, a host taken over next to a hand-made neighbour
+# routed nothing over that link (22-71 s of loss).
 LAB_MODE=handmade
 LAB_FRESH=1  # hosts never touched by proxmesh
 . "$(dirname "$0")/../lib.sh"
@@ -176,23 +178,16 @@ done
 for h in pve-1 pve-2 "$NEW"; do
 	read -r g lost sent <<<"$(ping_stop "$h" partial)"
 	diag "$h: longest interruption to $PBS_SERVICE during the take-over of four hosts: $g s, $lost of $sent lost (longest between replies: $(worst_gap "$h" partial))"
-	# No host's take-over resets an adjacency with a hand-made neighbour
-	# any more (its links keep the network form, a link kept broadcast
-	# does not lower its priority, the hand-made external routes stay
-	# while it has one): from the hand-made pve-2, 0.025-0.030 s and none
-	# lost in four runs (it was 1.2-1.7 s). The hosts that run proxmesh
-	# still turn their links point-to-point, bridged: 0.03-0.94 s, the
-	# longest while the PBS or pve-2 is taken over and the hosts around it
-	# turn their links too (it was 0.05-0.69 s).
-	limit=2 most=200
-	[[ $h == pve-2 ]] && limit=0.5 most=50
+	# 0.025-0.032 s in three runs, none lost (see the top); the bound
+	# leaves room for a machine busy with CI beside the lab
+	limit=0.5 most=50
 	check "$h: $PBS_SERVICE never cut for $limit s or more (longest gap $g s, $lost of $sent lost)" \
 		reachable "$g" "$lost" "$sent" "$limit" "$most"
 done
 read -r g lost sent <<<"$(ping_stop pbs partial-lb)"
 diag "pbs: longest interruption to pve-3's loopback $LB3 once reached: $g s, $lost of $sent lost (longest between replies: $(worst_gap pbs partial-lb))"
-check "pbs: pve-3's loopback $LB3 (two hops) never cut for 2 s or more (longest gap $g s, $lost of $sent lost)" \
-	reachable "$g" "$lost" "$sent" 2 200
+check "pbs: pve-3's loopback $LB3 (two hops) never cut for 0.5 s or more (longest gap $g s, $lost of $sent lost)" \
+	reachable "$g" "$lost" "$sent" 0.5 50
 
 # Back to three hosts with the reference configuration.
 for h in "${HOSTS[@]}"; do hexec "$h" systemctl disable --now proxmesh 2>/dev/null || true; done
