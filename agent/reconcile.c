@@ -666,6 +666,14 @@ seen_save(struct reconcile_ctx *ctx, uint64_t fp)
 static void bridge_begin(struct pass *p, const struct strv *cmds);
 static int read_neighbors(struct frr_neighbor **nb, size_t *n);
 
+/* Bridges wait for OSPF to settle, within their limit (one OSPF never
+ * routes stays past it, and holds nothing up). */
+static bool
+bridges_waiting(const struct reconcile_ctx *ctx)
+{
+	return ctx->bridge_since && now_mono_ms() - ctx->bridge_since < RECONCILE_BRIDGE_LIMIT_MS;
+}
+
 /* The rendering changed for what the live configuration (NULL: unknown)
  * routes by hand: while a link is kept broadcast (dialect_keep_handmade);
  * and while links are turned point-to-point (in this pass, or bridged by
@@ -681,7 +689,7 @@ keep_handmade(struct pass *p, const struct frrconf *live, struct frrconf *desire
 
 	for (size_t i = 0; i < p->n->n_links; i++)
 		compat |= p->links[i].compat;
-	if (live && (compat || ((p->switching || p->ctx->bridge_since) &&
+	if (live && (compat || ((p->switching || bridges_waiting(p->ctx)) &&
 	                        dialect_loopback_external(live, p->n)))) {
 		dialect_keep_handmade(live, p->c, p->n, desired);
 		p->res->held = !compat;
