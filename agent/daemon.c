@@ -443,7 +443,7 @@ reconcile(struct daemon *d)
 		/* a conflict is why the host is not as configured */
 		d->reconcile_error = res.conflict ? xstrdup(res.conflict) : NULL;
 		d->reconcile_state = res.conflict ? "conflict" : "converged";
-		/* a hand-made redistribution waits for the loopback's stub */
+		/* the loopback waits for a quiet pass to become a stub */
 		next = res.held ? RECONCILE_HELD_POLL_MS : TB_RECONCILE_INTERVAL_MS;
 	}
 	d->frr_running = res.frr_running;
