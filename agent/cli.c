@@ -227,10 +227,15 @@ cli_reconcile(struct cli *cli, bool apply)
 		r = reconcile_pass(&ctx, c, n, apply, &res);
 	}
 	/* The loopback a hand-made redistribution carried becomes a stub in
-	 * a quiet pass, once the links turned point-to-point have settled
-	 * (the pass waited for that: bridge_wait). */
+	 * a quiet pass: once the links turned point-to-point have settled
+	 * (the pass waited for that: bridge_wait) and OSPF is quiet. */
 	if (apply && r == 0 && res.held) {
-		printf("# the links have settled: once more, for the loopback\n");
+		printf(
+		    "# waiting up to %d s for OSPF to be quiet: then the loopback becomes a stub\n",
+		    RECONCILE_BRIDGE_LIMIT_MS / 1000);
+		fflush(stdout);
+		reconcile_quiet_wait(&ctx);
+		printf("# once more, for the loopback\n");
 		reconcile_result_free(&res);
 		r = reconcile_pass(&ctx, c, n, apply, &res);
 	}

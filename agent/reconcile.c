@@ -44,6 +44,13 @@
  * settled reset the adjacency with our bridge already gone (21/22-takeover:
  * a 0.2-1.1 s gap from pve-2, once in five CI runs). */
 #define BRIDGE_SETTLE_MS 3000
+/* The loopback turns from external to stub once ospfd has not run SPF for
+ * this long: past the longest SPF hold (1 s, timers throttle spf), so the
+ * neighbours, which ran theirs on the same LSAs, route the stub at once.
+ * Three hosts taken over at once otherwise turned their loopbacks within a
+ * second of each other, each delaying the next one's stub (lab 21: 0.1 s
+ * without a route to the PBS service address). */
+#define SPF_QUIET_MS 2000
 
 struct pass {
 	struct reconcile_ctx *ctx;
@@ -674,13 +681,40 @@ bridges_waiting(const struct reconcile_ctx *ctx)
 	return ctx->bridge_since && now_mono_ms() - ctx->bridge_since < RECONCILE_BRIDGE_LIMIT_MS;
 }
 
+/* Has OSPF been quiet for SPF_QUIET_MS (or have we waited for that
+ * RECONCILE_BRIDGE_LIMIT_MS since ctx->held_since)? Unknown counts as
+ * quiet. */
+static bool
+ospf_quiet(struct reconcile_ctx *ctx)
+{
+	_cleanup_free_ char *json = NULL;
+	long long idle, now = now_mono_ms();
+
+	if (ctx->held_since == 0)
+		ctx->held_since = now;
+	if (now - ctx->held_since >= RECONCILE_BRIDGE_LIMIT_MS)
+		return true;
+	if (show("ospfd", "show ip ospf json", &json) < 0 ||
+	    frrjson_parse_spf_idle(json, &idle) < 0)
+		return true;
+	return idle >= SPF_QUIET_MS;
+}
+
+void
+reconcile_quiet_wait(struct reconcile_ctx *ctx)
+{
+	while (!ospf_quiet(ctx))
+		usleep(RECONCILE_BRIDGE_POLL_MS * 1000);
+}
+
 /* The rendering changed for what the live configuration (NULL: unknown)
  * routes by hand: while a link is kept broadcast (dialect_keep_handmade);
  * and while links are turned point-to-point (in this pass, or bridged by
- * an earlier one) a loopback the hand-made redistribution carries stays
- * an external route (dialect_loopback_external), a quiet pass soon after
- * makes it a stub (p->res->held). And for the links Proxmox SDN claims: a
- * frozen link's network statement stays out, as its interface block does. */
+ * an earlier one), or OSPF is not quiet yet, a loopback the hand-made
+ * redistribution carries stays an external route
+ * (dialect_loopback_external), a pass soon after makes it a stub
+ * (p->res->held). And for the links Proxmox SDN claims: a frozen link's
+ * network statement stays out, as its interface block does. */
 static void
 keep_handmade(struct pass *p, const struct frrconf *live, struct frrconf *desired)
 {
@@ -689,11 +723,14 @@ keep_handmade(struct pass *p, const struct frrconf *live, struct frrconf *desire
 
 	for (size_t i = 0; i < p->n->n_links; i++)
 		compat |= p->links[i].compat;
-	if (live && (compat || ((p->switching || bridges_waiting(p->ctx)) &&
-	                        dialect_loopback_external(live, p->n)))) {
+	if (live &&
+	    (compat || (dialect_loopback_external(live, p->n) &&
+	                (p->switching || bridges_waiting(p->ctx) || !ospf_quiet(p->ctx))))) {
 		dialect_keep_handmade(live, p->c, p->n, desired);
 		p->res->held = !compat;
 	}
+	if (!p->res->held)
+		p->ctx->held_since = 0;
 	for (size_t f = 0; b && f < p->frozen.n; f++)
 		for (size_t i = 0; i < p->n->n_links; i++) {
 			_cleanup_free_ char *stmt = NULL;
@@ -864,7 +901,8 @@ plan_frr(struct pass *p)
 	frrconf_free(&seen);
 	if (p->res->held)
 		say(p, "# router ospf: the loopback stays an external route of the hand-made "
-		       "redistribution until the links turned point-to-point have settled");
+		       "redistribution until the links turned point-to-point have settled and "
+		       "OSPF is quiet");
 	p->rendered = true;
 	/* Nothing changed in FRR since a pass found it converged: nothing to
 	 * compare. (The live text names FRR's version, so a new version is a

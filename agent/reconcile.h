@@ -44,6 +44,9 @@ struct reconcile_ctx {
 	/* Bridges in place (bridge.h): since when, and since when OSPF has
 	 * looked settled (monotonic ms, 0: not). */
 	long long bridge_since, settled_since;
+	/* Since when the loopback waits for OSPF to be quiet before it turns
+	 * from external to stub (monotonic ms, 0: not waiting). */
+	long long held_since;
 	/* FRRD_* daemons enabled in /etc/frr/daemons whose start failed or
 	 * timed out: the next pass starts them again. */
 	unsigned frr_start_owed;
@@ -88,6 +91,11 @@ int reconcile_pass(struct reconcile_ctx *ctx, const struct config *c, const stru
  * turns it point-to-point; false after wait_ms or when ospfd does not
  * answer. For `apply` on hosts taken over at the same time. */
 bool reconcile_dialect_wait(long long wait_ms);
+
+/* Wait until OSPF is quiet enough for the loopback to turn from external
+ * to stub (res->held): ospfd has not run SPF for 2 s, or 20 s have passed
+ * since the loopback began to wait. For `apply`. */
+void reconcile_quiet_wait(struct reconcile_ctx *ctx);
 
 /* Take away the bridges OSPF carries again: all of them once OSPF has
  * been settled for a second (bridgeplan_settled, and an OSPF route to each

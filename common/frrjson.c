@@ -539,6 +539,23 @@ frrjson_parse_router_id(const char *text, struct in_addr *out)
 	return 0;
 }
 
+int
+frrjson_parse_spf_idle(const char *text, long long *ms)
+{
+	_cleanup_json_ json_t *root = load(text);
+	json_t *v;
+
+	if (!json_is_object(root))
+		return -EBADMSG;
+	v = json_object_get(root, "spfLastExecutedMsecs");
+	if (v == NULL)
+		return -ENODATA;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -EBADMSG;
+	*ms = json_integer_value(v);
+	return 0;
+}
+
 void
 frr_routes_free(struct frr_route *r, size_t n)
 {

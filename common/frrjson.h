@@ -135,6 +135,10 @@ int frrjson_parse_bfd_peers(const char *json, struct frr_bfd_peer **out, size_t 
 int frrjson_parse_bfd_peers6(const char *json, struct frr_bfd_peer **out, size_t *n);
 /* The "routerId" of "show ip ospf json". */
 int frrjson_parse_router_id(const char *json, struct in_addr *out);
+/* How long ago ospfd last ran SPF, "spfLastExecutedMsecs" of "show ip ospf
+ * json" (FRR 8.4, 10.3, 10.7): 0, -ENODATA when it has not run yet (no
+ * such key), -EBADMSG. */
+int frrjson_parse_spf_idle(const char *json, long long *ms);
 
 /* The four documents of a health poll (show ip ospf neighbor json, show ip
  * ospf interface json, show ip route ospf json, show bfd peers json; NULL

@@ -438,6 +438,26 @@ START_TEST(test_router_id)
 }
 END_TEST
 
+/* How long ago SPF ran, as recorded on the PBS (FRR 8.4: 2129 ms, 10.3:
+ * 1477 ms); before any SPF the key is absent; garbage is refused. */
+START_TEST(test_spf_idle)
+{
+	static const char *const bad[] = {"[]", "{\"spfLastExecutedMsecs\":\"2129\"}",
+	                                  "{\"spfLastExecutedMsecs\":-1}", "{", NULL};
+	_cleanup_free_ char *t84 = tu_read_frr("8.4", "pbs.ip-ospf-json.txt");
+	_cleanup_free_ char *t103 = tu_read_frr("10.3", "pbs.ip-ospf-json.txt");
+	long long ms = 0;
+
+	ck_assert_int_eq(frrjson_parse_spf_idle(t84, &ms), 0);
+	ck_assert_int_eq(ms, 2129);
+	ck_assert_int_eq(frrjson_parse_spf_idle(t103, &ms), 0);
+	ck_assert_int_eq(ms, 1477);
+	ck_assert_int_eq(frrjson_parse_spf_idle("{\"routerId\":\"192.168.102.3\"}", &ms), -ENODATA);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		ck_assert_int_eq(frrjson_parse_spf_idle(bad[i], &ms), -EBADMSG);
+}
+END_TEST
+
 START_TEST(test_nsm_names)
 {
 	static const struct {
@@ -667,6 +687,7 @@ frrjson_suite(void)
 	tcase_add_test(tc, test_bfd);
 	tcase_add_test(tc, test_bfd_status_values);
 	tcase_add_test(tc, test_router_id);
+	tcase_add_test(tc, test_spf_idle);
 	tcase_add_test(tc, test_nsm_names);
 	tcase_add_test(tc, test_empty);
 	suite_add_tcase(s, tc);
