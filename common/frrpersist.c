@@ -205,6 +205,64 @@ kept_apart(const struct frrtext *t, size_t a, size_t from)
 	return false;
 }
 
+/* The lines of t not dropped, but for those in [b, e) if without. */
+static char *
+kept_text(const struct patch *pt, size_t b, size_t e, bool without)
+{
+	const struct frrtext *t = pt->t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		abort();
+	for (size_t i = 0; i < t->n; i++)
+		if (!pt->drop[i] && !(without && i >= b && i < e)) {
+			fwrite(t->lines[i].raw, 1, t->lines[i].raw_len, f);
+			if (t->lines[i].raw[t->lines[i].raw_len - 1] != '\n')
+				fputc('\n', f);
+		}
+	fclose(f);
+	return buf;
+}
+
+/* Would dropping the lines [b, e) as well change how the lines after them
+ * are read (their levels)? It can: a line FRR does not know follows the
+ * indentation of the line before it. */
+static bool
+drop_renests(const struct patch *pt, const char *header, size_t b, size_t e)
+{
+	const struct frrtext *t = pt->t;
+	_cleanup_free_ char *with = kept_text(pt, b, e, false);
+	_cleanup_free_ char *without = kept_text(pt, b, e, true);
+	struct frrtext tw, to;
+	size_t before = 0, gone = 0, n = e;
+	bool differ = false;
+
+	/* A line of ours (known, at a fixed place) next: nothing after it
+	 * can read otherwise. Only the last line of a run of ours is read
+	 * twice more (the whole text: a run per block in what FRR writes). */
+	while (n < t->n && t->lines[n].kind != FRRTEXT_COMMAND && t->lines[n].kind != FRRTEXT_EXIT)
+		n++;
+	if (n == t->n || (t->lines[n].kind == FRRTEXT_COMMAND && t->lines[n].level == 1 &&
+	                  owned_in(header, t->lines[n].text, owns_ospf6(pt->desired))))
+		return false;
+	for (size_t i = 0; i < e; i++)
+		if (!pt->drop[i])
+			*(i < b ? &before : &gone) += 1;
+	if (frrtext_read(with, &tw) < 0)
+		return false;
+	if (frrtext_read(without, &to) < 0) {
+		frrtext_free(&tw);
+		return false;
+	}
+	for (size_t j = before; j < to.n && !differ; j++)
+		differ = to.lines[j].level != tw.lines[j + gone].level;
+	frrtext_free(&tw);
+	frrtext_free(&to);
+	return differ;
+}
+
 /* A block proxmesh shares: its own lines out, the desired ones in where
  * the first of them was (or after the header); a block left with nothing
  * but its frame goes. */
@@ -225,12 +283,27 @@ patch_shared(struct patch *pt, size_t u)
 		if (s == (long)i && l->kind == FRRTEXT_COMMAND &&
 		    owned_in(t->lines[u].text, l->text, owns_ospf6(pt->desired))) {
 			size_t b = i;
+			bool renests = drop_renests(pt, t->lines[u].text, b, block_end(t, b));
 
+			/* Without this line the lines after it would be read
+			 * otherwise (a line FRR does not know follows the
+			 * indentation of the one before; an exit would close
+			 * another block), and the next patch would read the
+			 * block otherwise (fuzz_frrpersist, 2026-12-04): ours go
+			 * in its place, or, if they go elsewhere (a second block
+			 * of the same header, or another such place first), it
+			 * stays. */
+			if (renests && (k < 0 || pinned)) {
+				i = block_end(t, b) - 1;
+				kept = b;
+				other = true;
+				continue;
+			}
 			/* a block of ours inside (bfd's profile) takes its "!" */
 			i = drop_block(t, pt->drop, b, block_end(t, b) > b + 1) - 1;
-			if (!pinned && (first == 0 || kept_apart(t, kept, i + 1)))
+			if (!pinned && (first == 0 || renests || kept_apart(t, kept, i + 1)))
 				first = b;
-			pinned = pinned || (kept && kept_apart(t, kept, i + 1));
+			pinned = pinned || renests || (kept && kept_apart(t, kept, i + 1));
 			continue;
 		}
 		if (l->kind == FRRTEXT_COMMAND)
