@@ -233,8 +233,7 @@ static bool
 drop_renests(const struct patch *pt, const char *header, size_t b, size_t e)
 {
 	const struct frrtext *t = pt->t;
-	_cleanup_free_ char *with = kept_text(pt, b, e, false);
-	_cleanup_free_ char *without = kept_text(pt, b, e, true);
+	_cleanup_free_ char *with = NULL, *without = NULL;
 	struct frrtext tw, to;
 	size_t before = 0, gone = 0, n = e;
 	bool differ = false;
@@ -247,6 +246,8 @@ drop_renests(const struct patch *pt, const char *header, size_t b, size_t e)
 	if (n == t->n || (t->lines[n].kind == FRRTEXT_COMMAND && t->lines[n].level == 1 &&
 	                  owned_in(header, t->lines[n].text, owns_ospf6(pt->desired))))
 		return false;
+	with = kept_text(pt, b, e, false);
+	without = kept_text(pt, b, e, true);
 	for (size_t i = 0; i < e; i++)
 		if (!pt->drop[i])
 			*(i < b ? &before : &gone) += 1;
