@@ -283,8 +283,8 @@ patch_shared(struct patch *pt, size_t u)
 			continue;
 		if (s == (long)i && l->kind == FRRTEXT_COMMAND &&
 		    owned_in(t->lines[u].text, l->text, owns_ospf6(pt->desired))) {
-			size_t b = i;
-			bool renests = drop_renests(pt, t->lines[u].text, b, block_end(t, b));
+			size_t b = i, be = block_end(t, b);
+			bool renests = drop_renests(pt, t->lines[u].text, b, be);
 
 			/* Without this line the lines after it would be read
 			 * otherwise (a line FRR does not know follows the
@@ -295,13 +295,13 @@ patch_shared(struct patch *pt, size_t u)
 			 * of the same header, or another such place first), it
 			 * stays. */
 			if (renests && (k < 0 || pinned)) {
-				i = block_end(t, b) - 1;
+				i = be - 1;
 				kept = b;
 				other = true;
 				continue;
 			}
 			/* a block of ours inside (bfd's profile) takes its "!" */
-			i = drop_block(t, pt->drop, b, block_end(t, b) > b + 1) - 1;
+			i = drop_block(t, pt->drop, b, be > b + 1) - 1;
 			if (!pinned && (first == 0 || renests || kept_apart(t, kept, i + 1)))
 				first = b;
 			pinned = pinned || renests || (kept && kept_apart(t, kept, i + 1));
