@@ -323,6 +323,13 @@ apiclient_cancel(struct apiclient *c)
 }
 
 void
+apiclient_release(struct apiclient *c)
+{
+	if (!c->busy)
+		stop_helper(c);
+}
+
+void
 apiclient_free(struct apiclient *c)
 {
 	if (c == NULL)

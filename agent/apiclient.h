@@ -5,9 +5,11 @@
  * So the agent does not link them: `proxmesh-api --serve` (which does, see
  * apimain.c) runs a round for each line it reads on its stdin and answers
  * with one line of JSON (apiresult.h). The helper lives across rounds
- * (starting it, mostly the dynamic loading of libcurl's libraries, cost
- * ~30 ms of CPU a poll); each round still makes its own TLS connection and
- * verifies the certificate. Another configuration starts a new helper; one
+ * while rounds come every poll interval (starting it, mostly the dynamic
+ * loading of libcurl's libraries, costs ~30 ms of CPU) and is stopped when
+ * they come rarely (keeping it costs ~7 MB); each round still makes its own
+ * TLS connection and verifies the certificate. Another configuration starts
+ * a new helper; one
  * round at a time; a round that takes too long (its URLs' timeouts, 3 s
  * more, and 10 s more when it starts the helper) kills the helper and
  * counts as unreachable. */
@@ -51,5 +53,8 @@ pid_t apiclient_pid(const struct apiclient *c);
 /* Kill the round in flight, if any (and its helper), without calling its
  * callback. */
 void apiclient_cancel(struct apiclient *c);
+/* Stop the helper if it waits for no round: the next round starts a new
+ * one (for rounds far apart, see pveapi_keep_helper()). */
+void apiclient_release(struct apiclient *c);
 /* Cancel and free; NULL is fine. */
 void apiclient_free(struct apiclient *c);

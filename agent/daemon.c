@@ -81,6 +81,7 @@ struct daemon {
 	unsigned api_failures;
 	bool api_answered; /* the API has answered once since start */
 	bool api_held;     /* a failure inside the start-up grace was not warned of */
+	long long api_round_ms; /* monotonic: the last round's start, -1: none yet */
 	struct membership membership;
 	bool have_membership;
 	bool ospflog_warned; /* the journal could not be read (said once) */
@@ -620,6 +621,36 @@ all_full(const struct daemon *d, const struct frr_state *st)
 	return true;
 }
 
+/* The health of a link, or the mesh's, changed (not merely seen first). */
+static bool
+health_changed(const struct health_events *ev)
+{
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->v[i].kind != HEV_DESTINATION && !ev->v[i].initial)
+			return true;
+	return false;
+}
+
+/* Every link healthy, past the start: membership matters little
+ * (pveapi_next_round). */
+static bool
+mesh_healthy(const struct daemon *d)
+{
+	return d->health.valid && !d->health.starting && d->health.overall == HEALTH_HEALTHY;
+}
+
+/* Membership matters now: the next round comes at once, or a poll
+ * interval after the last one. A round in flight reads the health as it
+ * ends. */
+static void
+api_soon(struct daemon *d)
+{
+	if (d->config == NULL || !d->config->api.enabled || apiclient_busy(d->api))
+		return;
+	schedule_soon(d->api_timer, now_mono_ms(), d->api_round_ms,
+	              (long long)d->config->api.poll_interval * 1000);
+}
+
 static void
 health_poll(struct daemon *d)
 {
@@ -700,6 +731,8 @@ health_poll(struct daemon *d)
 		dialect_check(d, &st);
 	health_free(&d->health);
 	d->health = next;
+	if (health_changed(&ev))
+		api_soon(d);
 
 	report_health_send(&d->reporter, &d->health, &ev, in.now_ms);
 
@@ -839,7 +872,7 @@ api_done(void *userdata, const struct api_result *r)
 	struct daemon *d = userdata;
 	struct strv warnings = {0};
 	bool in_grace;
-	uint64_t next;
+	unsigned next;
 	int prio;
 
 	if (r->state == API_OK)
@@ -882,15 +915,15 @@ api_done(void *userdata, const struct api_result *r)
 		strv_free(&d->member_warnings);
 		d->member_warnings = warnings;
 		d->api_failures = 0;
-		next = d->config->api.poll_interval * 1000ULL;
-	} else if (in_grace) {
-		/* not up yet at start: no back-off, membership is wanted soon */
-		next = d->config->api.poll_interval * 1000ULL;
-	} else {
+	} else if (!in_grace) {
 		d->api_failures++;
-		next = pveapi_backoff(d->config->api.poll_interval, d->api_failures) * 1000ULL;
 	}
-	schedule(d->api_timer, next);
+	/* not up yet at start: no back-off, membership is wanted soon */
+	next = pveapi_next_round(d->config->api.poll_interval, d->config->api.poll_interval_healthy,
+	                         r->state == API_OK, in_grace, d->api_failures, mesh_healthy(d));
+	if (!pveapi_keep_helper(d->config->api.poll_interval, next))
+		apiclient_release(d->api);
+	schedule(d->api_timer, next * 1000ULL);
 	health_poll(d);
 }
 
@@ -901,6 +934,7 @@ api_poll(struct daemon *d)
 
 	if (d->config == NULL || !d->config->api.enabled || apiclient_busy(d->api))
 		return;
+	d->api_round_ms = now_mono_ms();
 	r = apiclient_start(d->api, &d->config->api, NULL, api_done, d);
 	if (r < 0) {
 		log_warn(r, "api: cannot start a request");
@@ -1093,6 +1127,7 @@ daemon_main(struct cli *cli)
 	         cli->verbose);
 	log_info("proxmesh %s starting", PROXMESH_VERSION);
 	d.start_ms = now_mono_ms();
+	d.api_round_ms = -1;
 	if (load_config(&d, true) < 0) {
 		fprintf(stderr, "proxmesh: invalid configuration; not starting\n");
 		daemon_free(&d);

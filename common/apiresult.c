@@ -74,6 +74,23 @@ pveapi_backoff(unsigned poll_interval, unsigned failures)
 	return d < poll_interval ? poll_interval : d;
 }
 
+unsigned
+pveapi_next_round(unsigned poll_interval, unsigned interval_healthy, bool ok, bool in_grace,
+                  unsigned failures, bool healthy)
+{
+	if (!ok && !in_grace)
+		return pveapi_backoff(poll_interval, failures);
+	if (ok && healthy && interval_healthy > poll_interval)
+		return interval_healthy;
+	return poll_interval;
+}
+
+bool
+pveapi_keep_helper(unsigned poll_interval, unsigned next_s)
+{
+	return next_s <= poll_interval;
+}
+
 int
 pveapi_report(enum api_state was, enum api_state now, bool url_changed, bool in_grace,
               bool *held)

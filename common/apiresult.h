@@ -34,6 +34,23 @@ void api_result_free(struct api_result *r);
  * never less than poll_interval). */
 unsigned pveapi_backoff(unsigned poll_interval, unsigned failures);
 
+/* Membership matters to the health's judgement while a link is not healthy
+ * (a dead link to a peer the cluster sees online is a fault; to an offline
+ * one, expected), at start, and while the API fails; while every link is
+ * healthy and the API answered, it only feeds the status and the warnings
+ * about the cluster and the configuration disagreeing. Seconds until the
+ * round after one that ended ok (or failed failures times in a row, in_grace:
+ * inside the start-up grace): poll_interval while membership can matter,
+ * interval_healthy (>= poll_interval) while healthy says every link is. */
+unsigned pveapi_next_round(unsigned poll_interval, unsigned interval_healthy, bool ok,
+                           bool in_grace, unsigned failures, bool healthy);
+
+/* A round next_s seconds away keeps the helper (apiclient.h) waiting for
+ * it: it costs ~30 ms of CPU to start and ~7 MB of memory to keep, so it is
+ * kept while rounds come every poll_interval, not for the healthy mesh's
+ * rare ones. */
+bool pveapi_keep_helper(unsigned poll_interval, unsigned next_s);
+
 /* The API may not be up yet when the agent starts (pveproxy starts late in
  * a boot, a neighbour's API is rebooting with it): until it has answered
  * once since start, a failing round inside this window is no fault. */

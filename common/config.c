@@ -33,6 +33,7 @@ enum {
 	SLOT_LINK_PREFIX_LENGTH6 = SLOT_MESH + 12,
 	SLOT_API = 16,
 	SLOT_TOKEN_FILE = SLOT_API + 1,
+	SLOT_POLL_HEALTHY = SLOT_API + 5,
 	SLOT_METRICS = 31,
 	SLOTS
 };
@@ -371,8 +372,8 @@ static void
 api_key(struct parse_ctx *p, const char *key, const char *value)
 {
 	struct api_conf *a = &p->c->api;
-	static const char *const keys[] = {"url", "token-file", "ca-file", "fingerprint",
-	                                   "poll-interval"};
+	static const char *const keys[] = {"url",         "token-file",    "ca-file",
+	                                   "fingerprint", "poll-interval", "poll-interval-healthy"};
 	unsigned slot = ARRAY_SIZE(keys);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
@@ -411,7 +412,9 @@ api_key(struct parse_ctx *p, const char *key, const char *value)
 		break;
 	}
 	case 4:
-		get_uint(p, key, value, 1, 3600, &a->poll_interval);
+	case 5:
+		get_uint(p, key, value, 1, 3600,
+		         slot == 4 ? &a->poll_interval : &a->poll_interval_healthy);
 		break;
 	}
 }
@@ -1159,6 +1162,16 @@ check_required(struct parse_ctx *p)
 			     "[api] needs ca-file or fingerprint: TLS is always verified");
 		else if (c->api.ca_file != NULL && c->api.n_fingerprints > 0)
 			fail(p, c->api.line, "[api] has both ca-file and fingerprint; choose one");
+		else if (p->seen[SLOT_POLL_HEALTHY] &&
+		         c->api.poll_interval_healthy < c->api.poll_interval)
+			fail(p, p->key_line[SLOT_POLL_HEALTHY],
+			     "[api] poll-interval-healthy %u is shorter than poll-interval %u",
+			     c->api.poll_interval_healthy, c->api.poll_interval);
+		else if (!p->seen[SLOT_POLL_HEALTHY])
+			c->api.poll_interval_healthy =
+			    c->api.poll_interval > CONFIG_POLL_INTERVAL_HEALTHY
+			        ? c->api.poll_interval
+			        : CONFIG_POLL_INTERVAL_HEALTHY;
 	}
 }
 

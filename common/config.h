@@ -49,6 +49,10 @@ struct node_conf {
 	unsigned line;
 };
 
+/* Membership matters little while every link is healthy: polled this
+ * often then (seconds), unless poll-interval-healthy says otherwise. */
+#define CONFIG_POLL_INTERVAL_HEALTHY 120
+
 struct api_conf {
 	bool enabled; /* an [api] section exists */
 	char **urls;
@@ -57,7 +61,10 @@ struct api_conf {
 	char *ca_file;
 	uint8_t (*fingerprints)[32]; /* SHA-256 pins; a server matching any one is trusted */
 	size_t n_fingerprints;
-	unsigned poll_interval; /* seconds */
+	unsigned poll_interval; /* seconds, while membership can matter */
+	/* seconds, while every link is healthy and the API answered (at least
+	 * poll_interval; default CONFIG_POLL_INTERVAL_HEALTHY or poll_interval) */
+	unsigned poll_interval_healthy;
 	unsigned line;
 };
 

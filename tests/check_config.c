@@ -81,6 +81,7 @@ START_TEST(test_reference)
 	ck_assert_str_eq(c->api.ca_file, "/etc/pve/pve-root-ca.pem");
 	ck_assert_uint_eq(c->api.n_fingerprints, 0);
 	ck_assert_uint_eq(c->api.poll_interval, 10);
+	ck_assert_uint_eq(c->api.poll_interval_healthy, CONFIG_POLL_INTERVAL_HEALTHY);
 	ck_assert_uint_eq(c->api.line, 13);
 
 	ck_assert_uint_eq(c->n_nodes, ARRAY_SIZE(want));
@@ -179,6 +180,7 @@ START_TEST(test_five)
 	ck_assert_uint_eq(c->api.fingerprints[0][10], 0xaa);
 	ck_assert_uint_eq(c->api.fingerprints[0][31], 0xff);
 	ck_assert_uint_eq(c->api.poll_interval, 5);
+	ck_assert_uint_eq(c->api.poll_interval_healthy, CONFIG_POLL_INTERVAL_HEALTHY);
 
 	a = config_find_node(c, "pve-a");
 	ck_assert_str_eq(a->links[0].peer, "pve-b"); /* tab separated */
@@ -521,6 +523,14 @@ static const struct invalid {
      "token-file \"api-token\" is not an absolute path"},
     {"poll-interval 0", MESH AB "[api]\npoll-interval = 0\n", 12,
      "poll-interval \"0\" is out of range (1-3600)"},
+    {"poll-interval-healthy 0", MESH AB "[api]\npoll-interval-healthy = 0\n", 12,
+     "poll-interval-healthy \"0\" is out of range (1-3600)"},
+    {"poll-interval-healthy shorter than poll-interval",
+     MESH AB "[api]\n" API_OK "poll-interval-healthy = 5\npoll-interval = 10\n", 15,
+     "[api] poll-interval-healthy 5 is shorter than poll-interval 10"},
+    {"poll-interval-healthy twice",
+     MESH AB "[api]\npoll-interval-healthy = 50\npoll-interval-healthy = 60\n", 13,
+     "[api] poll-interval-healthy is given twice"},
     {"url given twice",
      MESH AB "[api]\nurl = https://a:8006\nurl = https://b:8006 https://a:8006\n", 13,
      "url \"https://a:8006\" is given twice"},
@@ -611,6 +621,24 @@ START_TEST(test_metrics)
 	config_free(c);
 	c = tu_parse(MESH AB);
 	ck_assert_ptr_null(c->metrics_textfile);
+	config_free(c);
+}
+END_TEST
+
+/* poll-interval-healthy: its own value, else 120 s or the poll interval
+ * if that is longer. */
+START_TEST(test_poll_interval_healthy)
+{
+	struct config *c = tu_parse(MESH AB "[api]\n" API_OK "poll-interval-healthy = 30\n");
+
+	ck_assert_uint_eq(c->api.poll_interval, 10);
+	ck_assert_uint_eq(c->api.poll_interval_healthy, 30);
+	config_free(c);
+	c = tu_parse(MESH AB "[api]\n" API_OK "poll-interval = 10\npoll-interval-healthy = 10\n");
+	ck_assert_uint_eq(c->api.poll_interval_healthy, 10);
+	config_free(c);
+	c = tu_parse(MESH AB "[api]\n" API_OK "poll-interval = 300\n");
+	ck_assert_uint_eq(c->api.poll_interval_healthy, 300);
 	config_free(c);
 }
 END_TEST
@@ -1217,6 +1245,7 @@ config_suite(void)
 
 	tcase_add_test(tc, test_reference);
 	tcase_add_test(tc, test_metrics);
+	tcase_add_test(tc, test_poll_interval_healthy);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_five);
 	tcase_add_test(tc, test_forms);

@@ -392,6 +392,32 @@ START_TEST(test_backoff)
 }
 END_TEST
 
+/* Rounds come every poll interval while membership can matter, every
+ * healthy interval while the mesh is healthy and the API answered; the
+ * helper is kept only for the frequent ones. */
+START_TEST(test_next_round)
+{
+	/* ok: healthy or not */
+	ck_assert_uint_eq(pveapi_next_round(10, 120, true, false, 0, true), 120);
+	ck_assert_uint_eq(pveapi_next_round(10, 120, true, false, 0, false), 10);
+	/* ok inside the grace: the same */
+	ck_assert_uint_eq(pveapi_next_round(10, 120, true, true, 0, true), 120);
+	/* failing: the back-off, healthy or not */
+	ck_assert_uint_eq(pveapi_next_round(10, 120, false, false, 1, true), 20);
+	ck_assert_uint_eq(pveapi_next_round(10, 120, false, false, 3, false), 80);
+	/* failing inside the grace: every poll interval */
+	ck_assert_uint_eq(pveapi_next_round(10, 120, false, true, 2, true), 10);
+	/* a healthy interval no longer than the poll interval: as before */
+	ck_assert_uint_eq(pveapi_next_round(10, 10, true, false, 0, true), 10);
+	ck_assert_uint_eq(pveapi_next_round(10, 0, true, false, 0, true), 10);
+
+	ck_assert(pveapi_keep_helper(10, 10));
+	ck_assert(pveapi_keep_helper(10, 5));
+	ck_assert(!pveapi_keep_helper(10, 20)); /* back-off */
+	ck_assert(!pveapi_keep_helper(10, 120));
+}
+END_TEST
+
 /* An API that is not up yet at start is information, a warning once the
  * grace is over; later failures warn at once, a state that stays is quiet. */
 START_TEST(test_report)
@@ -1367,6 +1393,7 @@ pveapi_suite(void)
 	tcase_add_test(tc, test_parse_fingerprint);
 	tcase_add_test(tc, test_fingerprint_sha256);
 	tcase_add_test(tc, test_backoff);
+	tcase_add_test(tc, test_next_round);
 	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_fetch_no_network);
 	suite_add_tcase(s, tc);
