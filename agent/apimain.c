@@ -11,8 +11,8 @@
  * "error", "data"}, data being the answer's.
  *
  * --serve runs a round for every line read on stdin, answering each with
- * its line on stdout, until stdin ends (the agent keeps one helper so, see
- * apiclient.h).
+ * its line on stdout, until stdin ends (the agent keeps one helper so while
+ * rounds come every poll interval, see apiclient.h).
  *
  * --fingerprint may be repeated (one pin per node certificate); a server
  * matching any of them is trusted.
