@@ -1063,7 +1063,7 @@ bridge_begin(struct pass *p, const struct strv *cmds)
 	struct frr_route *routes = NULL;
 	struct strv switching = {0};
 	struct bridges b;
-	size_t n, n_routes = 0;
+	size_t n, n_routes = 0, n_direct;
 
 	p->bridge_tried = true;
 	if (read_neighbors(&nb, &n) < 0)
@@ -1073,6 +1073,7 @@ bridge_begin(struct pass *p, const struct strv *cmds)
 	bridgeplan_switching(cmds, &switching);
 	bridgeplan_build(p->links, p->n->n_links, nb, n, &switching, &b);
 	strv_free(&switching);
+	n_direct = b.n;
 	/* and the loopbacks farther away, as OSPF routes them now */
 	if (show("zebra", "show ip route ospf json", &json) == 0 &&
 	    frrjson_parse_routes(json, &routes, &n_routes) == 0) {
@@ -1083,7 +1084,13 @@ bridge_begin(struct pass *p, const struct strv *cmds)
 		_cleanup_free_ char *err = NULL;
 		char buf[20], gw[16];
 
-		if (p->n->has_loopback) /* as OSPF's routes (route-map proxmesh-src) */
+		/* To a neighbour's loopback, from the link's address: the
+		 * neighbour answers over the link, a connected route, while
+		 * every adjacency of ours re-forms (lab 22: answers to our
+		 * loopback were lost for 0.34 s). Farther, from our loopback,
+		 * as OSPF's routes (route-map proxmesh-src): the link's subnet
+		 * may leave OSPF while it re-forms (lab 26: 0.86 s). */
+		if (i >= n_direct && p->n->has_loopback)
 			b.v[i].src = p->n->loopback.addr;
 		if (bridge_add(&b.v[i], &err) < 0) {
 			warn(p, "%s", err);

@@ -15,11 +15,14 @@ struct bridge {
 	char ifname[IFNAMSIZ];
 	struct in_addr gateway; /* the neighbour's address on the link */
 	struct prefix4 dst;     /* its loopback */
-	/* The source the host's own traffic takes (our loopback, as OSPF's
-	 * routes set it), 0: the kernel's choice, the link's address. A
-	 * link's subnet leaves OSPF for a moment while the link re-forms
-	 * point-to-point: answers to that address were lost for 0.86 s
-	 * (lab 26, the PBS pinging pve-3 over a bridge). */
+	/* The source the host's own traffic takes, 0: the kernel's choice,
+	 * the link's address. A bridge to a loopback farther than the
+	 * neighbour takes our loopback, as OSPF's routes set it: a link's
+	 * subnet leaves OSPF for a moment while the link re-forms
+	 * point-to-point, and answers to that address were lost for 0.86 s
+	 * (lab 26, the PBS pinging pve-3 over a bridge). A bridge to the
+	 * neighbour's own loopback keeps the link's address, which the
+	 * neighbour reaches over the link whatever OSPF does (lab 22). */
 	struct in_addr src;
 };
 
