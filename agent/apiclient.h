@@ -9,8 +9,7 @@
  * loading of libcurl's libraries, costs ~30 ms of CPU) and is stopped when
  * they come rarely (keeping it costs ~7 MB); each round still makes its own
  * TLS connection and verifies the certificate. Another configuration starts
- * a new helper; one
- * round at a time; a round that takes too long (its URLs' timeouts, 3 s
+ * a new helper; one round at a time; a round that takes too long (its URLs' timeouts, 3 s
  * more, and 10 s more when it starts the helper) kills the helper and
  * counts as unreachable. */
 #pragma once
